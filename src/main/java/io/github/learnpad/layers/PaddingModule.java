@@ -1,0 +1,520 @@
+package io.github.learnpad.layers;
+
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
+import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.regularization.Regularization;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The Padding Module (Alrasheedi, Zhong and Huang, IEEE Access 2023): a layer that pads its input with values
+ * predicted by a small self-supervised predictor instead of zeros.
+ *
+ * <p>Input {@code (N, C, H, W)} (NCHW); output {@code (N, C, H + top + bottom, W + left + right)}; the interior of
+ * the output is the input, unchanged. Each side that is padded has its own linear predictor, which sees the
+ * {@code contextDepth} (k) rows/columns just inside that side through a window of {@code kernelWidth} (w) positions
+ * sliding along the border. Rows are padded first (top, then bottom, ring by ring), then columns over the
+ * row-extended map (left, then right), so corners are predicted by the column predictors.
+ *
+ * <p>During training the layer forms its own training pairs from its input (the outermost row/column of each side
+ * is the target, the k rows/columns inside it the predictor input) and updates the predictor with its own local
+ * loss and its own updater. The network's loss never changes the predictor's weights. The maths, with tensor shapes,
+ * is in {@link BorderPredictor} and {@code docs/padding-module.md}.
+ *
+ * <pre>{@code
+ * new PaddingModule.Builder().padding(1).build();                        // 1 on every side
+ * new PaddingModule.Builder().padding(top, bottom, left, right).build();  // any amounts >= 0
+ * }</pre>
+ *
+ * <p>This is a DL4J {@link SameDiffLayer}: its SameDiff graph ({@link PaddingModuleGraph}) is the reference
+ * implementation ({@link Implementation#SAMEDIFF}); by default the layer runs a hand-written path with explicit
+ * gradients ({@link Implementation#FAST}) that gives the same outputs and gradients, is much faster, and accepts any
+ * H x W (the stock SameDiff runtime fixes H x W at the first minibatch).
+ */
+public class PaddingModule extends SameDiffLayer {
+
+    /** The four sides, in the order the module pads them. */
+    public enum Side {
+        TOP, BOTTOM, LEFT, RIGHT;
+
+        /** Parameter-name prefix ("top", "bottom", ...). DL4J forbids '_' in parameter names. */
+        public String key() {
+            return name().toLowerCase();
+        }
+
+        public String weightKey() {
+            return key() + "W";
+        }
+
+        public String biasKey() {
+            return key() + "B";
+        }
+
+        /** True for the sides whose border runs along the width (top, bottom). */
+        public boolean isRow() {
+            return this == TOP || this == BOTTOM;
+        }
+    }
+
+    /** The predictor's local (self-supervised) loss. */
+    public enum LocalLoss {
+        /** Mean squared error between predicted and real outermost row/column (default). */
+        MSE,
+        /** Mean absolute error. */
+        L1,
+        /** No local loss: the predictor keeps its initial weights (a fixed linear padding). */
+        NONE
+    }
+
+    /** Initial predictor weights. */
+    public enum PredictorInit {
+        /**
+         * Copy the nearest row/column: the module starts as replicate padding, a sensible padding from the first
+         * step, which the local loss then improves (default).
+         */
+        REPLICATE,
+        /** All weights and biases zero: the module starts as zero padding. */
+        ZEROS
+    }
+
+    /** Which runtime computes the layer. */
+    public enum Implementation {
+        /** Hand-written forward and backward with explicit gradients (default): fast, any input size. */
+        FAST,
+        /**
+         * The SameDiff graph of {@link PaddingModuleGraph}, differentiated by SameDiff: the reference. Slow, and the
+         * input height and width are fixed by the first minibatch (a DL4J SameDiff runtime limitation).
+         */
+        SAMEDIFF
+    }
+
+    private int top;
+    private int bottom;
+    private int left;
+    private int right;
+    private int contextDepth = 2;
+    private int kernelWidth = 3;
+    private boolean channelMixing = false;
+    private LocalLoss localLoss = LocalLoss.MSE;
+    private boolean borderGradient = true;
+    private PredictorInit predictorInit = PredictorInit.REPLICATE;
+    private IUpdater predictorUpdater = new Adam(1e-3);
+    private Implementation implementation = Implementation.FAST;
+    private long nChannels;
+
+    /** For JSON deserialisation. */
+    public PaddingModule() {
+    }
+
+    protected PaddingModule(Builder b) {
+        super(b);
+        this.top = b.top;
+        this.bottom = b.bottom;
+        this.left = b.left;
+        this.right = b.right;
+        this.contextDepth = b.contextDepth;
+        this.kernelWidth = b.kernelWidth;
+        this.channelMixing = b.channelMixing;
+        this.localLoss = b.localLoss;
+        this.borderGradient = b.borderGradient;
+        this.predictorInit = b.predictorInit;
+        this.predictorUpdater = b.predictorUpdater;
+        this.implementation = b.implementation;
+        this.nChannels = b.nChannels;
+        validate();
+    }
+
+    private void validate() {
+        int[] p = {top, bottom, left, right};
+        for (int i = 0; i < 4; i++) {
+            if (p[i] < 0) {
+                throw new IllegalArgumentException("PaddingModule: negative padding " + p[i] + " for side "
+                        + Side.values()[i].key() + "; padding amounts must be >= 0");
+            }
+        }
+        if (contextDepth < 1) {
+            throw new IllegalArgumentException("PaddingModule: contextDepth must be >= 1, got " + contextDepth);
+        }
+        if (kernelWidth < 1 || kernelWidth % 2 == 0) {
+            throw new IllegalArgumentException("PaddingModule: kernelWidth must be odd and >= 1 (so the window is "
+                    + "centred on the padded position), got " + kernelWidth);
+        }
+        if (nChannels < 0) {
+            throw new IllegalArgumentException("PaddingModule: nChannels must be >= 0, got " + nChannels);
+        }
+        Objects.requireNonNull(localLoss, "PaddingModule: localLoss must not be null");
+        Objects.requireNonNull(predictorInit, "PaddingModule: predictorInit must not be null");
+        Objects.requireNonNull(predictorUpdater, "PaddingModule: predictorUpdater must not be null");
+        Objects.requireNonNull(implementation, "PaddingModule: implementation must not be null");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Static helpers
+
+    /**
+     * The last local loss of a runtime Padding Module layer (as found in {@code net.getLayers()}), averaged over its
+     * padded sides; {@code NaN} before any training pass, or when the local loss is {@link LocalLoss#NONE}.
+     *
+     * @throws IllegalArgumentException if the layer is not a Padding Module
+     */
+    public static double lastLocalLoss(org.deeplearning4j.nn.api.Layer layer) {
+        if (layer instanceof PaddingModuleLayer) {
+            return ((PaddingModuleLayer) layer).getLastLocalLoss();
+        }
+        throw new IllegalArgumentException("Not a Padding Module layer: "
+                + (layer == null ? "null" : layer.getClass().getName()));
+    }
+
+    /** The last local loss of every Padding Module in a network, by layer name (or index), in network order. */
+    public static Map<String, Double> lastLocalLosses(Model net) {
+        org.deeplearning4j.nn.api.Layer[] layers;
+        if (net instanceof MultiLayerNetwork) {
+            layers = ((MultiLayerNetwork) net).getLayers();
+        } else if (net instanceof ComputationGraph) {
+            layers = ((ComputationGraph) net).getLayers();
+        } else {
+            throw new IllegalArgumentException("Expected a MultiLayerNetwork or ComputationGraph, got "
+                    + (net == null ? "null" : net.getClass().getName()));
+        }
+        Map<String, Double> out = new LinkedHashMap<>();
+        for (org.deeplearning4j.nn.api.Layer l : layers) {
+            if (l instanceof PaddingModuleLayer) {
+                String name = l.conf().getLayer().getLayerName();
+                out.put(name != null ? name : String.valueOf(l.getIndex()), ((PaddingModuleLayer) l).getLastLocalLoss());
+            }
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // DL4J layer configuration
+
+    /** The sides with padding > 0: only these have predictor parameters. */
+    public Side[] paddedSides() {
+        return java.util.Arrays.stream(Side.values()).filter(s -> amount(s) > 0).toArray(Side[]::new);
+    }
+
+    /** The padding amount of one side. */
+    public int amount(Side s) {
+        switch (s) {
+            case TOP: return top;
+            case BOTTOM: return bottom;
+            case LEFT: return left;
+            default: return right;
+        }
+    }
+
+    /** Shape of one side's weight: {@code (C, k, w)} depthwise, {@code (C, C, k, w)} with channel mixing. */
+    public long[] weightShape() {
+        return channelMixing ? new long[]{nChannels, nChannels, contextDepth, kernelWidth}
+                : new long[]{nChannels, contextDepth, kernelWidth};
+    }
+
+    @Override
+    public void defineParameters(SDLayerParams params) {
+        if (paddedSides().length > 0 && nChannels <= 0) {
+            throw new IllegalStateException("PaddingModule: the number of channels is unknown. Call setInputType(...) "
+                    + "on the network configuration (e.g. InputType.convolutional(h, w, c)) or Builder.nChannels(c)");
+        }
+        for (Side s : paddedSides()) {
+            params.addWeightParam(s.weightKey(), weightShape());
+            params.addBiasParam(s.biasKey(), nChannels);
+        }
+    }
+
+    @Override
+    public void initializeParameters(Map<String, INDArray> params) {
+        for (Side s : paddedSides()) {
+            INDArray w = params.get(s.weightKey());
+            w.assign(0);
+            params.get(s.biasKey()).assign(0);
+            if (predictorInit == PredictorInit.REPLICATE) {
+                int centre = kernelWidth / 2;
+                for (long c = 0; c < nChannels; c++) {
+                    if (channelMixing) {
+                        w.putScalar(new long[]{c, c, 0, centre}, 1.0);
+                    } else {
+                        w.putScalar(new long[]{c, 0, centre}, 1.0);
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public SDVariable defineLayer(SameDiff sd, SDVariable layerInput, Map<String, SDVariable> paramTable, SDVariable mask) {
+        return PaddingModuleGraph.defineOutput(sd, layerInput, paramTable, this);
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+            Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
+            boolean initializeParams, DataType networkDataType) {
+        PaddingModuleLayer ret = new PaddingModuleLayer(conf, networkDataType);
+        ret.setListeners(trainingListeners);
+        ret.setIndex(layerIndex);
+        ret.setParamsViewArray(layerParamsView);
+        ret.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
+        ret.setConf(conf);
+        return ret;
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        InputType.InputTypeConvolutional in = requireConvolutional(inputType);
+        return InputType.convolutional(in.getHeight() + top + bottom, in.getWidth() + left + right,
+                in.getChannels(), in.getFormat());
+    }
+
+    @Override
+    public void setNIn(InputType inputType, boolean override) {
+        InputType.InputTypeConvolutional in = requireConvolutional(inputType);
+        if (nChannels <= 0 || override) {
+            nChannels = in.getChannels();
+        }
+    }
+
+    @Override
+    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+        if (inputType != null && inputType.getType() == InputType.Type.CNNFlat) {
+            InputType.InputTypeConvolutionalFlat f = (InputType.InputTypeConvolutionalFlat) inputType;
+            return new org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor(f.getHeight(),
+                    f.getWidth(), f.getDepth());
+        }
+        return null;
+    }
+
+    private InputType.InputTypeConvolutional requireConvolutional(InputType inputType) {
+        if (inputType instanceof InputType.InputTypeConvolutionalFlat) {
+            InputType.InputTypeConvolutionalFlat f = (InputType.InputTypeConvolutionalFlat) inputType;
+            return (InputType.InputTypeConvolutional) InputType.convolutional(f.getHeight(), f.getWidth(), f.getDepth());
+        }
+        if (!(inputType instanceof InputType.InputTypeConvolutional)) {
+            throw new IllegalArgumentException("PaddingModule (layer " + getLayerName() + ") needs convolutional "
+                    + "input (N, C, H, W); got input type " + inputType);
+        }
+        InputType.InputTypeConvolutional c = (InputType.InputTypeConvolutional) inputType;
+        if (c.getFormat() != org.deeplearning4j.nn.conf.CNN2DFormat.NCHW) {
+            throw new IllegalArgumentException("PaddingModule supports NCHW input only; got " + c.getFormat()
+                    + ". Use an NCHW network (DL4J's default)");
+        }
+        return c;
+    }
+
+    @Override
+    public void applyGlobalConfigToLayer(NeuralNetConfiguration.Builder globalConfig) {
+        // Deliberately nothing: the predictor has its own updater and no regularisation (see getUpdaterByParam and
+        // getRegularizationByParam), whatever the network sets globally.
+    }
+
+    /** The predictor is trained by its own updater only, never by the network's. */
+    @Override
+    public IUpdater getUpdaterByParam(String paramName) {
+        return predictorUpdater;
+    }
+
+    /**
+     * No L1/L2/weight decay: DL4J copies the network's global regularisation into every layer, but it would pull the
+     * predictor away from the minimum of its local loss (for ResNet50's l2 the identity predictor would decay).
+     */
+    @Override
+    public List<Regularization> getRegularizationByParam(String paramName) {
+        return Collections.emptyList();
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        InputType out = getOutputType(-1, inputType);
+        long nParams = 0;
+        for (Side s : paddedSides()) {
+            long n = 1;
+            for (long d : weightShape()) {
+                n *= d;
+            }
+            nParams += n + nChannels;
+        }
+        long perEx = out.arrayElementsPerExample();
+        return new LayerMemoryReport.Builder(layerName, PaddingModule.class, inputType, out)
+                .standardMemory(nParams, predictorUpdater.stateSize(nParams))
+                .workingMemory(0, perEx, 0, 2 * perEx)
+                .cacheMemory(0, 0)
+                .build();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Getters and setters (JSON uses fields; these are for users)
+
+    public int getTop() { return top; }
+    public void setTop(int top) { this.top = top; }
+    public int getBottom() { return bottom; }
+    public void setBottom(int bottom) { this.bottom = bottom; }
+    public int getLeft() { return left; }
+    public void setLeft(int left) { this.left = left; }
+    public int getRight() { return right; }
+    public void setRight(int right) { this.right = right; }
+    /** {@code [top, bottom, left, right]}. */
+    public int[] getPadding() { return new int[]{top, bottom, left, right}; }
+    public int getContextDepth() { return contextDepth; }
+    public void setContextDepth(int contextDepth) { this.contextDepth = contextDepth; }
+    public int getKernelWidth() { return kernelWidth; }
+    public void setKernelWidth(int kernelWidth) { this.kernelWidth = kernelWidth; }
+    public boolean isChannelMixing() { return channelMixing; }
+    public void setChannelMixing(boolean channelMixing) { this.channelMixing = channelMixing; }
+    public LocalLoss getLocalLoss() { return localLoss; }
+    public void setLocalLoss(LocalLoss localLoss) { this.localLoss = localLoss; }
+    public boolean isBorderGradient() { return borderGradient; }
+    public void setBorderGradient(boolean borderGradient) { this.borderGradient = borderGradient; }
+    public PredictorInit getPredictorInit() { return predictorInit; }
+    public void setPredictorInit(PredictorInit predictorInit) { this.predictorInit = predictorInit; }
+    public IUpdater getPredictorUpdater() { return predictorUpdater; }
+    public void setPredictorUpdater(IUpdater predictorUpdater) { this.predictorUpdater = predictorUpdater; }
+    public Implementation getImplementation() { return implementation; }
+    public void setImplementation(Implementation implementation) { this.implementation = implementation; }
+    public long getNChannels() { return nChannels; }
+    public void setNChannels(long nChannels) { this.nChannels = nChannels; }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof PaddingModule) || !super.equals(o)) return false;
+        PaddingModule p = (PaddingModule) o;
+        return top == p.top && bottom == p.bottom && left == p.left && right == p.right
+                && contextDepth == p.contextDepth && kernelWidth == p.kernelWidth && channelMixing == p.channelMixing
+                && borderGradient == p.borderGradient && nChannels == p.nChannels && localLoss == p.localLoss
+                && predictorInit == p.predictorInit && implementation == p.implementation
+                && Objects.equals(predictorUpdater, p.predictorUpdater);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(super.hashCode(), top, bottom, left, right, contextDepth, kernelWidth, channelMixing,
+                borderGradient, nChannels, localLoss, predictorInit, implementation, predictorUpdater);
+    }
+
+    @Override
+    public PaddingModule clone() {
+        return (PaddingModule) super.clone();
+    }
+
+    @Override
+    public String toString() {
+        return "PaddingModule(padding=[" + top + "," + bottom + "," + left + "," + right + "], k=" + contextDepth
+                + ", w=" + kernelWidth + (channelMixing ? ", channelMixing" : ", depthwise") + ", loss=" + localLoss
+                + ", init=" + predictorInit + ", updater=" + predictorUpdater + ", " + implementation + ")";
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+
+    /** Builder for {@link PaddingModule}. */
+    public static class Builder extends SameDiffLayer.Builder<Builder> {
+        private int top;
+        private int bottom;
+        private int left;
+        private int right;
+        private int contextDepth = 2;
+        private int kernelWidth = 3;
+        private boolean channelMixing = false;
+        private LocalLoss localLoss = LocalLoss.MSE;
+        private boolean borderGradient = true;
+        private PredictorInit predictorInit = PredictorInit.REPLICATE;
+        private IUpdater predictorUpdater = new Adam(1e-3);
+        private Implementation implementation = Implementation.FAST;
+        private long nChannels;
+
+        /** The same padding {@code p >= 0} on all four sides. */
+        public Builder padding(int p) {
+            return padding(p, p, p, p);
+        }
+
+        /** Padding per side, each {@code >= 0}. */
+        public Builder padding(int top, int bottom, int left, int right) {
+            this.top = top;
+            this.bottom = bottom;
+            this.left = left;
+            this.right = right;
+            return this;
+        }
+
+        /** k: how many rows/columns inside a side the predictor sees (default 2: enough to extrapolate a slope). */
+        public Builder contextDepth(int k) {
+            this.contextDepth = k;
+            return this;
+        }
+
+        /** w: the predictor's window along the border, odd (default 3). */
+        public Builder kernelWidth(int w) {
+            this.kernelWidth = w;
+            return this;
+        }
+
+        /** Predict every channel from all channels (C x C weights per side) instead of from itself (default false). */
+        public Builder channelMixing(boolean mixing) {
+            this.channelMixing = mixing;
+            return this;
+        }
+
+        /** The local loss: MSE (default), L1, or NONE (predictor frozen). */
+        public Builder localLoss(LocalLoss loss) {
+            this.localLoss = loss;
+            return this;
+        }
+
+        /**
+         * Whether the network's loss gradient flows into the input through the predicted border too (default true).
+         * It always flows through the interior; the predictor's weights never receive it.
+         */
+        public Builder borderGradient(boolean on) {
+            this.borderGradient = on;
+            return this;
+        }
+
+        /** Initial predictor: REPLICATE (default) or ZEROS. */
+        public Builder predictorInit(PredictorInit init) {
+            this.predictorInit = init;
+            return this;
+        }
+
+        /** The predictor's own updater (default Adam, learning rate 1e-3). */
+        public Builder predictorUpdater(IUpdater updater) {
+            this.predictorUpdater = updater;
+            return this;
+        }
+
+        /** FAST (default) or the SAMEDIFF reference. */
+        public Builder implementation(Implementation impl) {
+            this.implementation = impl;
+            return this;
+        }
+
+        /** Number of input channels; normally set from the network's InputType. */
+        public Builder nChannels(long c) {
+            this.nChannels = c;
+            return this;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public PaddingModule build() {
+            return new PaddingModule(this);
+        }
+    }
+}
