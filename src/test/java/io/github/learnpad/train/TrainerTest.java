@@ -1,0 +1,146 @@
+package io.github.learnpad.train;
+
+import io.github.learnpad.data.ImageDataset;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class TrainerTest {
+    static final int EPOCHS = 3;
+    static final long SEED = 7;
+    static ImageDataset train = TinyData.make("tiny-train", 96, 1, 12, 1);
+    static ImageDataset test = TinyData.make("tiny-test", 48, 1, 12, 2);
+
+    @TempDir
+    static Path tmp;
+    static TrainingResult baseline;
+
+    static ComputationGraph net() {
+        return SmallCnn.builder().numClasses(3).inputShape(1, 12, 12).baseWidth(8).learningRate(1e-2)
+                .padding((t, b, l, r) -> new ZeroPaddingLayer(t, b, l, r)).seed(SEED).build().init();
+    }
+
+    static Trainer.Builder trainer(Path out) {
+        return Trainer.builder().train(train, 16).test(test).epochs(EPOCHS).seed(SEED).outDir(out)
+                .progress(Progress.NONE);
+    }
+
+    @BeforeAll
+    static void uninterrupted() throws Exception {
+        Threads.limit(1); // the test machine is shared; see Threads
+        baseline = trainer(tmp.resolve("baseline")).build().train(net());
+    }
+
+    @Test
+    void writesMetricsCheckpointsAndModel() throws Exception {
+        Path out = tmp.resolve("baseline");
+        List<EpochMetrics> m = EpochMetrics.readAll(out.resolve("metrics.jsonl"));
+        assertEquals(EPOCHS, m.size());
+        for (int i = 0; i < EPOCHS; i++) {
+            assertEquals(i + 1, m.get(i).epoch());
+            assertTrue(m.get(i).sameResultAs(baseline.metrics().get(i)), "metrics.jsonl round trip");
+            assertTrue(Double.isFinite(m.get(i).trainLoss()) && Double.isFinite(m.get(i).testLoss()));
+            assertTrue(m.get(i).seconds() > 0);
+            assertTrue(m.get(i).localLosses().isEmpty(), "no Padding Module in this network");
+        }
+        // The task is easy: the network must learn something.
+        assertTrue(m.get(EPOCHS - 1).testAccuracy() > 0.5, "accuracy " + m.get(EPOCHS - 1).testAccuracy());
+        // Newest two checkpoints kept, older pruned.
+        Path c = out.resolve("checkpoints");
+        assertFalse(Files.exists(c.resolve("epoch-0001.zip")));
+        assertTrue(Files.exists(c.resolve("epoch-0002.zip")) && Files.exists(c.resolve("epoch-0002.json")));
+        assertTrue(Files.exists(c.resolve("epoch-0003.zip")) && Files.exists(c.resolve("epoch-0003.json")));
+        // model.zip is the trained network with its updater.
+        ComputationGraph loaded = ModelSerializer.restoreComputationGraph(out.resolve("model.zip").toFile(), true);
+        ComputationGraph trained = (ComputationGraph) baseline.net();
+        assertEquals(trained.params(), loaded.params());
+        assertEquals(trained.getUpdater().getStateViewArray(), loaded.getUpdater().getStateViewArray());
+        assertEquals(Evaluator.evaluate(trained, test, 10).accuracy(), Evaluator.evaluate(loaded, test, 7).accuracy());
+        assertEquals(baseline.last().testAccuracy(), Evaluator.evaluate(loaded, test, 7).accuracy());
+        // No temporary files left behind.
+        try (var s = Files.list(c)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")));
+        }
+    }
+
+    @Test
+    void sameSeedSameMetrics() throws Exception {
+        TrainingResult again = trainer(tmp.resolve("again")).build().train(net());
+        assertIdentical(baseline.metrics(), again.metrics());
+    }
+
+    @Test
+    void differentSeedDifferentMetrics() throws Exception {
+        TrainingResult other = Trainer.builder().train(train, 16).test(test).epochs(1).seed(SEED + 1)
+                .outDir(tmp.resolve("other")).progress(Progress.NONE).build().train(net());
+        assertNotEquals(baseline.metrics().get(0).trainLoss(), other.metrics().get(0).trainLoss());
+    }
+
+    @Test
+    void resumeAfterInterruptionGivesTheSameMetrics() throws Exception {
+        Path out = tmp.resolve("interrupted");
+        RuntimeException crash = assertThrows(RuntimeException.class, () -> trainer(out)
+                .epochListener((m, n) -> {
+                    if (m.epoch() == 1) {
+                        throw new RuntimeException("simulated crash");
+                    }
+                }).build().train(net()));
+        assertEquals("simulated crash", crash.getMessage());
+        assertEquals(1, EpochMetrics.readAll(out.resolve("metrics.jsonl")).size());
+        assertThrows(IllegalStateException.class, () -> trainer(out).build().train(net()),
+                "a second fresh run into the same directory must refuse");
+
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        TrainingResult resumed = trainer(out).resume(true).progress(Progress.LINES)
+                .log(new PrintStream(log, true, StandardCharsets.UTF_8)).build().train(net());
+        assertEquals(1, resumed.resumedFromEpoch());
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("resuming from"), log.toString());
+        assertIdentical(baseline.metrics(), resumed.metrics());
+        assertIdentical(baseline.metrics(), EpochMetrics.readAll(out.resolve("metrics.jsonl")));
+        assertEquals(((ComputationGraph) baseline.net()).params(), ((ComputationGraph) resumed.net()).params());
+    }
+
+    @Test
+    void truncatedCheckpointIsReportedAndThePreviousOneUsed() throws Exception {
+        Path out = tmp.resolve("corrupt");
+        assertThrows(RuntimeException.class, () -> trainer(out).epochListener((m, n) -> {
+            if (m.epoch() == 2) {
+                throw new RuntimeException("simulated crash");
+            }
+        }).build().train(net()));
+        Path latest = out.resolve("checkpoints/epoch-0002.zip");
+        byte[] bytes = Files.readAllBytes(latest);
+        Files.write(latest, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        assertThrows(java.io.IOException.class, () -> Checkpoints.verifyZip(latest));
+
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        TrainingResult resumed = trainer(out).resume(true).progress(Progress.LINES)
+                .log(new PrintStream(log, true, StandardCharsets.UTF_8)).build().train(net());
+        String text = log.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("epoch-0002.zip is damaged"), text);
+        assertTrue(text.contains("using the previous checkpoint"), text);
+        assertEquals(1, resumed.resumedFromEpoch());
+        assertIdentical(baseline.metrics(), resumed.metrics());
+        // The damaged epoch was redone and its checkpoint replaced by a good one.
+        Checkpoints.verifyZip(latest);
+    }
+
+    static void assertIdentical(List<EpochMetrics> a, List<EpochMetrics> b) {
+        assertEquals(a.size(), b.size());
+        for (int i = 0; i < a.size(); i++) {
+            assertTrue(a.get(i).sameResultAs(b.get(i)), "epoch " + (i + 1) + ": " + a.get(i) + " vs " + b.get(i));
+        }
+    }
+}
