@@ -94,7 +94,7 @@ class PaddingModuleTest {
     @MethodSource("paddings")
     void shapeInteriorAndReplicateInit(int t, int b, int l, int r) {
         MultiLayerNetwork net = net(pm(t, b, l, r).build(), 2, 5, 6, DataType.DOUBLE);
-        INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 2, 5, 6);
+        INDArray x = rand(1, DataType.DOUBLE, 3, 2, 5, 6);
         INDArray y = forward(net, x, false);
         assertArrayEquals(new long[]{3, 2, 5 + t + b, 6 + l + r}, y.shape());
         assertEquals(x, y.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(t, t + 5),
@@ -115,7 +115,7 @@ class PaddingModuleTest {
     @Test
     void zerosInitGivesZeroPadding() {
         MultiLayerNetwork net = net(pm(2, 1, 1, 2).predictorInit(PredictorInit.ZEROS).build(), 2, 4, 4, DataType.DOUBLE);
-        INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 2, 4, 4).addi(1);
+        INDArray x = rand(2, DataType.DOUBLE, 2, 2, 4, 4).addi(1);
         INDArray y = forward(net, x, false);
         assertEquals(x.sumNumber().doubleValue(), y.sumNumber().doubleValue(), 1e-9, "border must be all zeros");
     }
@@ -178,23 +178,34 @@ class PaddingModuleTest {
 
     /** Puts random values into every predictor parameter so that no test passes by symmetry. */
     static void randomise(Layer layer, long seed) {
-        Nd4j.getRandom().setSeed(seed);
         for (Map.Entry<String, INDArray> e : layer.paramTable().entrySet()) {
-            e.getValue().assign(Nd4j.rand(e.getValue().dataType(), e.getValue().shape()).subi(0.5));
+            e.getValue().assign(rand(seed++, e.getValue().dataType(), e.getValue().shape()).subi(0.5));
         }
     }
 
-    /** The input gradient against central finite differences of sum(output * R), the predictor held fixed. */
+    /** Uniform [0, 1) from java.util.Random: reproducible whatever else used ND4J's generator before. */
+    static INDArray rand(long seed, DataType dt, long... shape) {
+        java.util.Random r = new java.util.Random(seed);
+        INDArray a = Nd4j.create(DataType.DOUBLE, shape);
+        for (long i = 0; i < a.length(); i++) {
+            a.putScalar(i, r.nextDouble());
+        }
+        return a.castTo(dt);
+    }
+
+    /**
+     * The input gradient against central finite differences of sum(output * R), the predictor held fixed. The
+     * SAMEDIFF reference is checked against this path in {@link #fastPathEqualsSameDiffReference}.
+     */
     @ParameterizedTest
     @MethodSource("configurations")
     void inputGradientMatchesFiniteDifferences(PaddingModule.Builder builder) {
-        for (Implementation impl : Implementation.values()) {
+        for (Implementation impl : new Implementation[]{Implementation.FAST}) {
             MultiLayerNetwork net = net(builder.implementation(impl).build(), 2, 5, 4, DataType.DOUBLE);
             randomise(net.getLayer(0), 7);
-            Nd4j.getRandom().setSeed(3);
-            INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 2, 5, 4);
+            INDArray x = rand(3, DataType.DOUBLE, 2, 2, 5, 4);
             INDArray y = forward(net, x, true);
-            INDArray rw = Nd4j.rand(DataType.DOUBLE, y.shape()).subi(0.5);
+            INDArray rw = rand(4, DataType.DOUBLE, y.shape()).subi(0.5);
             INDArray dx = backward(net, x, rw).getSecond().dup();
             double h = 1e-6;
             double maxErr = 0;
@@ -229,8 +240,7 @@ class PaddingModuleTest {
         MultiLayerNetwork net = net(conf, 2, 6, 5, DataType.DOUBLE);
         Layer layer = net.getLayer(0);
         randomise(layer, 11);
-        Nd4j.getRandom().setSeed(5);
-        INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 2, 6, 5);
+        INDArray x = rand(5, DataType.DOUBLE, 3, 2, 6, 5);
         PaddingModule c = (PaddingModule) layer.conf().getLayer();
         Map<String, INDArray> grads = new HashMap<>();
         layer.paramTable().forEach((k, v) -> grads.put(k, v.ulike()));
@@ -261,10 +271,9 @@ class PaddingModuleTest {
         for (Implementation impl : Implementation.values()) {
             MultiLayerNetwork net = net(builder.implementation(impl).build(), 3, 6, 5, DataType.DOUBLE);
             randomise(net.getLayer(0), 13);
-            Nd4j.getRandom().setSeed(17);
-            INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 3, 6, 5);
+            INDArray x = rand(17, DataType.DOUBLE, 2, 3, 6, 5);
             INDArray y = forward(net, x, true).dup();
-            INDArray eps = Nd4j.rand(DataType.DOUBLE, y.shape());
+            INDArray eps = rand(18, DataType.DOUBLE, y.shape());
             Pair<Gradient, INDArray> g = backward(net, x, eps);
             Map<String, INDArray> pg = new HashMap<>();
             g.getFirst().gradientForVariable().forEach((k, v) -> pg.put(k, v.dup()));
