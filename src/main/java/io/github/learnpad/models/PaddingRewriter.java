@@ -1,5 +1,6 @@
 package io.github.learnpad.models;
 
+import io.github.learnpad.layers.PaddingMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
@@ -28,6 +29,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -76,7 +78,7 @@ public final class PaddingRewriter {
     private PaddingRewriter() {
     }
 
-    /** Creates the padding layer for given amounts (top, bottom, left, right). */
+    /** Creates the padding layer for given amounts (top, bottom, left, right): {@code PaddingMode::layer}. */
     @FunctionalInterface
     interface PadLayerFactory {
         Layer layer(int top, int bottom, int left, int right);
@@ -112,6 +114,53 @@ public final class PaddingRewriter {
         public boolean isSkipUnsupported() {
             return skipUnsupported;
         }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------------
+    // Public API
+
+    /**
+     * A new graph configuration in which all padding comes from {@code mode}'s padding layers; refuses
+     * (IllegalArgumentException naming the layer) strided Same convolutions and other layers it cannot rewrite
+     * exactly.
+     */
+    public static ComputationGraphConfiguration rewrite(ComputationGraphConfiguration conf, PaddingMode mode) {
+        return rewriteWithReport(conf, mode, new Options()).configuration();
+    }
+
+    /** As {@link #rewrite(ComputationGraphConfiguration, PaddingMode)}, keeping the layers {@code options} allows. */
+    public static ComputationGraphConfiguration rewrite(ComputationGraphConfiguration conf, PaddingMode mode,
+            Options options) {
+        return rewriteWithReport(conf, mode, options).configuration();
+    }
+
+    /** The rewritten configuration with the list of rewritten and kept layers. */
+    public static RewriteResult<ComputationGraphConfiguration> rewriteWithReport(ComputationGraphConfiguration conf,
+            PaddingMode mode, Options options) {
+        Objects.requireNonNull(mode, "PaddingRewriter: padding mode must not be null");
+        return rewriteGraph(conf, mode::layer, mode == PaddingMode.ZERO, Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * A new MultiLayer configuration in which all padding comes from {@code mode}'s padding layers (one layer is
+     * inserted before each padded convolution); refuses strided Same convolutions and other layers it cannot rewrite
+     * exactly.
+     */
+    public static MultiLayerConfiguration rewrite(MultiLayerConfiguration conf, PaddingMode mode) {
+        return rewriteWithReport(conf, mode, new Options()).configuration();
+    }
+
+    /** As {@link #rewrite(MultiLayerConfiguration, PaddingMode)}, keeping the layers {@code options} allows. */
+    public static MultiLayerConfiguration rewrite(MultiLayerConfiguration conf, PaddingMode mode, Options options) {
+        return rewriteWithReport(conf, mode, options).configuration();
+    }
+
+    /** The rewritten configuration with the list of rewritten and kept layers. */
+    public static RewriteResult<MultiLayerConfiguration> rewriteWithReport(MultiLayerConfiguration conf,
+            PaddingMode mode, Options options) {
+        Objects.requireNonNull(mode, "PaddingRewriter: padding mode must not be null");
+        return rewriteMultiLayer(conf, mode::layer, mode == PaddingMode.ZERO,
+                Objects.requireNonNull(options, "options"));
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 package io.github.learnpad.models;
 
+import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.layers.PaddingModule;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -30,10 +32,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class PaddingRewriterTest {
 
-    /** The ZERO mode's layer: DL4J's ZeroPaddingLayer. */
-    static final PaddingRewriter.PadLayerFactory ZERO =
-            (t, b, l, r) -> new ZeroPaddingLayer.Builder(t, b, l, r).build();
-
     private static final PaddingRewriter.Options NONE = new PaddingRewriter.Options();
 
     static void copyParamsByName(Map<String, INDArray> from, org.deeplearning4j.nn.api.Model to,
@@ -47,7 +45,7 @@ class PaddingRewriterTest {
         ComputationGraphConfiguration orig = org.deeplearning4j.zoo.model.VGG16.builder().numClasses(10)
                 .inputShape(new int[]{3, 32, 32}).build().conf();
         String before = orig.toJson();
-        RewriteResult<ComputationGraphConfiguration> r = PaddingRewriter.rewriteGraph(orig, ZERO, true, NONE);
+        RewriteResult<ComputationGraphConfiguration> r = PaddingRewriter.rewriteWithReport(orig, PaddingMode.ZERO, NONE);
         assertEquals(before, orig.toJson(), "input configuration must not be modified");
         assertEquals(13, r.rewritten().size(), "VGG16 has 13 padded 3x3 convolutions");
         assertTrue(r.kept().isEmpty());
@@ -88,7 +86,7 @@ class PaddingRewriterTest {
         ComputationGraphConfiguration orig = org.deeplearning4j.zoo.model.ResNet50.builder().numClasses(5)
                 .inputShape(new int[]{3, s, s}).weightInit(org.deeplearning4j.nn.weights.WeightInit.RELU
                         .getWeightInitFunction()).build().graphBuilder().build();
-        RewriteResult<ComputationGraphConfiguration> r = PaddingRewriter.rewriteGraph(orig, ZERO, true, NONE);
+        RewriteResult<ComputationGraphConfiguration> r = PaddingRewriter.rewriteWithReport(orig, PaddingMode.ZERO, NONE);
         // 16 stride-1 Same 3x3 convolutions; the stem ZeroPaddingLayer is kept as it is with ZERO.
         assertEquals(16, r.rewritten().size(), r.rewritten().toString());
         assertTrue(r.rewritten().stream().allMatch(n -> n.endsWith("2b")));
@@ -111,15 +109,32 @@ class PaddingRewriterTest {
     void zeroPaddingLayerIsReplacedWithTheModeLayer() {
         ComputationGraphConfiguration orig = org.deeplearning4j.zoo.model.ResNet50.builder().numClasses(5)
                 .inputShape(new int[]{3, 72, 72}).build().graphBuilder().build();
-        // A factory standing for a non-ZERO mode: same amounts, but a different layer object we can recognise.
-        PaddingRewriter.PadLayerFactory marked = (t, b, l, r) -> new ZeroPaddingLayer.Builder(t, b, l, r)
-                .dataFormat(org.deeplearning4j.nn.conf.CNN2DFormat.NCHW).name("marker").build();
-        RewriteResult<ComputationGraphConfiguration> r = PaddingRewriter.rewriteGraph(orig, marked, false, NONE);
+        RewriteResult<ComputationGraphConfiguration> r = PaddingRewriter.rewriteWithReport(orig,
+                PaddingMode.REPLICATE, NONE);
         assertEquals(17, r.rewritten().size());
         assertTrue(r.rewritten().contains("stem-zero"));
         Layer stem = ((LayerVertex) r.configuration().getVertices().get("stem-zero")).getLayerConf().getLayer();
         assertEquals("stem-zero", stem.getLayerName(), "replaced layer keeps its name");
-        assertArrayEquals(new int[]{3, 3, 3, 3}, ((ZeroPaddingLayer) stem).getPadding());
+        assertEquals(PaddingMode.REPLICATE, PaddingMode.of(stem));
+        assertArrayEquals(new int[]{3, 3, 3, 3}, PaddingMode.padding(stem));
+        assertEquals(List.of("input"), r.configuration().getVertexInputs().get("stem-zero"));
+        // The whole configuration survives JSON (custom layers included).
+        assertEquals(r.configuration(), ComputationGraphConfiguration.fromJson(r.configuration().toJson()));
+    }
+
+    @Test
+    void learnedPaddingLayersGetTheChannelCount() {
+        ComputationGraphConfiguration orig = org.deeplearning4j.zoo.model.ResNet50.builder().numClasses(5)
+                .inputShape(new int[]{3, 72, 72}).build().graphBuilder().build();
+        ComputationGraphConfiguration c = PaddingRewriter.rewrite(orig, PaddingMode.LEARNED);
+        PaddingModule stem = (PaddingModule) ((LayerVertex) c.getVertices().get("stem-zero")).getLayerConf().getLayer();
+        assertEquals(3, stem.getNChannels(), "from the stem convolution's nIn");
+        PaddingModule p = (PaddingModule) ((LayerVertex) c.getVertices().get("res4b_branch2b-pad")).getLayerConf()
+                .getLayer();
+        assertEquals(256, p.getNChannels());
+        assertArrayEquals(new int[]{1, 1, 1, 1}, p.getPadding());
+        assertTrue(((LayerVertex) c.getVertices().get("res4b_branch2b-pad")).getLayerConf().variables().isEmpty(),
+                "padding layer must not inherit the convolution's parameter names");
     }
 
     private static MultiLayerConfiguration smallMultiLayer(boolean stridedSame) {
@@ -149,7 +164,7 @@ class PaddingRewriterTest {
     void multiLayerWithSameAndExplicitPaddingGivesIdenticalOutput() {
         MultiLayerConfiguration orig = smallMultiLayer(false);
         String before = orig.toJson();
-        RewriteResult<MultiLayerConfiguration> r = PaddingRewriter.rewriteMultiLayer(orig, ZERO, true, NONE);
+        RewriteResult<MultiLayerConfiguration> r = PaddingRewriter.rewriteWithReport(orig, PaddingMode.ZERO, NONE);
         assertEquals(before, orig.toJson(), "input configuration must not be modified");
         assertEquals(List.of("c0", "c1", "dw", "sep"), r.rewritten());
         MultiLayerConfiguration c = r.configuration();
@@ -195,11 +210,11 @@ class PaddingRewriterTest {
     void stridedSameIsRefusedUnlessSkipped() {
         MultiLayerConfiguration orig = smallMultiLayer(true);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PaddingRewriter.rewriteMultiLayer(orig, ZERO, true, NONE));
+                () -> PaddingRewriter.rewriteWithReport(orig, PaddingMode.ZERO, NONE));
         assertTrue(e.getMessage().contains("\"last\""), e.getMessage());
         assertTrue(e.getMessage().contains("skipStridedSame(true)"), e.getMessage());
 
-        RewriteResult<MultiLayerConfiguration> r = PaddingRewriter.rewriteMultiLayer(orig, ZERO, true,
+        RewriteResult<MultiLayerConfiguration> r = PaddingRewriter.rewriteWithReport(orig, PaddingMode.ZERO,
                 new PaddingRewriter.Options().skipStridedSame(true));
         assertEquals(List.of("last"), List.copyOf(r.kept().keySet()));
         ConvolutionLayer last = (ConvolutionLayer) r.configuration().getConf(10).getLayer();
@@ -215,10 +230,10 @@ class PaddingRewriterTest {
                 .layer(new OutputLayer.Builder().nOut(2).activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.convolutional(5, 5, 1)).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PaddingRewriter.rewriteMultiLayer(orig, ZERO, true, NONE));
+                () -> PaddingRewriter.rewriteWithReport(orig, PaddingMode.ZERO, NONE));
         assertTrue(e.getMessage().contains("\"deconv\"") && e.getMessage().contains("skipUnsupported(true)"),
                 e.getMessage());
-        RewriteResult<MultiLayerConfiguration> r = PaddingRewriter.rewriteMultiLayer(orig, ZERO, true,
+        RewriteResult<MultiLayerConfiguration> r = PaddingRewriter.rewriteWithReport(orig, PaddingMode.ZERO,
                 new PaddingRewriter.Options().skipUnsupported(true));
         assertEquals(orig.getConfs().size(), r.configuration().getConfs().size());
         assertTrue(r.kept().containsKey("deconv"));
