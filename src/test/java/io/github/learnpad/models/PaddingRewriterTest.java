@@ -19,6 +19,8 @@ import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -204,6 +206,41 @@ class PaddingRewriterTest {
         MultiLayerNetwork fresh = new MultiLayerNetwork(c.clone());
         fresh.init(Nd4j.rand(DataType.DOUBLE, 1, (int) b.numParams()), false);
         assertNotEquals(ya, fresh.output(x));
+    }
+
+    @ParameterizedTest
+    @EnumSource(PaddingMode.class)
+    void everyModeRewritesAMultiLayerNetworkThatTrains(PaddingMode mode) {
+        MultiLayerConfiguration orig = smallMultiLayer(false);
+        RewriteResult<MultiLayerConfiguration> r = PaddingRewriter.rewriteWithReport(orig, mode, NONE);
+        // ZERO keeps the ZeroPaddingLayer "zp"; the other modes replace it.
+        assertEquals(mode == PaddingMode.ZERO ? List.of("c0", "c1", "dw", "sep") : List.of("c0", "c1", "zp", "dw", "sep"),
+                r.rewritten());
+        MultiLayerNetwork b = new MultiLayerNetwork(r.configuration());
+        b.init();
+        long padLayers = b.getLayerWiseConfigurations().getConfs().stream().filter(c -> {
+            try {
+                return PaddingMode.of(c.getLayer()) == mode;
+            } catch (IllegalArgumentException notPadding) {
+                return false;
+            }
+        }).count();
+        assertEquals(5, padLayers);
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 2 * 9 * 8);
+        INDArray y = Nd4j.createFromArray(new double[][]{{1, 0, 0}, {0, 0, 1}});
+        INDArray before = b.params().dup();
+        b.fit(x, y);
+        assertTrue(Double.isFinite(b.score()));
+        assertNotEquals(before, b.params());
+        INDArray out = b.output(x);
+        assertFalse(out.isNaN().any());
+        if (mode != PaddingMode.ZERO) {
+            // The padding is really different from zeros: same parameters, different output.
+            MultiLayerNetwork z = new MultiLayerNetwork(PaddingRewriter.rewrite(orig, PaddingMode.ZERO));
+            z.init();
+            z.paramTable().forEach((k, v) -> z.setParam(k, b.getParam(k).dup()));
+            assertNotEquals(out, z.output(x));
+        }
     }
 
     @Test
