@@ -106,6 +106,32 @@ public final class Charts {
         return true;
     }
 
+    /**
+     * The charts of one training run in {@code dir}: {@code loss.png} (train and test loss per epoch),
+     * {@code accuracy.png} (test accuracy per epoch) and, with Padding Modules, {@code local-loss.png}.
+     */
+    public static void runCharts(List<EpochMetrics> metrics, String title, Path dir) throws IOException {
+        List<List<EpochMetrics>> one = List.of(metrics);
+        XYChart loss = new XYChartBuilder().width(800).height(500).title(title + ": loss").xAxisTitle("epoch")
+                .yAxisTitle("loss").build();
+        loss.getStyler().setXAxisDecimalPattern("0");
+        double[][] tr = meanCurve(one, EpochMetrics::trainLoss);
+        double[][] te = meanCurve(one, EpochMetrics::testLoss);
+        if (tr[0].length > 0) {
+            loss.addSeries("train loss (epoch mean)", tr[0], tr[1]).setMarker(SeriesMarkers.CIRCLE);
+        }
+        if (te[0].length > 0) {
+            loss.addSeries("test loss", te[0], te[1]).setMarker(SeriesMarkers.CIRCLE);
+        }
+        if (tr[0].length > 0 || te[0].length > 0) {
+            save(loss, dir.resolve("loss.png"));
+        }
+        Map<String, List<List<EpochMetrics>>> runs = new LinkedHashMap<>();
+        runs.put("test accuracy", one);
+        curves(runs, EpochMetrics::testAccuracy, title + ": test accuracy", "test accuracy", dir.resolve("accuracy.png"));
+        localLosses(runs, title + ": Padding Module local loss", dir.resolve("local-loss.png"));
+    }
+
     /** Epochs with a finite mean over the runs. */
     private static double[][] meanCurve(List<List<EpochMetrics>> runs, ToDoubleFunction<EpochMetrics> metric) {
         Map<Integer, double[]> acc = new LinkedHashMap<>();

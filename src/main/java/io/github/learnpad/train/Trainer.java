@@ -28,6 +28,7 @@ import java.util.Optional;
  * out/metrics.jsonl           one {@link EpochMetrics} JSON line per epoch (rewritten atomically each epoch)
  * out/checkpoints/epoch-N.*   the network + updater after each epoch (see {@link Checkpoints}), newest two kept
  * out/model.zip               the final network (ModelSerializer, with updater), when all epochs are done
+ * out/loss.png, accuracy.png, local-loss.png   per-epoch charts (local loss only with Padding Modules)
  * </pre>
  *
  * <p>Reproducibility: epoch {@code e} starts by seeding ND4J's global random generator with
@@ -56,6 +57,7 @@ public final class Trainer {
     private final PrintStream log;
     private final EpochListener epochListener;
     private final Map<String, Object> runInfo;
+    private final boolean charts;
 
     /** Called after each epoch is evaluated and checkpointed. */
     @FunctionalInterface
@@ -79,6 +81,7 @@ public final class Trainer {
         this.log = b.log;
         this.epochListener = b.epochListener;
         this.runInfo = new LinkedHashMap<>(b.runInfo);
+        this.charts = b.charts;
     }
 
     public static Builder builder() {
@@ -173,6 +176,9 @@ public final class Trainer {
         Path last = ckpts.dir().resolve(String.format("epoch-%04d.zip", epochs));
         if (Files.exists(last)) {
             AtomicFiles.write(modelFile(), out -> Files.copy(last, out));
+        }
+        if (charts) {
+            Charts.runCharts(metrics, String.valueOf(runInfo.getOrDefault("name", outDir.getFileName())), outDir);
         }
         return new TrainingResult(net, metrics, resumedFrom);
     }
@@ -275,6 +281,7 @@ public final class Trainer {
         private PrintStream log = System.err;
         private EpochListener epochListener;
         private final Map<String, Object> runInfo = new LinkedHashMap<>();
+        private boolean charts = true;
 
         /** The training minibatches, reproducible per epoch. */
         public Builder batches(EpochBatches b) { this.batches = b; return this; }
@@ -315,6 +322,9 @@ public final class Trainer {
 
         /** Values saved with every checkpoint (e.g. the command-line options of the run). */
         public Builder runInfo(Map<String, ?> info) { this.runInfo.putAll(info); return this; }
+
+        /** Write loss.png, accuracy.png and local-loss.png into outDir at the end (default true). */
+        public Builder charts(boolean c) { this.charts = c; return this; }
 
         public Trainer build() {
             if (batches == null && trainData != null) {

@@ -69,6 +69,11 @@ class TrainerTest {
         assertEquals(trained.getUpdater().getStateViewArray(), loaded.getUpdater().getStateViewArray());
         assertEquals(Evaluator.evaluate(trained, test, 10).accuracy(), Evaluator.evaluate(loaded, test, 7).accuracy());
         assertEquals(baseline.last().testAccuracy(), Evaluator.evaluate(loaded, test, 7).accuracy());
+        // Charts of the run.
+        for (String png : List.of("loss.png", "accuracy.png")) {
+            assertEquals(800, javax.imageio.ImageIO.read(out.resolve(png).toFile()).getWidth(), png);
+        }
+        assertFalse(Files.exists(out.resolve("local-loss.png")), "no Padding Module, no local-loss chart");
         // No temporary files left behind.
         try (var s = Files.list(c)) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")));
@@ -135,6 +140,29 @@ class TrainerTest {
         assertIdentical(baseline.metrics(), resumed.metrics());
         // The damaged epoch was redone and its checkpoint replaced by a good one.
         Checkpoints.verifyZip(latest);
+    }
+
+    @Test
+    void learnedPaddingRunRecordsLocalLossesAndResumesExactly() throws Exception {
+        ImageDataset small = train.subset(48, 3);
+        java.util.function.Supplier<ComputationGraph> learned = () -> SmallCnn.builder().numClasses(3)
+                .inputShape(1, 12, 12).baseWidth(4).learningRate(1e-2)
+                .padding(io.github.learnpad.layers.PaddingMode.LEARNED::layer).seed(SEED).build().init();
+        java.util.function.Function<Path, Trainer.Builder> t = out -> Trainer.builder().train(small, 16).test(test)
+                .epochs(2).seed(SEED).outDir(out).progress(Progress.NONE);
+        TrainingResult full = t.apply(tmp.resolve("learned-full")).build().train(learned.get());
+        for (EpochMetrics m : full.metrics()) {
+            assertEquals(List.of("pad1", "pad2", "pad3", "pad4"), List.copyOf(m.localLosses().keySet()));
+            m.localLosses().values().forEach(v -> assertTrue(Double.isFinite(v) && v > 0, m.toString()));
+        }
+        assertTrue(Files.exists(tmp.resolve("learned-full/local-loss.png")));
+        Path out = tmp.resolve("learned-resumed");
+        assertThrows(RuntimeException.class, () -> t.apply(out).epochListener((m, n) -> {
+            throw new RuntimeException("simulated crash");
+        }).build().train(learned.get()));
+        TrainingResult resumed = t.apply(out).resume(true).build().train(learned.get());
+        assertIdentical(full.metrics(), resumed.metrics());
+        assertEquals(((ComputationGraph) full.net()).params(), ((ComputationGraph) resumed.net()).params());
     }
 
     static void assertIdentical(List<EpochMetrics> a, List<EpochMetrics> b) {
