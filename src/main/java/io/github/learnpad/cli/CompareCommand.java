@@ -54,7 +54,8 @@ final class CompareCommand implements Callable<Integer> {
         RunData data = RunData.load(options);
         Map<String, Object> budget = options.describe();
         System.err.println(String.format(Locale.ROOT, "learnpad: comparing %s over seeds %s: %s on %d %s images, "
-                        + "%d epochs, batch %d, lr %s; testing on %d", paddings, seeds, budget.get("model"),
+                        + "%d epochs, batch %d, lr %s; testing on %d",
+                paddings.stream().map(PaddingMode::id).toList(), seeds, budget.get("model"),
                 data.train.size(), data.train.name(), options.epochs, options.batch, options.lr, data.test.size()));
         return Comparison.builder().paddings(paddings).seeds(seeds)
                 .network((p, seed) -> options.network(p, data.train.numClasses(), data.train.channels(),
