@@ -131,6 +131,11 @@ public final class Trainer {
                     throw new IllegalStateException("the checkpoint in " + ckpts.dir() + " was made with seed "
                             + cp.seed() + ", not " + seed + "; resume with --seed " + cp.seed() + " or use a new --out");
                 }
+                if (cp.epoch() > epochs) {
+                    throw new IllegalStateException("the checkpoint in " + ckpts.dir() + " is at epoch " + cp.epoch()
+                            + ", beyond the " + epochs + " epochs asked for; resume with --epochs " + cp.epoch()
+                            + " or more");
+                }
                 net = initial instanceof ComputationGraph ? cp.loadGraph() : cp.loadMultiLayer();
                 if (net.numParams() != initial.numParams()) {
                     throw new IllegalStateException("the checkpoint in " + ckpts.dir() + " is a different network ("
