@@ -59,18 +59,16 @@ final class DataAccess {
         if (imageSize != 0 && imageSize != 28) {
             throw new IllegalArgumentException("resizing Fashion-MNIST is not available in this build yet");
         }
-        ImageDataset train = read(dir, "train", "fashion-mnist");
-        ImageDataset test = read(dir, "t10k", "fashion-mnist");
-        if (trainLimit > 0) {
-            train = train.subset(trainLimit, seed);
-        }
-        if (testLimit > 0) {
-            test = test.subset(testLimit, seed + 1);
-        }
+        ImageDataset train = read(dir, "train", "fashion-mnist", trainLimit, seed);
+        ImageDataset test = read(dir, "t10k", "fashion-mnist", testLimit, seed + 1);
         return new TrainTest(train, test);
     }
 
-    private static ImageDataset read(Path dir, String prefix, String name) throws IOException {
+    /**
+     * Reads an IDX pair; with {@code limit > 0} keeps only the images {@link ImageDataset#subset} would pick (the
+     * same seeded choice), without first building the whole set in memory.
+     */
+    private static ImageDataset read(Path dir, String prefix, String name, int limit, long seed) throws IOException {
         byte[] px;
         int n;
         int h;
@@ -96,10 +94,30 @@ final class DataAccess {
                 labels[i] = in.readUnsignedByte();
             }
         }
-        float[] f = new float[px.length];
-        for (int i = 0; i < px.length; i++) {
-            f[i] = (px[i] & 0xff) / 255f;
+        int[] pick = pick(n, limit, seed);
+        int hw = h * w;
+        float[] f = new float[pick.length * hw];
+        int[] l = new int[pick.length];
+        for (int i = 0; i < pick.length; i++) {
+            l[i] = labels[pick[i]];
+            for (int p = 0; p < hw; p++) {
+                f[i * hw + p] = (px[pick[i] * hw + p] & 0xff) / 255f;
+            }
         }
-        return new ImageDataset(name + "-" + prefix, Nd4j.create(f, new long[]{n, 1, h, w}), labels, FASHION_CLASSES);
+        return new ImageDataset(name + "-" + prefix, Nd4j.create(f, new long[]{pick.length, 1, h, w}), l,
+                FASHION_CLASSES);
+    }
+
+    /** Sorted indices of the first {@code limit} of a {@code Random(seed)} shuffle, as ImageDataset.subset. */
+    static int[] pick(int n, int limit, long seed) {
+        if (limit <= 0 || limit >= n) {
+            return java.util.stream.IntStream.range(0, n).toArray();
+        }
+        java.util.List<Integer> idx = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            idx.add(i);
+        }
+        java.util.Collections.shuffle(idx, new java.util.Random(seed));
+        return idx.subList(0, limit).stream().mapToInt(Integer::intValue).sorted().toArray();
     }
 }

@@ -165,6 +165,33 @@ class TrainerTest {
         assertEquals(((ComputationGraph) full.net()).params(), ((ComputationGraph) resumed.net()).params());
     }
 
+    @Test
+    void multiLayerNetworkTrainsAndResumes() throws Exception {
+        java.util.function.Supplier<org.deeplearning4j.nn.multilayer.MultiLayerNetwork> mln = () -> {
+            var net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(
+                    new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(SEED)
+                            .updater(new org.nd4j.linalg.learning.config.Adam(1e-2)).list()
+                            .layer(new ZeroPaddingLayer(1, 1, 1, 1))
+                            .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(4)
+                                    .activation(org.nd4j.linalg.activations.Activation.RELU).build())
+                            .layer(new org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer())
+                            .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nOut(3)
+                                    .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+                            .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(12, 12, 1))
+                            .build());
+            net.init();
+            return net;
+        };
+        TrainingResult full = trainer(tmp.resolve("mln-full")).epochs(2).build().train(mln.get());
+        Path out = tmp.resolve("mln-resumed");
+        assertThrows(RuntimeException.class, () -> trainer(out).epochs(2).epochListener((m, n) -> {
+            throw new RuntimeException("simulated crash");
+        }).build().train(mln.get()));
+        TrainingResult resumed = trainer(out).epochs(2).resume(true).build().train(mln.get());
+        assertIdentical(full.metrics(), resumed.metrics());
+        assertTrue(resumed.net() instanceof org.deeplearning4j.nn.multilayer.MultiLayerNetwork);
+    }
+
     static void assertIdentical(List<EpochMetrics> a, List<EpochMetrics> b) {
         assertEquals(a.size(), b.size());
         for (int i = 0; i < a.size(); i++) {
