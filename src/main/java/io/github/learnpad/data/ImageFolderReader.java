@@ -108,8 +108,8 @@ public final class ImageFolderReader {
         Path trainDir = root.resolve("train");
         Path testDir = root.resolve("test");
         if (Files.isDirectory(trainDir) && Files.isDirectory(testDir)) {
-            List<String> classes = classFolders(trainDir);
-            List<String> testClasses = classFolders(testDir);
+            List<String> classes = classFolders(trainDir, 2);
+            List<String> testClasses = classFolders(testDir, 1);
             for (String c : testClasses) {
                 if (!classes.contains(c)) {
                     throw new IOException(testDir.resolve(c) + ": class '" + c + "' is in test/ but not in train/ "
@@ -138,7 +138,7 @@ public final class ImageFolderReader {
             return new Sources(new FolderSource(base + "-train", classes, trFiles, trLabels),
                     new FolderSource(base + "-test", classes, teFiles, teLabels));
         }
-        List<String> classes = classFolders(root);
+        List<String> classes = classFolders(root, 2);
         Random rnd = new Random(seed);
         List<Path> trFiles = new ArrayList<>();
         List<Integer> trLabels = new ArrayList<>();
@@ -175,7 +175,7 @@ public final class ImageFolderReader {
         }
     }
 
-    private static List<String> classFolders(Path dir) throws IOException {
+    private static List<String> classFolders(Path dir, int min) throws IOException {
         List<String> names;
         try (Stream<Path> s = Files.list(dir)) {
             names = s.filter(Files::isDirectory)
@@ -184,9 +184,9 @@ public final class ImageFolderReader {
                     .sorted()
                     .collect(Collectors.toList());
         }
-        if (names.size() < 2) {
+        if (names.size() < min) {
             throw new IOException(dir + ": found " + names.size() + " class sub-folder(s) " + names
-                    + "; a classification folder needs one sub-folder per class, at least 2");
+                    + "; a classification folder needs one sub-folder per class, at least " + min);
         }
         return names;
     }
