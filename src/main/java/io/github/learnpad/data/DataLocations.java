@@ -26,11 +26,18 @@ public final class DataLocations {
 
     private final Map<String, String> env;
     private final Path home;
+    private final Path systemFashionMnist;
 
     /** @param env environment variables; @param home the user's home directory */
     public DataLocations(Map<String, String> env, Path home) {
+        this(env, home, DEBIAN_FASHION_MNIST);
+    }
+
+    /** As above, with another system-wide Fashion-MNIST directory than {@link #DEBIAN_FASHION_MNIST}. */
+    public DataLocations(Map<String, String> env, Path home, Path systemFashionMnist) {
         this.env = Map.copyOf(env);
         this.home = home;
+        this.systemFashionMnist = systemFashionMnist;
     }
 
     /** The real environment and {@code user.home}. */
@@ -63,7 +70,7 @@ public final class DataLocations {
         }
         List<Path> c = new ArrayList<>();
         if (kind == DatasetSpec.Kind.FASHION_MNIST) {
-            c.add(DEBIAN_FASHION_MNIST);
+            c.add(systemFashionMnist);
             c.add(learnpadData().resolve("fashion-mnist"));
         } else {
             c.add(learnpadData().resolve(Cifar10Reader.BATCH_FOLDER));
