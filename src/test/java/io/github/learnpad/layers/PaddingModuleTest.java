@@ -110,6 +110,7 @@ class PaddingModuleTest {
             }
         }
         assertEquals(net.getLayer(0).getParam("topW") != null, t > 0, "only padded sides have a predictor");
+        assertEquals(y, net.output(x), "the network's workspace-managed pass must give the same values");
     }
 
     @Test
