@@ -4,6 +4,7 @@ import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -119,9 +120,13 @@ class FixedPaddingGradientTest {
         ComputationGraphConfiguration conf = base().graphBuilder()
                 .addInputs("in")
                 .addLayer("conv1", new ConvolutionLayer.Builder(2, 2).nOut(2).activation(Activation.TANH).build(), "in")
-                .addLayer("pad", padLayer(mode, p), "conv1")
+                // Two paddings of conv1 (whose epsilons ComputationGraph sums), merged along the channels: each padding
+                // receives a non-contiguous view of the merge's epsilon, which its in-place backward must respect.
+                .addLayer("padA", padLayer(mode, p), "conv1")
+                .addLayer("padB", padLayer(FixedPadding.Mode.REPLICATE, p), "conv1")
+                .addVertex("merge", new MergeVertex(), "padA", "padB")
                 .addLayer("conv2", new ConvolutionLayer.Builder(3, 3).nOut(2).activation(Activation.TANH).build(),
-                        "pad")
+                        "merge")
                 .addLayer("pool", new GlobalPoolingLayer.Builder(PoolingType.AVG).build(), "conv2")
                 .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nOut(3)
                         .activation(Activation.IDENTITY).build(), "pool")
@@ -187,7 +192,7 @@ class FixedPaddingGradientTest {
                 INDArray x = Nd4j.rand(DataType.DOUBLE, 3, 2, 4, 5);
                 INDArray g = Nd4j.rand(DataType.DOUBLE, 3, 2, 4 + p[0] + p[1], 5 + p[2] + p[3]);
                 INDArray out = FixedPaddingOps.pad(x, mode, p, Nd4j.create(DataType.DOUBLE, g.shape()));
-                INDArray back = FixedPaddingOps.unpad(g, mode, p, Nd4j.create(DataType.DOUBLE, 3, 2, g.size(2), 5));
+                INDArray back = FixedPaddingOps.unpadInPlace(g.dup(), mode, p);
                 double lhs = out.mul(g).sumNumber().doubleValue();
                 double rhs = x.mul(back).sumNumber().doubleValue();
                 assertEquals(lhs, rhs, 1e-12 * Math.abs(lhs), mode + " " + Arrays.toString(p));
