@@ -300,17 +300,21 @@ public final class BorderPredictor {
         }
     }
 
-    /** Reads canonical rows [from, to) of step st from {@code a} into {@code r (N, C, st.rows(), len)}. */
-    private static void gather(StridedAccess a, Step st, int n, int c, int from, int to, double[] r) {
-        transfer(a, st, n, c, from, to, r, false);
+    /**
+     * Reads canonical rows [from, to) of step st for samples {@code b0 .. b0+n} of {@code a} into
+     * {@code r (n, C, st.rows(), len)}.
+     */
+    private static void gather(StridedAccess a, Step st, int b0, int n, int c, int from, int to, double[] r) {
+        transfer(a, st, b0, n, c, from, to, r, false);
     }
 
-    /** Writes canonical rows [from, to) of {@code r} into step st's positions of {@code a}. */
-    private static void scatter(StridedAccess a, Step st, int n, int c, int from, int to, double[] r) {
-        transfer(a, st, n, c, from, to, r, true);
+    /** Writes canonical rows [from, to) of {@code r} into step st's positions of samples {@code b0 ..} of {@code a}. */
+    private static void scatter(StridedAccess a, Step st, int b0, int n, int c, int from, int to, double[] r) {
+        transfer(a, st, b0, n, c, from, to, r, true);
     }
 
-    private static void transfer(StridedAccess a, Step st, int n, int c, int from, int to, double[] r, boolean write) {
+    private static void transfer(StridedAccess a, Step st, int b0, int n, int c, int from, int to, double[] r,
+                                 boolean write) {
         int rows = st.rows();
         for (int b = 0; b < n; b++) {
             for (int ch = 0; ch < c; ch++) {
@@ -318,9 +322,9 @@ public final class BorderPredictor {
                 if (st.side.isRow()) {
                     for (int q = from; q < to; q++) {
                         if (write) {
-                            a.writeRow(b, ch, st.row(q, 0), st.colFrom, st.len, r, base + q * st.len, false);
+                            a.writeRow(b0 + b, ch, st.row(q, 0), st.colFrom, st.len, r, base + q * st.len, false);
                         } else {
-                            a.readRow(b, ch, st.row(q, 0), st.colFrom, st.len, r, base + q * st.len);
+                            a.readRow(b0 + b, ch, st.row(q, 0), st.colFrom, st.len, r, base + q * st.len);
                         }
                     }
                 } else {
@@ -329,15 +333,23 @@ public final class BorderPredictor {
                         long row = st.rowFrom + j;
                         for (int q = from; q < to; q++) {
                             if (write) {
-                                a.set(b, ch, row, st.col(q, 0), r[base + q * st.len + j]);
+                                a.set(b0 + b, ch, row, st.col(q, 0), r[base + q * st.len + j]);
                             } else {
-                                r[base + q * st.len + j] = a.get(b, ch, row, st.col(q, 0));
+                                r[base + q * st.len + j] = a.get(b0 + b, ch, row, st.col(q, 0));
                             }
                         }
                     }
                 }
             }
         }
+    }
+
+    /**
+     * Samples per chunk: every pass works on a few samples at a time (they are independent), so its strips stay in
+     * cache and its Java arrays stay small (large ones are expensive "humongous" objects for the G1 collector).
+     */
+    private static int chunk(long c, long perChannel) {
+        return (int) Math.max(1, 16384 / Math.max(1, c * perChannel));
     }
 
     private static double[] readFlat(INDArray a) {
@@ -378,15 +390,20 @@ public final class BorderPredictor {
         // The interior by row copies: an ND4J assign into the strided interior view measured several times slower.
         o.copyFrom(StridedAccess.of(x.dataType() == out.dataType() ? x : x.castTo(out.dataType())),
                 conf.getTop(), conf.getLeft(), n, c, h, w);
-        for (Step st : plan(conf, params, h, w, layerName)) {
-            int rows = st.rows();
-            double[] r = new double[(int) (n * c * rows * st.len)];
-            gather(o, st, (int) n, (int) c, st.p, rows, r);
-            for (int ring = 1; ring <= st.p; ring++) {
-                int i = st.p - ring;
-                predictRow(r, (int) n, rows, st.len, i, st.kernel, r, rows, i);
+        Step[] steps = plan(conf, params, h, w, layerName);
+        int cs = chunk(c, (long) (conf.getContextDepth() + Math.max(conf.getTop(), conf.getLeft()) + 2) * (h + w + 8));
+        for (int b0 = 0; b0 < n; b0 += cs) {
+            int nb = (int) Math.min(cs, n - b0);
+            for (Step st : steps) {
+                int rows = st.rows();
+                double[] r = new double[(int) (nb * c * rows * st.len)];
+                gather(o, st, b0, nb, (int) c, st.p, rows, r);
+                for (int ring = 1; ring <= st.p; ring++) {
+                    int i = st.p - ring;
+                    predictRow(r, nb, rows, st.len, i, st.kernel, r, rows, i);
+                }
+                scatter(o, st, b0, nb, (int) c, 0, st.p, r);
             }
-            scatter(o, st, (int) n, (int) c, 0, st.p, r);
         }
         o.commit();
     }
@@ -414,27 +431,30 @@ public final class BorderPredictor {
         // Gradients of the predicted top/bottom rows, (N, C, rows of that pad, W): from eps, plus what the column
         // predictors (which read them as context) send back.
         int tb = conf.getTop(), bb = conf.getBottom();
-        double[] gTop = new double[(int) (n * c * tb * w)];
-        double[] gBottom = new double[(int) (n * c * bb * w)];
-        for (int b = 0; b < n; b++) {
+        Step[] steps = plan(conf, params, h, w, layerName);
+        int cs = chunk(c, (long) (conf.getContextDepth() + Math.max(conf.getTop(), conf.getLeft()) + 2) * (h + w + 8));
+        for (int b0 = 0; b0 < n; b0 += cs) {
+        int n0 = (int) Math.min(cs, n - b0);
+        double[] gTop = new double[(int) (n0 * c * tb * w)];
+        double[] gBottom = new double[(int) (n0 * c * bb * w)];
+        for (int b = 0; b < n0; b++) {
             for (int ch = 0; ch < c; ch++) {
                 for (int i = 0; i < tb; i++) {
-                    e.readRow(b, ch, i, l, (int) w, gTop, (int) (((b * c + ch) * tb + i) * w));
+                    e.readRow(b0 + b, ch, i, l, (int) w, gTop, (int) (((b * c + ch) * tb + i) * w));
                 }
                 for (int i = 0; i < bb; i++) {
-                    e.readRow(b, ch, t + h + i, l, (int) w, gBottom, (int) (((b * c + ch) * bb + i) * w));
+                    e.readRow(b0 + b, ch, t + h + i, l, (int) w, gBottom, (int) (((b * c + ch) * bb + i) * w));
                 }
             }
         }
-        Step[] steps = plan(conf, params, h, w, layerName);
         for (int si = steps.length - 1; si >= 0; si--) {
             Step st = steps[si];
             int rows = st.rows();
-            double[] gr = new double[(int) (n * c * rows * st.len)];
+            double[] gr = new double[(int) (n0 * c * rows * st.len)];
             if (st.side.isRow()) {
                 double[] acc = st.side == Side.TOP ? gTop : gBottom;
                 int pr = st.side == Side.TOP ? tb : bb;
-                for (int b = 0; b < n; b++) {
+                for (int b = 0; b < n0; b++) {
                     for (int ch = 0; ch < c; ch++) {
                         for (int q = 0; q < st.p; q++) {
                             long accRow = st.side == Side.TOP ? st.row(q, 0) : st.row(q, 0) - t - h;
@@ -444,21 +464,21 @@ public final class BorderPredictor {
                     }
                 }
             } else {
-                gather(e, st, (int) n, (int) c, 0, st.p, gr);
+                gather(e, st, b0, n0, (int) c, 0, st.p, gr);
             }
             // Rings were created inner first; undo them outer first.
             for (int ring = st.p; ring >= 1; ring--) {
                 int i = st.p - ring;
-                predictRowBackward(gr, rows, i, (int) n, rows, st.len, i, st.kernel, gr);
+                predictRowBackward(gr, rows, i, n0, rows, st.len, i, st.kernel, gr);
             }
             // Send the context's gradient on: interior positions to dx, predicted top/bottom rows to their
             // accumulators (column contexts run over the row-extended map).
-            for (int b = 0; b < n; b++) {
+            for (int b = 0; b < n0; b++) {
                 for (int ch = 0; ch < c; ch++) {
                     for (int q = st.p; q < rows; q++) {
                         int off = ((b * (int) c + ch) * rows + q) * st.len;
                         if (st.side.isRow()) {
-                            d.writeRow(b, ch, st.row(q, 0) - t, 0, (int) w, gr, off, true);
+                            d.writeRow(b0 + b, ch, st.row(q, 0) - t, 0, (int) w, gr, off, true);
                         } else {
                             long col = st.col(q, 0) - l;
                             for (int i = 0; i < tb; i++) {
@@ -474,12 +494,13 @@ public final class BorderPredictor {
                         int base = (b * (int) c + ch) * rows * st.len;
                         for (int i = 0; i < h; i++) {
                             for (int q = st.p; q < rows; q++) {
-                                d.add(b, ch, i, st.col(q, 0) - l, gr[base + q * st.len + t + i]);
+                                d.add(b0 + b, ch, i, st.col(q, 0) - l, gr[base + q * st.len + t + i]);
                             }
                         }
                     }
                 }
             }
+        }
         }
         d.commit();
     }
@@ -506,28 +527,39 @@ public final class BorderPredictor {
             if (type == LocalLoss.NONE) {
                 continue;
             }
-            double[][] pair = pair(conf, kn, x, s);
-            if (pair == null) {
+            long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+            int rows = kn.k + 1;
+            if ((s.isRow() ? h : w) < rows) {
                 continue;
             }
-            double[] a = pair[0], pred = pair[1];
-            int len = (int) (s.isRow() ? x.size(3) : x.size(2));
-            int rows = kn.k + 1;
+            int len = (int) (s.isRow() ? w : h);
+            // A step with p = 0 over the input itself: canonical q = distance from the border.
+            Step st = new Step(s, 0, new Kernel(kn.channels, rows, 1, false, null, null), 0, h, 0, w);
+            StridedAccess xa = StridedAccess.of(direct(x) ? x : x.castTo(DataType.FLOAT));
+            double scale = 1.0 / (n * c * len);
             double sum = 0;
-            double scale = 1.0 / pred.length;
-            double[] g = new double[pred.length];
-            for (int b = 0; b < pred.length / len; b++) {
-                for (int j = 0; j < len; j++) {
-                    int pi = b * len + j;
-                    double e = pred[pi] - a[b * rows * len + j];
-                    if (type == LocalLoss.MSE) {
-                        sum += e * e;
-                        g[pi] = 2 * e * scale;
-                    } else {
-                        sum += Math.abs(e);
-                        g[pi] = Math.signum(e) * scale;
+            int cs = chunk(c, (long) rows * len);
+            for (int b0 = 0; b0 < n; b0 += cs) {
+                int nb = (int) Math.min(cs, n - b0);
+                double[] a = new double[nb * (int) c * rows * len];
+                gather(xa, st, b0, nb, (int) c, 0, rows, a);
+                double[] pred = new double[nb * (int) c * len];
+                predictRow(a, nb, rows, len, 0, kn, pred, 1, 0);
+                double[] g = new double[pred.length];
+                for (int b = 0; b < nb * c; b++) {
+                    for (int j = 0; j < len; j++) {
+                        int pi = b * len + j;
+                        double e = pred[pi] - a[b * rows * len + j];
+                        if (type == LocalLoss.MSE) {
+                            sum += e * e;
+                            g[pi] = 2 * e * scale;
+                        } else {
+                            sum += Math.abs(e);
+                            g[pi] = Math.signum(e) * scale;
+                        }
                     }
                 }
+                predictRowWeightGrad(a, nb, rows, len, kn, g, dWs[si], dBs[si]);
             }
             if (!Double.isFinite(sum)) {
                 throw new IllegalArgumentException("PaddingModule: the input's " + s.key() + " border rows/columns "
@@ -535,7 +567,6 @@ public final class BorderPredictor {
                         + "on them would make its weights NaN. Check the data and the layers before the module "
                         + "(e.g. lower the learning rate)");
             }
-            predictRowWeightGrad(a, (int) x.size(0), rows, len, kn, g, dWs[si], dBs[si]);
             total += sum * scale;
             sides++;
         }
@@ -564,7 +595,7 @@ public final class BorderPredictor {
         // A step with p = 0 over the input itself: canonical q = distance from the border.
         Step st = new Step(s, 0, new Kernel(kn.channels, rows, 1, false, null, null), 0, h, 0, w);
         double[] a = new double[(int) (n * c * rows * st.len)];
-        gather(StridedAccess.of(xd), st, (int) n, (int) c, 0, rows, a);
+        gather(StridedAccess.of(xd), st, 0, (int) n, (int) c, 0, rows, a);
         double[] pred = new double[(int) (n * c * st.len)];
         predictRow(a, (int) n, rows, st.len, 0, kn, pred, 1, 0);
         return new double[][]{a, pred};
