@@ -1,17 +1,187 @@
 package io.github.learnpad.layers;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
-/** Runtime layer of {@link PaddingModule} (work in progress). */
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runtime layer of {@link PaddingModule}.
+ *
+ * <p>With {@link PaddingModule.Implementation#FAST} (default) forward and backward are {@link BorderPredictor}'s
+ * hand-written passes: any H x W and minibatch size, no graph. With {@link PaddingModule.Implementation#SAMEDIFF}
+ * it runs the SameDiff graph of {@link PaddingModuleGraph} through DL4J's SameDiff runtime, with one change: the main
+ * gradient enters through a placeholder in the loss {@code sum(output * eps) + localLoss} (DL4J's external-errors
+ * mechanism only works when the graph has no loss of its own, and returns gradients twice too large in M2.1).
+ *
+ * <p>The predictor's gradient is the local loss's gradient, already a mean over the minibatch: it is not divided by
+ * the minibatch size again ({@link #updaterDivideByMinibatch}).
+ */
 public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.SameDiffLayer {
+    static final String EPS_KEY = "mainEps";
     private double lastLocalLoss = Double.NaN;
 
     public PaddingModuleLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
 
+    /** The local loss of the last training backward pass; NaN before any, or when the loss is NONE. */
     public double getLastLocalLoss() {
         return lastLocalLoss;
+    }
+
+    private PaddingModule module() {
+        return (PaddingModule) layerConf();
+    }
+
+    private String displayName() {
+        String n = conf().getLayer().getLayerName();
+        return "'" + (n != null ? n : "layer " + getIndex()) + "'";
+    }
+
+    @Override
+    public boolean updaterDivideByMinibatch(String paramName) {
+        return false;
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        validate(input, training);
+        PaddingModule m = module();
+        if (m.getImplementation() == PaddingModule.Implementation.SAMEDIFF) {
+            return super.activate(training, workspaceMgr);
+        }
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(),
+                input.size(0), input.size(1), input.size(2) + m.getTop() + m.getBottom(),
+                input.size(3) + m.getLeft() + m.getRight());
+        BorderPredictor.forward(m, paramTable, input, out, displayName());
+        return out;
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        PaddingModule m = module();
+        long[] outShape = {input.size(0), input.size(1), input.size(2) + m.getTop() + m.getBottom(),
+                input.size(3) + m.getLeft() + m.getRight()};
+        if (!Arrays.equals(epsilon.shape(), outShape)) {
+            throw new IllegalArgumentException("PaddingModule " + displayName() + ": gradient shape "
+                    + Arrays.toString(epsilon.shape()) + " does not match the output shape " + Arrays.toString(outShape));
+        }
+        INDArray dx;
+        Gradient g = new DefaultGradient();
+        if (m.getImplementation() == PaddingModule.Implementation.SAMEDIFF) {
+            dx = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, sameDiffBackprop(epsilon));
+        } else {
+            if (m.getLocalLoss() == PaddingModule.LocalLoss.NONE) {
+                gradTable.values().forEach(a -> a.assign(0));
+                lastLocalLoss = Double.NaN;
+            } else {
+                try {
+                    lastLocalLoss = BorderPredictor.localLoss(m, paramTable, input, gradTable);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("PaddingModule " + displayName() + ": " + e.getMessage(), e);
+                }
+            }
+            dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape());
+            BorderPredictor.backward(m, paramTable, input, epsilon, dx, displayName());
+        }
+        for (PaddingModule.Side s : m.paddedSides()) {
+            g.gradientForVariable().put(s.weightKey(), gradTable.get(s.weightKey()));
+            g.gradientForVariable().put(s.biasKey(), gradTable.get(s.biasKey()));
+        }
+        return new Pair<>(g, dx);
+    }
+
+    private void validate(INDArray x, boolean training) {
+        PaddingModule m = module();
+        if (x.rank() != 4) {
+            throw new IllegalArgumentException("PaddingModule " + displayName() + " expects rank-4 input (N, C, H, W), "
+                    + "got rank " + x.rank() + " with shape " + Arrays.toString(x.shape())
+                    + ". For flat image input set InputType.convolutionalFlat(h, w, c) on the network configuration");
+        }
+        if (m.getNChannels() > 0 && x.size(1) != m.getNChannels()) {
+            throw new IllegalArgumentException("PaddingModule " + displayName() + " was configured for "
+                    + m.getNChannels() + " channels but got input with " + x.size(1) + " channels (shape "
+                    + Arrays.toString(x.shape()) + "). Is the input NCHW? Check nChannels / the InputType");
+        }
+        if (x.size(2) < 1 || x.size(3) < 1) {
+            throw new IllegalArgumentException("PaddingModule " + displayName() + ": empty input " + Arrays.toString(x.shape()));
+        }
+        // NaN/Inf in the rows the predictor trains on is refused by BorderPredictor.localLoss, before any update.
+    }
+
+    // -----------------------------------------------------------------------------------------------------------------
+    // SAMEDIFF reference path
+
+    @Override
+    protected void doInit() {
+        super.doInit();
+        if (module().getImplementation() != PaddingModule.Implementation.SAMEDIFF) {
+            return;
+        }
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            SDVariable out = sameDiff.getVariable(outputKey);
+            long[] s = input.shape();
+            PaddingModule m = module();
+            SDVariable eps = sameDiff.placeHolder(EPS_KEY, dataType, -1, s[1], s[2] + m.getTop() + m.getBottom(),
+                    s[3] + m.getLeft() + m.getRight());
+            List<String> losses = new ArrayList<>();
+            losses.add(out.mul(eps).sum().name());
+            if (sameDiff.hasVariable(PaddingModuleGraph.LOCAL_LOSS)) {
+                losses.add(PaddingModuleGraph.LOCAL_LOSS);
+            }
+            sameDiff.setLossVariables(losses.toArray(new String[0]));
+        }
+    }
+
+    private INDArray sameDiffBackprop(INDArray epsilon) {
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            if (sameDiff == null) {
+                doInit();
+            }
+            if (!sameDiff.hasGradientFunction()) {
+                sameDiff.createGradFunction(INPUT_KEY);
+            }
+            Map<String, INDArray> ph = new HashMap<>();
+            ph.put(INPUT_KEY, input.detach());
+            ph.put(MASK_KEY, layerConf().onesMaskForInput(input));
+            ph.put(EPS_KEY, epsilon.detach());
+            List<String> wanted = new ArrayList<>(paramTable.keySet());
+            wanted.add(INPUT_KEY);
+            Map<String, INDArray> grads = sameDiff.calculateGradients(ph, wanted);
+            for (String key : paramTable.keySet()) {
+                INDArray gk = grads.get(key);
+                if (gk == null) {
+                    gradTable.get(key).assign(0);
+                } else {
+                    gradTable.get(key).assign(gk);
+                }
+            }
+            if (sameDiff.hasVariable(PaddingModuleGraph.LOCAL_LOSS)) {
+                lastLocalLoss = sameDiff.output(ph, PaddingModuleGraph.LOCAL_LOSS)
+                        .get(PaddingModuleGraph.LOCAL_LOSS).getDouble(0);
+            } else {
+                lastLocalLoss = Double.NaN;
+            }
+            INDArray dx = grads.get(INPUT_KEY);
+            sameDiff.clearPlaceholders(true);
+            sameDiff.clearOpInputs();
+            return dx;
+        }
     }
 }
