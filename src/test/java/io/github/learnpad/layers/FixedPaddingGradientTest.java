@@ -28,6 +28,7 @@ import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -108,7 +109,10 @@ class FixedPaddingGradientTest {
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
         net.init();
+        // Only conv1's gradients pass through the padding's backward; the layers after it are not checked (saves
+        // three quarters of the time; their gradients depend on the padding's forward only, tested elsewhere).
         boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(input())
+                .excludeParams(new HashSet<>(Arrays.asList("2_W", "2_b", "4_W", "4_b")))
                 .labels(labels()).epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-9)
                 .print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
         assertTrue(ok, "gradient check failed for " + mode + " " + Arrays.toString(p));
@@ -136,7 +140,8 @@ class FixedPaddingGradientTest {
         ComputationGraph net = new ComputationGraph(conf);
         net.init();
         boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
-                .inputs(new INDArray[]{input()}).labels(new INDArray[]{labels()}).epsilon(1e-6).maxRelError(1e-5)
+                .inputs(new INDArray[]{input()}).labels(new INDArray[]{labels()}).epsilon(1e-6)
+                .excludeParams(new HashSet<>(Arrays.asList("conv2_W", "conv2_b", "out_W", "out_b"))).maxRelError(1e-5)
                 .minAbsoluteError(1e-9).print(GradientCheckUtil.PrintMode.FAILURES_ONLY));
         assertTrue(ok, "gradient check failed for " + mode + " " + Arrays.toString(p));
     }
