@@ -38,6 +38,14 @@ final class Converters {
         }
     }
 
+    static final class ChannelConverter implements ITypeConverter<io.github.learnpad.data.ChannelPolicy> {
+        @Override
+        public io.github.learnpad.data.ChannelPolicy convert(String v) {
+            return parseEnum(io.github.learnpad.data.ChannelPolicy.class, v.equalsIgnoreCase("gray") ? "grey" : v,
+                    "channel policy");
+        }
+    }
+
     static final class ProgressConverter implements ITypeConverter<Progress> {
         @Override
         public Progress convert(String v) {

@@ -1,5 +1,6 @@
 package io.github.learnpad.cli;
 
+import io.github.learnpad.data.FashionMnistReader;
 import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.train.ComparisonResult;
 import io.github.learnpad.train.Progress;
@@ -54,6 +55,7 @@ final class DemoCommand implements Callable<Integer> {
         o.dataset = "fashion-mnist";
         o.dataDir = dataDir;
         o.imageSize = 0;
+        o.channels = io.github.learnpad.data.ChannelPolicy.KEEP;
         o.epochs = EPOCHS;
         o.batch = 64;
         o.lr = 0.002;
@@ -76,8 +78,7 @@ final class DemoCommand implements Callable<Integer> {
     /** Installs the Debian package when possible, else says exactly what to do. */
     private void ensureData() throws Exception {
         Path dir = dataDir != null ? dataDir : DataAccess.DEBIAN_FASHION_MNIST;
-        if (Files.exists(dir.resolve("train-images-idx3-ubyte.gz"))
-                || Files.exists(dir.resolve("fashion-mnist").resolve("train-images-idx3-ubyte.gz"))) {
+        if (FashionMnistReader.isPresent(dir)) {
             return;
         }
         boolean root = "root".equals(System.getProperty("user.name"));
@@ -86,11 +87,11 @@ final class DemoCommand implements Callable<Integer> {
             System.err.println("learnpad: Fashion-MNIST is missing; installing the Debian package dataset-fashion-mnist");
             run("apt-get", "update");
             run("apt-get", "install", "-y", "dataset-fashion-mnist");
-            if (Files.exists(dir.resolve("train-images-idx3-ubyte.gz"))) {
+            if (FashionMnistReader.isPresent(dir)) {
                 return;
             }
         }
-        throw new MissingDataException("Fashion-MNIST not found in " + dir + ". Install it with 'sudo apt-get update && "
+        throw new java.nio.file.NoSuchFileException("Fashion-MNIST not found in " + dir + ". Install it with 'sudo apt-get update && "
                 + "sudo apt-get install -y dataset-fashion-mnist', or download train-images-idx3-ubyte.gz, "
                 + "train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz into a "
                 + "directory and pass it with --data-dir");

@@ -1,5 +1,7 @@
 package io.github.learnpad.cli;
 
+import io.github.learnpad.data.ChannelPolicy;
+import io.github.learnpad.data.TrainTest;
 import io.github.learnpad.train.AtomicFiles;
 import io.github.learnpad.train.Evaluator;
 import io.github.learnpad.train.Threads;
@@ -66,19 +68,20 @@ final class EvalCommand implements Callable<Integer> {
         ComputationGraph net = ModelSerializer.restoreComputationGraph(zip.toFile(), false);
         int[] chw = inputShape(zip);
         int size = imageSize > 0 ? imageSize : chw != null && chw[1] == chw[2] ? chw[1] : 0;
-        DataAccess.TrainTest tt = DataAccess.load(dataset, dataDir, download, size, 1, testSubset, dataSeed);
-        if (chw != null && (tt.test.channels() != chw[0] || tt.test.height() != chw[1] || tt.test.width() != chw[2])) {
+        ChannelPolicy policy = chw == null ? ChannelPolicy.KEEP : chw[0] == 1 ? ChannelPolicy.GREY : ChannelPolicy.RGB;
+        TrainTest tt = DataAccess.load(dataset, dataDir, download, size, policy, 1, testSubset, dataSeed);
+        if (chw != null && (tt.test().channels() != chw[0] || tt.test().height() != chw[1] || tt.test().width() != chw[2])) {
             throw new IllegalArgumentException("the model expects images (" + chw[0] + ", " + chw[1] + ", " + chw[2]
-                    + ") but " + dataset + " gives (" + tt.test.channels() + ", " + tt.test.height() + ", "
-                    + tt.test.width() + ")");
+                    + ") but " + dataset + " gives (" + tt.test().channels() + ", " + tt.test().height() + ", "
+                    + tt.test().width() + ")");
         }
         long classes = net.getOutputLayer(0).getParam("W") != null ? net.getOutputLayer(0).getParam("W").size(1) : -1;
-        if (classes != tt.test.numClasses()) {
+        if (classes != tt.test().numClasses()) {
             throw new IllegalArgumentException("the model has " + classes + " classes, " + dataset + " has "
-                    + tt.test.numClasses());
+                    + tt.test().numClasses());
         }
         long t0 = System.nanoTime();
-        Evaluator.Result r = Evaluator.evaluate(net, tt.test, batch);
+        Evaluator.Result r = Evaluator.evaluate(net, tt.test(), batch);
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", zip.toString());

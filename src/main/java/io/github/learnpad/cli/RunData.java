@@ -1,8 +1,9 @@
 package io.github.learnpad.cli;
 
 import io.github.learnpad.data.ImageDataset;
+import io.github.learnpad.data.TrainTest;
 import io.github.learnpad.train.EpochBatches;
-import io.github.learnpad.train.ShuffledBatches;
+import io.github.learnpad.train.ImageBatchEpochs;
 
 import java.io.IOException;
 
@@ -19,18 +20,14 @@ final class RunData {
     }
 
     static RunData load(TrainingOptions o) throws IOException {
-        DataAccess.TrainTest tt = DataAccess.load(o.dataset, o.dataDir, o.download, o.effectiveImageSize(), o.subset,
-                o.testSubset, o.dataSeed);
-        return new RunData(tt.train, tt.test, o);
+        TrainTest tt = DataAccess.load(o.dataset, o.dataDir, o.download, o.effectiveImageSize(), o.channels,
+                o.subset, o.testSubset, o.dataSeed);
+        return new RunData(tt.train(), tt.test(), o);
     }
 
     /** Per-epoch reproducible training batches for a run seed. */
     EpochBatches batches(long seed) {
-        if (o.augment) {
-            throw new IllegalArgumentException("--augment is not available in this build (it needs "
-                    + "io.github.learnpad.data.ImageBatches); run without --augment");
-        }
-        return new ShuffledBatches(train, o.batch, seed);
+        return ImageBatchEpochs.training(train, o.batch, seed, o.augment);
     }
 
     long batchesPerEpoch() {

@@ -1,5 +1,6 @@
 package io.github.learnpad.cli;
 
+import io.github.learnpad.data.ChannelPolicy;
 import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.models.ResNet50;
 import io.github.learnpad.models.Variant;
@@ -43,6 +44,10 @@ public final class TrainingOptions {
     @Option(names = "--image-size", defaultValue = "0",
             description = "Resize images to SIZE x SIZE (0: native size; vgg16/resnet50 need >= 32).")
     int imageSize;
+
+    @Option(names = "--channels", defaultValue = "keep", converter = Converters.ChannelConverter.class,
+            description = "keep (the dataset's own), grey or rgb. Default: ${DEFAULT-VALUE}.")
+    ChannelPolicy channels;
 
     @Option(names = "--epochs", defaultValue = "5", description = "Epochs. Default: ${DEFAULT-VALUE}.")
     int epochs;
@@ -130,6 +135,8 @@ public final class TrainingOptions {
         m.put("subset", subset);
         m.put("testSubset", testSubset);
         m.put("augment", augment);
+        m.put("imageSize", imageSize);
+        m.put("channels", channels.name().toLowerCase(Locale.ROOT));
         m.put("dataSeed", dataSeed);
         return m;
     }

@@ -69,7 +69,7 @@ public final class Comparison {
         this.train = Objects.requireNonNull(b.train, "Comparison: train(...) must be set");
         this.test = Objects.requireNonNull(b.test, "Comparison: test(...) must be set");
         int bs = b.batchSize;
-        this.batches = b.batches != null ? b.batches : seed -> new ShuffledBatches(train, bs, seed);
+        this.batches = b.batches != null ? b.batches : seed -> ImageBatchEpochs.training(train, bs, seed, false);
         this.batchesPerEpoch = (train.size() + bs - 1) / bs;
         this.epochs = b.epochs;
         this.outDir = Objects.requireNonNull(b.outDir, "Comparison: outDir(...) must be set");
@@ -170,7 +170,7 @@ public final class Comparison {
         public Builder seeds(List<Long> s) { this.seeds = s; return this; }
         /** The untrained network per padding and seed; every padding must get the same architecture otherwise. */
         public Builder network(NetworkFactory f) { this.network = f; return this; }
-        /** Training batches per seed (default: {@link ShuffledBatches} of {@link #batchSize}). */
+        /** Training batches per seed (default: shuffled {@link ImageBatchEpochs} of {@link #batchSize}, no augmentation). */
         public Builder batches(BatchesFactory f) { this.batches = f; return this; }
         public Builder batchSize(int n) { this.batchSize = n; return this; }
         public Builder train(ImageDataset d) { this.train = d; return this; }

@@ -39,7 +39,7 @@ import java.util.Optional;
  *
  * <pre>{@code
  * TrainingResult r = Trainer.builder()
- *         .batches(new ShuffledBatches(train, 64, 42)).test(test)
+ *         .train(trainSet, 64).test(testSet)
  *         .epochs(5).seed(42).outDir(Path.of("runs/zero"))
  *         .build().train(net);
  * }</pre>
@@ -294,7 +294,7 @@ public final class Trainer {
         /** Batches per epoch, for the progress bar's ETA (unknown if not set). */
         public Builder batchesPerEpoch(long n) { this.batchesPerEpoch = n; return this; }
 
-        /** Training on a dataset with {@link ShuffledBatches} (no augmentation). */
+        /** Training on a dataset with shuffled {@link ImageBatchEpochs} (no augmentation). */
         public Builder train(ImageDataset train, int batchSize) {
             this.trainData = train;
             this.batchSize = batchSize;
@@ -333,7 +333,7 @@ public final class Trainer {
 
         public Trainer build() {
             if (batches == null && trainData != null) {
-                batches = new ShuffledBatches(trainData, batchSize, seed);
+                batches = ImageBatchEpochs.training(trainData, batchSize, seed, false);
             }
             return new Trainer(this);
         }

@@ -155,7 +155,8 @@ class LearnPadCliTest {
 
         Run missing = cli("train", "--data-dir", tmp.resolve("nowhere").toString(), "--out", tmp.resolve("y").toString());
         assertEquals(1, missing.code());
-        assertTrue(missing.err().contains("apt-get install dataset-fashion-mnist"), missing.err());
+        assertTrue(missing.err().contains("apt-get install -y dataset-fashion-mnist"), missing.err());
+        assertEquals(2, missing.err().split("\n").length, "one error line and the --verbose hint: " + missing.err());
 
         Run verbose = cli("train", "--epochs", "0", "--verbose", "--data-dir", data.toString());
         assertEquals(1, verbose.code());

@@ -143,12 +143,14 @@ class TrainerTest {
     }
 
     @Test
-    void learnedPaddingRunRecordsLocalLossesAndResumesExactly() throws Exception {
+    void learnedPaddingWithAugmentationRecordsLocalLossesAndResumesExactly() throws Exception {
         ImageDataset small = train.subset(48, 3);
         java.util.function.Supplier<ComputationGraph> learned = () -> SmallCnn.builder().numClasses(3)
                 .inputShape(1, 12, 12).baseWidth(4).learningRate(1e-2)
                 .padding(io.github.learnpad.layers.PaddingMode.LEARNED::layer).seed(SEED).build().init();
-        java.util.function.Function<Path, Trainer.Builder> t = out -> Trainer.builder().train(small, 16).test(test)
+        // With crop-and-flip augmentation: a resumed run must replay the same augmented batches.
+        java.util.function.Function<Path, Trainer.Builder> t = out -> Trainer.builder()
+                .batches(ImageBatchEpochs.training(small, 16, SEED, true)).test(test)
                 .epochs(2).seed(SEED).outDir(out).progress(Progress.NONE);
         TrainingResult full = t.apply(tmp.resolve("learned-full")).build().train(learned.get());
         for (EpochMetrics m : full.metrics()) {
