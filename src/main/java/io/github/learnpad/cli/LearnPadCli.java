@@ -67,6 +67,11 @@ public final class LearnPadCli implements Runnable {
             t = t.getCause();
         }
         String m = best != null ? best : ex.getClass().getSimpleName();
+        if (t instanceof java.nio.file.NoSuchFileException && !m.contains(" ")) {
+            m = "no such file: " + m; // the JDK's message is the bare path
+        } else if (t instanceof java.nio.file.AccessDeniedException && !m.contains(" ")) {
+            m = "permission denied: " + m;
+        }
         return m.replace('\n', ' ');
     }
 

@@ -28,8 +28,9 @@ import java.util.Objects;
  *  -> [pad 1 -> conv3x3(2w) -> BN -> relu] x 2 -> global average pool -> dense softmax (N, numClasses)
  * </pre>
  * The convolutions have no padding of their own (Truncate mode), so every border value they read comes from the
- * chosen padding layer. With width 16 it has about 15k parameters and trains on 28x28 or 32x32 images at a few
- * hundred images per second on 2 cores.
+ * chosen padding layer. With width 16 it has 16,986 parameters for 1 x 28 x 28 input and 10 classes (zero padding;
+ * learned padding adds 1,820). Measured on 2 cores shared with other jobs (load ~8): 25-45 training images per
+ * second with zero padding at 28 x 28.
  *
  * <pre>{@code
  * ComputationGraph net = SmallCnn.builder().numClasses(10).inputShape(1, 28, 28)
