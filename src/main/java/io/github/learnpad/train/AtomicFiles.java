@@ -42,8 +42,9 @@ public final class AtomicFiles {
     public static Path writeTemp(Path target, Writer writer) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+        // Not Files.createTempFile: it makes the file owner-only (0600), and the rename would keep that mode.
+        Path tmp = dir.resolve("." + target.getFileName() + "." + java.util.UUID.randomUUID() + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
              OutputStream out = java.nio.channels.Channels.newOutputStream(ch)) {
             writer.write(out);
             out.flush();

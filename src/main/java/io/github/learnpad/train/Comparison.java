@@ -81,7 +81,7 @@ public final class Comparison {
         this.budget.put("batchSize", bs);
         this.budget.put("trainImages", train.size());
         this.budget.put("testImages", test.size());
-        this.budget.put("dataset", train.name());
+        this.budget.putIfAbsent("dataset", train.name());
         this.galleryPad = b.galleryPad;
         this.galleryImages = b.galleryImages;
         this.gallerySteps = b.gallerySteps;
@@ -136,7 +136,7 @@ public final class Comparison {
             s.runs().forEach(r -> runs.add(r.metrics()));
             curves.put(s.padding().id(), runs);
         }
-        String what = train.name() + ", " + epochs + " epochs, " + seeds.size() + " seed(s)";
+        String what = budget.get("dataset") + ", " + epochs + " epochs, " + seeds.size() + " seed(s)";
         Charts.accuracyBars(summaries, "Final test accuracy by padding (" + what + ")", outDir.resolve("accuracy.png"));
         Charts.curves(curves, EpochMetrics::trainLoss, "Training loss (mean over seeds)", "train loss",
                 outDir.resolve("curves-loss.png"));

@@ -93,14 +93,18 @@ public final class PaddingGallery {
         int gap = 8;
         int header = 44;
         int cols = padders.size();
-        BufferedImage img = new BufferedImage(cols * (cellW + gap) + gap, header + n * (cellH + gap) + gap,
-                BufferedImage.TYPE_INT_RGB);
+        Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+        // Wide enough for the title (two columns of small images are narrower than a sentence).
+        BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
+        int titleWidth = probe.createGraphics().getFontMetrics(font).stringWidth(title);
+        BufferedImage img = new BufferedImage(Math.max(cols * (cellW + gap) + gap, titleWidth + 2 * gap),
+                header + n * (cellH + gap) + gap, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, img.getWidth(), img.getHeight());
         g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.setFont(font);
         g.drawString(title, gap, 16);
         int col = 0;
         for (Map.Entry<String, UnaryOperator<INDArray>> e : padders.entrySet()) {
