@@ -91,12 +91,17 @@ public final class PaddingGallery {
         int cellW = w * scale;
         int cellH = h * scale;
         int gap = 8;
-        int header = 44;
+        // The title's parts separated by "; " go on separate lines.
+        String[] titleLines = title.split("; ");
+        int header = 28 + 16 * titleLines.length;
         int cols = padders.size();
         Font font = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
         // Wide enough for the title (two columns of small images are narrower than a sentence).
         BufferedImage probe = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB);
-        int titleWidth = probe.createGraphics().getFontMetrics(font).stringWidth(title);
+        int titleWidth = 0;
+        for (String line : titleLines) {
+            titleWidth = Math.max(titleWidth, probe.createGraphics().getFontMetrics(font).stringWidth(line));
+        }
         BufferedImage img = new BufferedImage(Math.max(cols * (cellW + gap) + gap, titleWidth + 2 * gap),
                 header + n * (cellH + gap) + gap, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
@@ -105,7 +110,9 @@ public final class PaddingGallery {
         g.fillRect(0, 0, img.getWidth(), img.getHeight());
         g.setColor(Color.BLACK);
         g.setFont(font);
-        g.drawString(title, gap, 16);
+        for (int i = 0; i < titleLines.length; i++) {
+            g.drawString(titleLines[i], gap, 16 * (i + 1));
+        }
         int col = 0;
         for (Map.Entry<String, UnaryOperator<INDArray>> e : padders.entrySet()) {
             INDArray padded = e.getValue().apply(images);
@@ -180,7 +187,7 @@ public final class PaddingGallery {
                 padders.put(m.id(), x -> padFixed(m, x, pad));
             }
         }
-        StringBuilder t = new StringBuilder(test.name() + ": " + pad + " px of padding outside the red line; classes ");
+        StringBuilder t = new StringBuilder(test.name() + ": " + pad + " px of padding outside the red line; classes: ");
         for (int i = 0; i < pick.length; i++) {
             t.append(i == 0 ? "" : ", ").append(test.classNames().get(labels[(int) pick[i]]));
         }

@@ -45,7 +45,7 @@ class ComparisonTest {
         // Gallery: 3 rows of (12 + 2*4) px images, 2 columns, enlarged by 160 / 20 = 8.
         BufferedImage g = ImageIO.read(out.resolve("gallery.png").toFile());
         assertTrue(g.getWidth() >= 2 * (20 * 8 + 8) + 8, "width " + g.getWidth());
-        assertEquals(44 + 3 * (20 * 8 + 8) + 8, g.getHeight());
+        assertEquals(28 + 16 * 2 + 3 * (20 * 8 + 8) + 8, g.getHeight()); // two title lines
         // Outputs get the usual permissions (umask), not the owner-only mode of JDK temporary files.
         Path plain = Files.createFile(out.resolve("plain-file"));
         assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(out.resolve("results.md")));
