@@ -171,11 +171,13 @@ public final class PaddingGallery {
     public static void write(ImageDataset train, ImageDataset test, List<PaddingMode> modes, int pad, int count,
             int learnedSteps, long seed, Path png) throws IOException {
         int[] labels = test.labels();
-        long[] pick = new long[Math.min(count, test.size())];
-        Random r = new Random(seed);
-        for (int i = 0; i < pick.length; i++) {
-            pick[i] = r.nextInt(test.size());
+        // Distinct images: the first `count` of a seeded shuffle.
+        java.util.List<Long> all = new java.util.ArrayList<>();
+        for (long i = 0; i < test.size(); i++) {
+            all.add(i);
         }
+        java.util.Collections.shuffle(all, new Random(seed));
+        long[] pick = all.subList(0, Math.min(count, test.size())).stream().mapToLong(Long::longValue).toArray();
         INDArray images = test.features().get(NDArrayIndex.indices(pick), NDArrayIndex.all(), NDArrayIndex.all(),
                 NDArrayIndex.all()).dup();
         Map<String, UnaryOperator<INDArray>> padders = new LinkedHashMap<>();
