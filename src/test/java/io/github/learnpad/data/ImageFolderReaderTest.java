@@ -122,4 +122,28 @@ class ImageFolderReaderTest {
         IOException e = assertThrows(IOException.class, () -> ImageFolderReader.load(tmp, 0.2, 1));
         assertTrue(e.getMessage().contains("sub-folder"), e.getMessage());
     }
+
+    @Test
+    void readsJpegAndForcesGrey() throws IOException {
+        BufferedImage flat = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                flat.setRGB(x, y, (200 << 16) | (100 << 8) | 50);
+            }
+        }
+        for (String cls : new String[]{"a", "b"}) {
+            for (int i = 0; i < 3; i++) {
+                Path f = tmp.resolve(cls + "/" + i + ".JPG");
+                Files.createDirectories(f.getParent());
+                assertTrue(javax.imageio.ImageIO.write(flat, "jpg", f.toFile()));
+            }
+        }
+        TrainTest tt = Datasets.load(DatasetSpec.parse("folder:" + tmp),
+                DataOptions.builder().channels(ChannelPolicy.GREY).testFraction(0.34).seed(3).build());
+        assertEquals(4, tt.train().size());
+        assertEquals(2, tt.test().size());
+        assertEquals(1, tt.train().channels());
+        // A flat colour survives JPEG nearly exactly; luma 0.299*200 + 0.587*100 + 0.114*50 = 124.3.
+        assertEquals(124.3 / 255, tt.train().features().getFloat(0, 0, 4, 4), 3.0 / 255);
+    }
 }
