@@ -48,11 +48,19 @@ class ImageFolderReaderTest {
         TestFiles.writePng(tmp.resolve("train/b/g.png"), TestFiles.grey(3, 2, 9));
         TestFiles.writePng(tmp.resolve("test/a/g.png"), TestFiles.grey(3, 2, 1));
         TestFiles.writePng(tmp.resolve("test/b/c.png"), TestFiles.colour(3, 2, 1));
+        // Train is all grey, test mixes grey and colour: KEEP gives 3 channels to both, grey replicated.
         TrainTest tt = ImageFolderReader.load(tmp, 0.2, 1);
-        assertEquals(1, tt.train().channels());
-        assertEquals((20 * 2 + 3 * 1 + 9) / 255f, tt.train().features().getFloat(1, 0, 1, 2), 0f);
-        // The test split mixes grey and colour: KEEP gives 3 channels, grey replicated.
+        assertEquals(3, tt.train().channels());
         assertEquals(3, tt.test().channels());
+        for (int c = 0; c < 3; c++) {
+            assertEquals((20 * 2 + 3 * 1 + 9) / 255f, tt.train().features().getFloat(1, c, 1, 2), 0f);
+        }
+        Files.delete(tmp.resolve("test/b/c.png"));
+        TestFiles.writePng(tmp.resolve("test/b/g.png"), TestFiles.grey(3, 2, 4));
+        TrainTest greyOnly = ImageFolderReader.load(tmp, 0.2, 1);
+        assertEquals(1, greyOnly.train().channels());
+        assertEquals(1, greyOnly.test().channels());
+        assertEquals((20 * 2 + 3 * 1 + 9) / 255f, greyOnly.train().features().getFloat(1, 0, 1, 2), 0f);
         for (int c = 0; c < 3; c++) {
             assertEquals((20 * 2 + 3 * 1 + 1) / 255f, tt.test().features().getFloat(0, c, 1, 2), 0f);
         }
@@ -145,5 +153,14 @@ class ImageFolderReaderTest {
         assertEquals(1, tt.train().channels());
         // A flat colour survives JPEG nearly exactly; luma 0.299*200 + 0.587*100 + 0.114*50 = 124.3.
         assertEquals(124.3 / 255, tt.train().features().getFloat(0, 0, 4, 4), 3.0 / 255);
+    }
+
+    @Test
+    void trainAndTestOfDifferentSizesNeedATargetSize() throws IOException {
+        TestFiles.writePng(tmp.resolve("train/a/x.png"), TestFiles.grey(4, 4, 0));
+        TestFiles.writePng(tmp.resolve("train/b/y.png"), TestFiles.grey(4, 4, 1));
+        TestFiles.writePng(tmp.resolve("test/a/z.png"), TestFiles.grey(5, 4, 0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageFolderReader.load(tmp, 0.2, 1));
+        assertTrue(e.getMessage().contains("4x4") && e.getMessage().contains("4x5"), e.getMessage());
     }
 }
