@@ -175,8 +175,10 @@ class ModelsTest {
                 PaddingMode.LEARNED, 17);
     }
 
+    /** Heavy (a 15M-parameter zip); the small MultiLayer version runs in PaddingRewriterTest by default. */
+    @Tag("slow")
     @Test
-    void learnedPaddingNetworkSavesAndRestores(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+    void learnedPaddingVgg16SavesAndRestores(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
             throws java.io.IOException {
         ComputationGraph g = Vgg16.builder().numClasses(10).inputShape(3, 32, 32).padding(PaddingMode.LEARNED)
                 .build().init();

@@ -244,6 +244,30 @@ class PaddingRewriterTest {
     }
 
     @Test
+    void learnedRewrittenNetworkSavesAndRestores(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        MultiLayerNetwork b = new MultiLayerNetwork(PaddingRewriter.rewrite(smallMultiLayer(false), PaddingMode.LEARNED));
+        b.init();
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 2 * 9 * 8);
+        INDArray y = Nd4j.createFromArray(new double[][]{{1, 0, 0}, {0, 0, 1}});
+        INDArray predictor = b.getLayer(0).params().dup();
+        b.fit(x, y); // parameters and updater state away from their initial values
+        assertNotEquals(predictor, b.getLayer(0).params(), "the first padding module's predictor trained");
+        java.io.File f = dir.resolve("learned.zip").toFile();
+        org.deeplearning4j.util.ModelSerializer.writeModel(b, f, true);
+        MultiLayerNetwork r = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(f, true);
+        assertEquals(b.getLayerWiseConfigurations(), r.getLayerWiseConfigurations());
+        assertEquals(b.params(), r.params());
+        assertEquals(b.getUpdater().getStateViewArray(), r.getUpdater().getStateViewArray());
+        INDArray xt = Nd4j.rand(DataType.DOUBLE, 2, 2 * 9 * 8);
+        assertEquals(b.output(xt), r.output(xt));
+        // Training continues identically from the restored copy.
+        b.fit(x, y);
+        r.fit(x, y);
+        assertEquals(b.params(), r.params());
+    }
+
+    @Test
     void stridedSameIsRefusedUnlessSkipped() {
         MultiLayerConfiguration orig = smallMultiLayer(true);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
