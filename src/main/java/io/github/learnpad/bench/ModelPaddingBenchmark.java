@@ -83,7 +83,9 @@ public final class ModelPaddingBenchmark {
         DataSet ds = new DataSet(x, y);
 
         Map<PaddingMode, double[]> ms = new EnumMap<>(PaddingMode.class);
-        modes.forEach(m -> ms.put(m, new double[steps]));
+        for (PaddingMode m : modes) {
+            ms.put(m, new double[steps]);
+        }
         for (int round = 0; round < warmup + steps; round++) {
             for (PaddingMode m : modes) {
                 long t0 = System.nanoTime();
