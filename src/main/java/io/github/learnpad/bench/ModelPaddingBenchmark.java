@@ -27,7 +27,8 @@ import java.util.Map;
  * <p>All networks are built first; then each round runs one training step ({@code fit} on a random batch
  * {@code (batch, 3, size, size)} with random one-hot labels over 10 classes) of every mode in turn, so that load from
  * other processes affects all modes alike. The first {@code warmup} rounds are not timed. Prints, per mode, the
- * median, minimum and maximum step time and the ratio of the median to ZERO's median, as a Markdown table.
+ * median, minimum and maximum step time, the ratio of the median to ZERO's median, and the median of the per-round
+ * ratios to ZERO's step of the same round (more robust to changing load), as a Markdown table.
  */
 public final class ModelPaddingBenchmark {
 
@@ -102,12 +103,21 @@ public final class ModelPaddingBenchmark {
         System.out.printf(Locale.ROOT, "%n%s, CIFAR variant, input %dx%d, batch %d, %d warm-up + %d timed steps per mode "
                 + "(interleaved), %d cores%n%n", model, size, size, batch, warmup, steps,
                 Runtime.getRuntime().availableProcessors());
-        System.out.println("| mode | median step (ms) | min (ms) | max (ms) | median / ZERO |");
-        System.out.println("| --- | ---: | ---: | ---: | ---: |");
+        System.out.println("| mode | median step (ms) | min (ms) | max (ms) | median / ZERO median | median of per-round "
+                + "ratios to ZERO |");
+        System.out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
+        double[] z = ms.get(PaddingMode.ZERO);
         for (PaddingMode m : modes) {
             double[] t = ms.get(m);
-            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.2f |%n", m.id(), median(t),
-                    Arrays.stream(t).min().orElse(0), Arrays.stream(t).max().orElse(0), median(t) / zero);
+            // Same-round ratios: both steps ran within seconds of each other, so slow drifts of the machine's load
+            // cancel out better than in the ratio of medians.
+            double[] paired = new double[steps];
+            for (int i = 0; i < steps; i++) {
+                paired[i] = t[i] / z[i];
+            }
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.2f | %.2f |%n", m.id(), median(t),
+                    Arrays.stream(t).min().orElse(0), Arrays.stream(t).max().orElse(0), median(t) / zero,
+                    median(paired));
         }
     }
 

@@ -138,6 +138,12 @@ class ModelsTest {
                 .build());
         assertTrue(e.getMessage().contains("multiples of 32"), e.getMessage());
 
+        e = assertThrows(IllegalStateException.class, () -> ResNet50.builder().numClasses(2).inputShape(3, 68, 68)
+                .variant(Variant.IMAGENET).build());
+        assertTrue(e.getMessage().contains("69") && e.getMessage().contains("CIFAR"), e.getMessage());
+        assertEquals(2, ResNet50.res5Size(69));
+        assertEquals(1, ResNet50.res5Size(68));
+
         ComputationGraphConfiguration r = ResNet50.builder().numClasses(10).inputShape(3, 32, 32)
                 .padding(PaddingMode.CIRCULAR).build().conf();
         assertFalse(r.getVertices().containsKey("stem-maxpool1"), "CIFAR stem has no max pool");

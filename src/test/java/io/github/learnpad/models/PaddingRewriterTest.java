@@ -298,5 +298,14 @@ class PaddingRewriterTest {
                 new PaddingRewriter.Options().skipUnsupported(true));
         assertEquals(orig.getConfs().size(), r.configuration().getConfs().size());
         assertTrue(r.kept().containsKey("deconv"));
+
+        // A padded convolution inside a FrozenLayer is not passed over silently.
+        MultiLayerConfiguration frozen = new NeuralNetConfiguration.Builder().list()
+                .layer(new org.deeplearning4j.nn.conf.layers.misc.FrozenLayer(new ConvolutionLayer.Builder(3, 3)
+                        .padding(1, 1).nIn(1).nOut(2).build()))
+                .layer(new OutputLayer.Builder().nOut(2).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(5, 5, 1)).build();
+        e = assertThrows(IllegalArgumentException.class, () -> PaddingRewriter.rewrite(frozen, PaddingMode.ZERO));
+        assertTrue(e.getMessage().contains("FrozenLayer"), e.getMessage());
     }
 }
