@@ -28,7 +28,8 @@ import java.util.Map;
  * {@code (batch, 3, size, size)} with random one-hot labels over 10 classes) of every mode in turn, so that load from
  * other processes affects all modes alike. The first {@code warmup} rounds are not timed. Prints, per mode, the
  * median, minimum and maximum step time, the ratio of the median to ZERO's median, and the median of the per-round
- * ratios to ZERO's step of the same round (more robust to changing load), as a Markdown table.
+ * ratios to ZERO's step of the same round (more robust to changing load), and the median process CPU time per step
+ * (all threads; least sensitive to other processes on a shared machine), as a Markdown table.
  */
 public final class ModelPaddingBenchmark {
 
@@ -84,18 +85,23 @@ public final class ModelPaddingBenchmark {
         DataSet ds = new DataSet(x, y);
 
         Map<PaddingMode, double[]> ms = new EnumMap<>(PaddingMode.class);
+        Map<PaddingMode, double[]> cpu = new EnumMap<>(PaddingMode.class);
         for (PaddingMode m : modes) {
             ms.put(m, new double[steps]);
+            cpu.put(m, new double[steps]);
         }
         for (int round = 0; round < warmup + steps; round++) {
             for (PaddingMode m : modes) {
+                long c0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 nets.get(m).fit(ds);
                 double t = (System.nanoTime() - t0) / 1e6;
+                double c = (processCpuNanos() - c0) / 1e6;
                 if (round >= warmup) {
                     ms.get(m)[round - warmup] = t;
+                    cpu.get(m)[round - warmup] = c;
                 }
-                System.err.printf(Locale.ROOT, "round %d %s %.0f ms%n", round, m.id(), t);
+                System.err.printf(Locale.ROOT, "round %d %s %.0f ms wall %.0f ms cpu%n", round, m.id(), t, c);
             }
         }
 
@@ -104,8 +110,9 @@ public final class ModelPaddingBenchmark {
                 + "(interleaved), %d cores%n%n", model, size, size, batch, warmup, steps,
                 Runtime.getRuntime().availableProcessors());
         System.out.println("| mode | median step (ms) | min (ms) | max (ms) | median / ZERO median | median of per-round "
-                + "ratios to ZERO |");
-        System.out.println("| --- | ---: | ---: | ---: | ---: | ---: |");
+                + "ratios to ZERO | median process CPU per step (ms) | CPU / ZERO CPU |");
+        System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        double zeroCpu = median(cpu.get(PaddingMode.ZERO));
         double[] z = ms.get(PaddingMode.ZERO);
         for (PaddingMode m : modes) {
             double[] t = ms.get(m);
@@ -115,9 +122,9 @@ public final class ModelPaddingBenchmark {
             for (int i = 0; i < steps; i++) {
                 paired[i] = t[i] / z[i];
             }
-            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.2f | %.2f |%n", m.id(), median(t),
-                    Arrays.stream(t).min().orElse(0), Arrays.stream(t).max().orElse(0), median(t) / zero,
-                    median(paired));
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.2f | %.2f | %.0f | %.2f |%n", m.id(),
+                    median(t), Arrays.stream(t).min().orElse(0), Arrays.stream(t).max().orElse(0), median(t) / zero,
+                    median(paired), median(cpu.get(m)), median(cpu.get(m)) / zeroCpu);
         }
     }
 
@@ -131,6 +138,18 @@ public final class ModelPaddingBenchmark {
             default:
                 throw new IllegalArgumentException("Unknown model '" + model + "'" + usage());
         }
+    }
+
+    /**
+     * CPU time used by this process so far (all threads, native OpenMP threads included): less sensitive than wall
+     * time to other processes competing for the cores. -1 if the JVM does not report it.
+     */
+    private static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean) {
+            return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+        }
+        return -1;
     }
 
     static double median(double[] values) {
