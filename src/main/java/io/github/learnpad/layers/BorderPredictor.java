@@ -91,8 +91,7 @@ public final class BorderPredictor {
 
         static Kernel of(PaddingModule conf, Map<String, INDArray> params, Side s) {
             return new Kernel((int) conf.getNChannels(), conf.getContextDepth(), conf.getKernelWidth(),
-                    conf.isChannelMixing(), params.get(s.weightKey()).dup('c').data().asDouble(),
-                    params.get(s.biasKey()).dup('c').data().asDouble());
+                    conf.isChannelMixing(), readFlat(params.get(s.weightKey())), readFlat(params.get(s.biasKey())));
         }
     }
 
@@ -121,8 +120,15 @@ public final class BorderPredictor {
                                 continue;
                             }
                             int off = u - h;
-                            for (int j = 0; j < len; j++) {
-                                into[dst + j] += wt * a[src + clamp(j + off, len)];
+                            int lo = Math.max(0, Math.min(len, -off)), hi = Math.max(lo, Math.min(len, len - off));
+                            for (int j = 0; j < lo; j++) {
+                                into[dst + j] += wt * a[src];
+                            }
+                            for (int j = lo; j < hi; j++) {
+                                into[dst + j] += wt * a[src + j + off];
+                            }
+                            for (int j = hi; j < len; j++) {
+                                into[dst + j] += wt * a[src + len - 1];
                             }
                         }
                     }
@@ -152,8 +158,15 @@ public final class BorderPredictor {
                                 continue;
                             }
                             int off = u - h;
-                            for (int j = 0; j < len; j++) {
-                                gA[dst + clamp(j + off, len)] += wt * g[gBase + j];
+                            int lo = Math.max(0, Math.min(len, -off)), hi = Math.max(lo, Math.min(len, len - off));
+                            for (int j = 0; j < lo; j++) {
+                                gA[dst] += wt * g[gBase + j];
+                            }
+                            for (int j = lo; j < hi; j++) {
+                                gA[dst + j + off] += wt * g[gBase + j];
+                            }
+                            for (int j = hi; j < len; j++) {
+                                gA[dst + len - 1] += wt * g[gBase + j];
                             }
                         }
                     }
@@ -184,9 +197,16 @@ public final class BorderPredictor {
                         int wBase = kn.mixing ? ((o * cN + c) * k + d) * w : (o * k + d) * w;
                         for (int u = 0; u < w; u++) {
                             int off = u - h;
+                            int lo = Math.max(0, Math.min(len, -off)), hi = Math.max(lo, Math.min(len, len - off));
                             double acc = 0;
-                            for (int j = 0; j < len; j++) {
-                                acc += g[gBase + j] * a[src + clamp(j + off, len)];
+                            for (int j = 0; j < lo; j++) {
+                                acc += g[gBase + j] * a[src];
+                            }
+                            for (int j = lo; j < hi; j++) {
+                                acc += g[gBase + j] * a[src + j + off];
+                            }
+                            for (int j = hi; j < len; j++) {
+                                acc += g[gBase + j] * a[src + len - 1];
                             }
                             dW[wBase + u] += acc;
                         }
@@ -201,126 +221,55 @@ public final class BorderPredictor {
     }
 
     // =================================================================================================================
-    // Moving strips between INDArrays (N, C, H, W) and canonical double[] (N, C, rows, L).
+    // Geometry: where canonical strip positions live in the (padded) map.
 
-    /** Index into the map for side s: the {@code depth} rows/columns nearest the border of the region. */
-    private static INDArrayIndex[] strip(Side s, int depth, long rowFrom, long rowTo, long colFrom, long colTo) {
-        switch (s) {
-            case TOP: return idx(NDArrayIndex.interval(rowFrom, rowFrom + depth), NDArrayIndex.interval(colFrom, colTo));
-            case BOTTOM: return idx(NDArrayIndex.interval(rowTo - depth, rowTo), NDArrayIndex.interval(colFrom, colTo));
-            case LEFT: return idx(NDArrayIndex.interval(rowFrom, rowTo), NDArrayIndex.interval(colFrom, colFrom + depth));
-            default: return idx(NDArrayIndex.interval(rowFrom, rowTo), NDArrayIndex.interval(colTo - depth, colTo));
-        }
-    }
-
-    private static INDArrayIndex[] idx(INDArrayIndex rows, INDArrayIndex cols) {
-        return new INDArrayIndex[]{NDArrayIndex.all(), NDArrayIndex.all(), rows, cols};
-    }
-
-    /**
-     * Copies block {@code (N, C, bh, bw)} (c order) of side s into canonical rows {@code [at, at+depth)} of
-     * {@code dst (N, C, rows, L)}; canonical row {@code at} is the row/column nearest the border.
-     */
-    private static void toCanonical(double[] blk, int n, int c, int bh, int bw, Side s, double[] dst, int rows, int at) {
-        int depth = s.isRow() ? bh : bw;
-        int len = s.isRow() ? bw : bh;
-        boolean near = s == Side.TOP || s == Side.LEFT;
-        for (int nc = 0; nc < n * c; nc++) {
-            for (int e = 0; e < depth; e++) {
-                int q = near ? e : depth - 1 - e;
-                int d0 = (nc * rows + at + e) * len;
-                if (s.isRow()) {
-                    System.arraycopy(blk, (nc * bh + q) * bw, dst, d0, len);
-                } else {
-                    int b0 = nc * bh * bw + q;
-                    for (int j = 0; j < len; j++) {
-                        dst[d0 + j] = blk[b0 + j * bw];
-                    }
-                }
-            }
-        }
-    }
-
-    /** The inverse of {@link #toCanonical}: canonical rows {@code [at, at+depth)} back to a block. */
-    private static double[] fromCanonical(double[] src, int n, int c, int rows, int at, int depth, int len, Side s) {
-        int bh = s.isRow() ? depth : len;
-        int bw = s.isRow() ? len : depth;
-        double[] blk = new double[n * c * bh * bw];
-        boolean near = s == Side.TOP || s == Side.LEFT;
-        for (int nc = 0; nc < n * c; nc++) {
-            for (int e = 0; e < depth; e++) {
-                int q = near ? e : depth - 1 - e;
-                int s0 = (nc * rows + at + e) * len;
-                if (s.isRow()) {
-                    System.arraycopy(src, s0, blk, (nc * bh + q) * bw, len);
-                } else {
-                    int b0 = nc * bh * bw + q;
-                    for (int j = 0; j < len; j++) {
-                        blk[b0 + j * bw] = src[s0 + j];
-                    }
-                }
-            }
-        }
-        return blk;
-    }
-
-    private static double[] read(INDArray view) {
-        return view.dup('c').data().asDouble();
-    }
-
-    private static INDArray array(double[] data, long[] shape, DataType dt) {
-        if (dt == DataType.DOUBLE) {
-            return Nd4j.create(data, shape, 'c');
-        }
-        float[] f = new float[data.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) data[i];
-        }
-        INDArray a = Nd4j.create(f, shape, 'c');
-        return dt == DataType.FLOAT ? a : a.castTo(dt);
-    }
-
-    // =================================================================================================================
-    // Forward, backward and local loss of the whole module.
-
-    /** Geometry of one padding step (one side, all its rings). */
+    /** One side's padding step: its kernel, and the region of the output whose border it extends. */
     private static final class Step {
         final Side side;
         final int p;
         final Kernel kernel;
+        /** Length of the border (W for top/bottom, the row-extended height for left/right). */
         final int len;
-        // Region of the (partially padded) output this side reads its context from: [rowFrom, rowTo) x [colFrom, colTo)
+        /** The region being extended, in output coordinates: rows [rowFrom, rowTo), columns [colFrom, colTo). */
         final long rowFrom, rowTo, colFrom, colTo;
 
-        Step(Side side, int p, Kernel kernel, int len, long rowFrom, long rowTo, long colFrom, long colTo) {
+        Step(Side side, int p, Kernel kernel, long rowFrom, long rowTo, long colFrom, long colTo) {
             this.side = side;
             this.p = p;
             this.kernel = kernel;
-            this.len = len;
+            this.len = (int) (side.isRow() ? colTo - colFrom : rowTo - rowFrom);
             this.rowFrom = rowFrom;
             this.rowTo = rowTo;
             this.colFrom = colFrom;
             this.colTo = colTo;
         }
 
-        /** Where this side's new rings go in the output. */
-        INDArrayIndex[] padRegion() {
+        /** Rows (canonical q) of the strip: q < p are the rings (q = p - ring), q >= p the context (d = q - p). */
+        int rows() {
+            return p + kernel.k;
+        }
+
+        /** Output row of canonical position (q, j): distance q - p inward from the border (negative = outside). */
+        long row(int q, int j) {
             switch (side) {
-                case TOP: return idx(NDArrayIndex.interval(rowFrom - p, rowFrom), NDArrayIndex.interval(colFrom, colTo));
-                case BOTTOM: return idx(NDArrayIndex.interval(rowTo, rowTo + p), NDArrayIndex.interval(colFrom, colTo));
-                case LEFT: return idx(NDArrayIndex.interval(rowFrom, rowTo), NDArrayIndex.interval(colFrom - p, colFrom));
-                default: return idx(NDArrayIndex.interval(rowFrom, rowTo), NDArrayIndex.interval(colTo, colTo + p));
+                case TOP: return rowFrom + q - p;
+                case BOTTOM: return rowTo - 1 - (q - p);
+                default: return rowFrom + j;
             }
         }
 
-        INDArrayIndex[] contextRegion() {
-            return strip(side, kernel.k, rowFrom, rowTo, colFrom, colTo);
+        long col(int q, int j) {
+            switch (side) {
+                case LEFT: return colFrom + q - p;
+                case RIGHT: return colTo - 1 - (q - p);
+                default: return colFrom + j;
+            }
         }
     }
 
     /** The padding steps in order (top, bottom, left, right), with the kernel each uses (fallback included). */
     private static Step[] plan(PaddingModule conf, Map<String, INDArray> params, long h, long w, String layerName) {
-        int t = conf.getTop(), b = conf.getBottom(), l = conf.getLeft(), r = conf.getRight();
+        int t = conf.getTop(), b = conf.getBottom(), l = conf.getLeft();
         Step[] steps = new Step[4];
         int i = 0;
         for (Side s : Side.values()) {
@@ -336,14 +285,10 @@ public final class BorderPredictor {
             } else {
                 kn = Kernel.of(conf, params, s);
             }
-            if (s.isRow()) {
-                steps[i++] = new Step(s, p, kn, (int) w, t, t + h, l, l + w);
-            } else {
-                // Columns are predicted over the row-extended map.
-                steps[i++] = new Step(s, p, kn, (int) (h + t + b), 0, h + t + b, l, l + w);
-            }
+            // Rows extend the input region; columns extend the row-extended map (so they predict the corners).
+            steps[i++] = s.isRow() ? new Step(s, p, kn, t, t + h, l, l + w) : new Step(s, p, kn, 0, h + t + b, l, l + w);
         }
-        return java.util.Arrays.copyOf(steps, i);
+        return Arrays.copyOf(steps, i);
     }
 
     private static void warnSmall(String layer, Side s, long axis, int k) {
@@ -356,69 +301,218 @@ public final class BorderPredictor {
     }
 
     /**
-     * Forward pass: pads {@code x (N, C, H, W)} into {@code out (N, C, H+t+b, W+l+r)}, which the caller allocates
-     * (e.g. in a DL4J workspace); every element of {@code out} is written.
+     * Reads canonical rows [from, to) of step st for samples {@code b0 .. b0+n} of {@code a} into
+     * {@code r (n, C, st.rows(), len)}.
      */
-    public static void forward(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray out, String layerName) {
-        long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
-        int t = conf.getTop(), l = conf.getLeft();
-        out.get(idx(NDArrayIndex.interval(t, t + h), NDArrayIndex.interval(l, l + w))).assign(x);
-        for (Step st : plan(conf, params, h, w, layerName)) {
-            int k = st.kernel.k;
-            int rows = st.p + k;
-            double[] r = new double[(int) (n * c * rows * st.len)];
-            INDArray ctx = out.get(st.contextRegion());
-            toCanonical(read(ctx), (int) n, (int) c, (int) ctx.size(2), (int) ctx.size(3), st.side, r, rows, st.p);
-            for (int ring = 1; ring <= st.p; ring++) {
-                int i = st.p - ring;
-                predictRow(r, (int) n, rows, st.len, i, st.kernel, r, rows, i);
+    private static void gather(StridedAccess a, Step st, int b0, int n, int c, int from, int to, double[] r) {
+        transfer(a, st, b0, n, c, from, to, r, false);
+    }
+
+    /** Writes canonical rows [from, to) of {@code r} into step st's positions of samples {@code b0 ..} of {@code a}. */
+    private static void scatter(StridedAccess a, Step st, int b0, int n, int c, int from, int to, double[] r) {
+        transfer(a, st, b0, n, c, from, to, r, true);
+    }
+
+    private static void transfer(StridedAccess a, Step st, int b0, int n, int c, int from, int to, double[] r,
+                                 boolean write) {
+        int rows = st.rows();
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                int base = (b * c + ch) * rows * st.len;
+                if (st.side.isRow()) {
+                    for (int q = from; q < to; q++) {
+                        if (write) {
+                            a.writeRow(b0 + b, ch, st.row(q, 0), st.colFrom, st.len, r, base + q * st.len, false);
+                        } else {
+                            a.readRow(b0 + b, ch, st.row(q, 0), st.colFrom, st.len, r, base + q * st.len);
+                        }
+                    }
+                } else {
+                    // Row by row, all the side's columns at once: they share cache lines (column-wise walks do not).
+                    for (int j = 0; j < st.len; j++) {
+                        long row = st.rowFrom + j;
+                        for (int q = from; q < to; q++) {
+                            if (write) {
+                                a.set(b0 + b, ch, row, st.col(q, 0), r[base + q * st.len + j]);
+                            } else {
+                                r[base + q * st.len + j] = a.get(b0 + b, ch, row, st.col(q, 0));
+                            }
+                        }
+                    }
+                }
             }
-            double[] blk = fromCanonical(r, (int) n, (int) c, rows, 0, st.p, st.len, st.side);
-            INDArray pad = out.get(st.padRegion());
-            pad.assign(array(blk, pad.shape(), out.dataType()));
         }
     }
 
     /**
-     * Main-loss backward pass: {@code dL/dx (N, C, H, W)} from {@code eps = dL/dy}. The predictor weights are
-     * constants here: their gradient comes from the local loss alone ({@link #localLoss}).
+     * Samples per chunk: every pass works on a few samples at a time (they are independent), so its strips stay in
+     * cache and its Java arrays stay small (large ones are expensive "humongous" objects for the G1 collector).
      */
-    public static INDArray backward(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray eps, String layerName) {
-        long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
-        int t = conf.getTop(), l = conf.getLeft();
-        INDArrayIndex[] interior = idx(NDArrayIndex.interval(t, t + h), NDArrayIndex.interval(l, l + w));
-        if (!conf.isBorderGradient()) {
-            return eps.get(interior).dup('c');
+    private static int chunk(long c, long perChannel) {
+        return (int) Math.max(1, 16384 / Math.max(1, c * perChannel));
+    }
+
+    private static double[] readFlat(INDArray a) {
+        return a.dup('c').data().asDouble();
+    }
+
+    private static INDArray array(double[] data, long[] shape, DataType dt) {
+        INDArray a = Nd4j.create(data, shape, 'c');
+        return dt == DataType.DOUBLE ? a : a.castTo(dt);
+    }
+
+    private static INDArrayIndex[] interior(PaddingModule conf, long h, long w) {
+        return new INDArrayIndex[]{NDArrayIndex.all(), NDArrayIndex.all(),
+                NDArrayIndex.interval(conf.getTop(), conf.getTop() + h),
+                NDArrayIndex.interval(conf.getLeft(), conf.getLeft() + w)};
+    }
+
+    private static boolean direct(INDArray a) {
+        return a.dataType() == DataType.FLOAT || a.dataType() == DataType.DOUBLE;
+    }
+
+    // =================================================================================================================
+    // Forward, backward and local loss of the whole module.
+
+    /**
+     * Forward pass: pads {@code x (N, C, H, W)} into {@code out (N, C, H+t+b, W+l+r)}, which the caller allocates
+     * (e.g. in a DL4J workspace); every element of {@code out} is written.
+     */
+    public static void forward(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray out, String layerName) {
+        if (!direct(out)) {
+            INDArray tmp = Nd4j.create(DataType.FLOAT, out.shape());
+            forward(conf, params, x.castTo(DataType.FLOAT), tmp, layerName);
+            out.assign(tmp.castTo(out.dataType()));
+            return;
         }
-        INDArray g = eps.dup('c');
+        long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+        StridedAccess o = StridedAccess.of(out);
+        // The interior by row copies: an ND4J assign into the strided interior view measured several times slower.
+        o.copyFrom(StridedAccess.of(x.dataType() == out.dataType() ? x : x.castTo(out.dataType())),
+                conf.getTop(), conf.getLeft(), n, c, h, w);
         Step[] steps = plan(conf, params, h, w, layerName);
+        int cs = chunk(c, (long) (conf.getContextDepth() + Math.max(conf.getTop(), conf.getLeft()) + 2) * (h + w + 8));
+        for (int b0 = 0; b0 < n; b0 += cs) {
+            int nb = (int) Math.min(cs, n - b0);
+            for (Step st : steps) {
+                int rows = st.rows();
+                double[] r = new double[(int) (nb * c * rows * st.len)];
+                gather(o, st, b0, nb, (int) c, st.p, rows, r);
+                for (int ring = 1; ring <= st.p; ring++) {
+                    int i = st.p - ring;
+                    predictRow(r, nb, rows, st.len, i, st.kernel, r, rows, i);
+                }
+                scatter(o, st, b0, nb, (int) c, 0, st.p, r);
+            }
+        }
+        o.commit();
+    }
+
+    /**
+     * Main-loss backward pass: writes {@code dL/dx (N, C, H, W)} into {@code dx} from {@code eps = dL/dy}. The
+     * predictor weights are constants here: their gradient comes from the local loss alone ({@link #localLoss}).
+     */
+    public static void backward(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray eps,
+                                INDArray dx, String layerName) {
+        long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+        dx.assign(eps.get(interior(conf, h, w)));
+        if (!conf.isBorderGradient() || conf.paddedSides().length == 0) {
+            return;
+        }
+        if (!direct(dx) || !direct(eps)) {
+            INDArray tmp = Nd4j.create(DataType.FLOAT, dx.shape());
+            backward(conf, params, x, eps.castTo(DataType.FLOAT), tmp, layerName);
+            dx.assign(tmp.castTo(dx.dataType()));
+            return;
+        }
+        int t = conf.getTop(), l = conf.getLeft();
+        StridedAccess e = StridedAccess.of(eps);
+        StridedAccess d = StridedAccess.of(dx);
+        // Gradients of the predicted top/bottom rows, (N, C, rows of that pad, W): from eps, plus what the column
+        // predictors (which read them as context) send back.
+        int tb = conf.getTop(), bb = conf.getBottom();
+        Step[] steps = plan(conf, params, h, w, layerName);
+        int cs = chunk(c, (long) (conf.getContextDepth() + Math.max(conf.getTop(), conf.getLeft()) + 2) * (h + w + 8));
+        for (int b0 = 0; b0 < n; b0 += cs) {
+        int n0 = (int) Math.min(cs, n - b0);
+        double[] gTop = new double[(int) (n0 * c * tb * w)];
+        double[] gBottom = new double[(int) (n0 * c * bb * w)];
+        for (int b = 0; b < n0; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int i = 0; i < tb; i++) {
+                    e.readRow(b0 + b, ch, i, l, (int) w, gTop, (int) (((b * c + ch) * tb + i) * w));
+                }
+                for (int i = 0; i < bb; i++) {
+                    e.readRow(b0 + b, ch, t + h + i, l, (int) w, gBottom, (int) (((b * c + ch) * bb + i) * w));
+                }
+            }
+        }
         for (int si = steps.length - 1; si >= 0; si--) {
             Step st = steps[si];
-            int k = st.kernel.k;
-            int rows = st.p + k;
-            double[] gr = new double[(int) (n * c * rows * st.len)];
-            INDArray gPad = g.get(st.padRegion());
-            toCanonical(read(gPad), (int) n, (int) c, (int) gPad.size(2), (int) gPad.size(3), st.side, gr, rows, 0);
+            int rows = st.rows();
+            double[] gr = new double[(int) (n0 * c * rows * st.len)];
+            if (st.side.isRow()) {
+                double[] acc = st.side == Side.TOP ? gTop : gBottom;
+                int pr = st.side == Side.TOP ? tb : bb;
+                for (int b = 0; b < n0; b++) {
+                    for (int ch = 0; ch < c; ch++) {
+                        for (int q = 0; q < st.p; q++) {
+                            long accRow = st.side == Side.TOP ? st.row(q, 0) : st.row(q, 0) - t - h;
+                            System.arraycopy(acc, (int) (((b * c + ch) * pr + accRow) * w), gr,
+                                    ((b * (int) c + ch) * rows + q) * st.len, st.len);
+                        }
+                    }
+                }
+            } else {
+                gather(e, st, b0, n0, (int) c, 0, st.p, gr);
+            }
             // Rings were created inner first; undo them outer first.
             for (int ring = st.p; ring >= 1; ring--) {
                 int i = st.p - ring;
-                predictRowBackward(gr, rows, i, (int) n, rows, st.len, i, st.kernel, gr);
+                predictRowBackward(gr, rows, i, n0, rows, st.len, i, st.kernel, gr);
             }
-            double[] blk = fromCanonical(gr, (int) n, (int) c, rows, st.p, k, st.len, st.side);
-            INDArray ctx = g.get(st.contextRegion());
-            ctx.addi(array(blk, ctx.shape(), g.dataType()));
+            // Send the context's gradient on: interior positions to dx, predicted top/bottom rows to their
+            // accumulators (column contexts run over the row-extended map).
+            for (int b = 0; b < n0; b++) {
+                for (int ch = 0; ch < c; ch++) {
+                    for (int q = st.p; q < rows; q++) {
+                        int off = ((b * (int) c + ch) * rows + q) * st.len;
+                        if (st.side.isRow()) {
+                            d.writeRow(b0 + b, ch, st.row(q, 0) - t, 0, (int) w, gr, off, true);
+                        } else {
+                            long col = st.col(q, 0) - l;
+                            for (int i = 0; i < tb; i++) {
+                                gTop[(int) (((b * c + ch) * tb + i) * w + col)] += gr[off + i];
+                            }
+                            for (int i = 0; i < bb; i++) {
+                                gBottom[(int) (((b * c + ch) * bb + i) * w + col)] += gr[off + t + (int) h + i];
+                            }
+                        }
+                    }
+                    if (!st.side.isRow()) {
+                        // Interior rows, all context columns of a row together (shared cache lines).
+                        int base = (b * (int) c + ch) * rows * st.len;
+                        for (int i = 0; i < h; i++) {
+                            for (int q = st.p; q < rows; q++) {
+                                d.add(b0 + b, ch, i, st.col(q, 0) - l, gr[base + q * st.len + t + i]);
+                            }
+                        }
+                    }
+                }
+            }
         }
-        return g.get(interior).dup('c');
+        }
+        d.commit();
     }
 
     /**
      * The local loss of {@code x} and its gradient with respect to every predictor parameter, written into
      * {@code grads} (same keys and shapes as {@code params}; overwritten). Returns NaN if no side has a training
      * pair (all padded axes shorter than k+1).
+     *
+     * @throws IllegalArgumentException if the rows/columns it reads contain NaN or Inf (nothing is written then)
      */
     public static double localLoss(PaddingModule conf, Map<String, INDArray> params, INDArray x, Map<String, INDArray> grads) {
-        long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
-        int k = conf.getContextDepth();
         LocalLoss type = conf.getLocalLoss();
         double total = 0;
         int sides = 0;
@@ -430,35 +524,49 @@ public final class BorderPredictor {
             Kernel kn = Kernel.of(conf, params, s);
             dWs[si] = new double[kn.weight.length];
             dBs[si] = new double[kn.bias.length];
-            long axis = s.isRow() ? h : w;
-            if (axis < k + 1 || type == LocalLoss.NONE) {
+            if (type == LocalLoss.NONE) {
+                continue;
+            }
+            long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+            int rows = kn.k + 1;
+            if ((s.isRow() ? h : w) < rows) {
                 continue;
             }
             int len = (int) (s.isRow() ? w : h);
-            int rows = k + 1;
-            double[] a = new double[(int) (n * c * rows * len)];
-            INDArray band = x.get(strip(s, rows, 0, h, 0, w));
-            toCanonical(read(band), (int) n, (int) c, (int) band.size(2), (int) band.size(3), s, a, rows, 0);
-            double[] pred = new double[(int) (n * c * len)];
-            // Predict row 0 (the target) from rows 1..k, into a separate array.
-            predictRow(a, (int) n, rows, len, 0, kn, pred, 1, 0);
+            // A step with p = 0 over the input itself: canonical q = distance from the border.
+            Step st = new Step(s, 0, new Kernel(kn.channels, rows, 1, false, null, null), 0, h, 0, w);
+            StridedAccess xa = StridedAccess.of(direct(x) ? x : x.castTo(DataType.FLOAT));
+            double scale = 1.0 / (n * c * len);
             double sum = 0;
-            double scale = 1.0 / pred.length;
-            double[] g = new double[pred.length];
-            for (int b = 0; b < n * c; b++) {
-                for (int j = 0; j < len; j++) {
-                    int pi = b * len + j;
-                    double e = pred[pi] - a[b * rows * len + j];
-                    if (type == LocalLoss.MSE) {
-                        sum += e * e;
-                        g[pi] = 2 * e * scale;
-                    } else {
-                        sum += Math.abs(e);
-                        g[pi] = Math.signum(e) * scale;
+            int cs = chunk(c, (long) rows * len);
+            for (int b0 = 0; b0 < n; b0 += cs) {
+                int nb = (int) Math.min(cs, n - b0);
+                double[] a = new double[nb * (int) c * rows * len];
+                gather(xa, st, b0, nb, (int) c, 0, rows, a);
+                double[] pred = new double[nb * (int) c * len];
+                predictRow(a, nb, rows, len, 0, kn, pred, 1, 0);
+                double[] g = new double[pred.length];
+                for (int b = 0; b < nb * c; b++) {
+                    for (int j = 0; j < len; j++) {
+                        int pi = b * len + j;
+                        double e = pred[pi] - a[b * rows * len + j];
+                        if (type == LocalLoss.MSE) {
+                            sum += e * e;
+                            g[pi] = 2 * e * scale;
+                        } else {
+                            sum += Math.abs(e);
+                            g[pi] = Math.signum(e) * scale;
+                        }
                     }
                 }
+                predictRowWeightGrad(a, nb, rows, len, kn, g, dWs[si], dBs[si]);
             }
-            predictRowWeightGrad(a, (int) n, rows, len, kn, g, dWs[si], dBs[si]);
+            if (!Double.isFinite(sum)) {
+                throw new IllegalArgumentException("PaddingModule: the input's " + s.key() + " border rows/columns "
+                        + "contain NaN or Inf (or values so large the local loss overflows); training the predictor "
+                        + "on them would make its weights NaN. Check the data and the layers before the module "
+                        + "(e.g. lower the learning rate)");
+            }
             total += sum * scale;
             sides++;
         }
@@ -474,31 +582,50 @@ public final class BorderPredictor {
     }
 
     /**
+     * Side s's training pair from {@code x}: {@code {band (N, C, k+1, L) canonical, prediction of its row 0 (N, C, L)}},
+     * or null if the axis has fewer than k+1 rows/columns.
+     */
+    private static double[][] pair(PaddingModule conf, Kernel kn, INDArray x, Side s) {
+        long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+        int rows = kn.k + 1;
+        if ((s.isRow() ? h : w) < rows) {
+            return null;
+        }
+        INDArray xd = direct(x) ? x : x.castTo(DataType.FLOAT);
+        // A step with p = 0 over the input itself: canonical q = distance from the border.
+        Step st = new Step(s, 0, new Kernel(kn.channels, rows, 1, false, null, null), 0, h, 0, w);
+        double[] a = new double[(int) (n * c * rows * st.len)];
+        gather(StridedAccess.of(xd), st, 0, (int) n, (int) c, 0, rows, a);
+        double[] pred = new double[(int) (n * c * st.len)];
+        predictRow(a, (int) n, rows, st.len, 0, kn, pred, 1, 0);
+        return new double[][]{a, pred};
+    }
+
+    /**
      * What side s's predictor says the outermost row/column of {@code x (N, C, H, W)} is, from the k rows/columns
      * inside it, next to the real values: {@code {prediction, target}}, each {@code (N, C, L)} with L = W for
      * top/bottom and H for left/right, index 0 of L at the top/left end. Needs at least k+1 rows/columns along the
      * side's axis. This is the local loss's training pair, exposed for evaluations of how realistic the padding is.
      */
     public static INDArray[] predictEdge(PaddingModule conf, Map<String, INDArray> params, INDArray x, Side s) {
-        long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
-        int k = conf.getContextDepth();
         if (conf.amount(s) == 0) {
             throw new IllegalArgumentException("side " + s.key() + " is not padded by this module: it has no predictor");
         }
-        if ((s.isRow() ? h : w) < k + 1) {
-            throw new IllegalArgumentException("predictEdge needs at least k+1=" + (k + 1) + " rows/columns along the "
-                    + s.key() + " side's axis; the input is " + Arrays.toString(x.shape()));
+        Kernel kn = Kernel.of(conf, params, s);
+        double[][] pair = pair(conf, kn, x, s);
+        if (pair == null) {
+            throw new IllegalArgumentException("predictEdge needs at least k+1=" + (kn.k + 1) + " rows/columns along "
+                    + "the " + s.key() + " side's axis; the input is " + Arrays.toString(x.shape()));
         }
-        int len = (int) (s.isRow() ? w : h);
-        int rows = k + 1;
-        double[] a = new double[(int) (n * c * rows * len)];
-        INDArray band = x.get(strip(s, rows, 0, h, 0, w));
-        toCanonical(read(band), (int) n, (int) c, (int) band.size(2), (int) band.size(3), s, a, rows, 0);
-        double[] pred = new double[(int) (n * c * len)];
-        predictRow(a, (int) n, rows, len, 0, Kernel.of(conf, params, s), pred, 1, 0);
-        double[] target = fromCanonical(a, (int) n, (int) c, rows, 0, 1, len, Side.TOP);
+        long n = x.size(0), c = x.size(1);
+        int len = (int) (s.isRow() ? x.size(3) : x.size(2));
+        int rows = kn.k + 1;
+        double[] target = new double[(int) (n * c * len)];
+        for (int b = 0; b < n * c; b++) {
+            System.arraycopy(pair[0], b * rows * len, target, b * len, len);
+        }
         long[] shape = {n, c, len};
-        return new INDArray[]{array(pred, shape, x.dataType()), array(target, shape, x.dataType())};
+        return new INDArray[]{array(pair[1], shape, x.dataType()), array(target, shape, x.dataType())};
     }
 
     private static double[] scaled(double[] v, double f) {

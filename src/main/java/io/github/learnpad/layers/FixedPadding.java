@@ -33,7 +33,7 @@ import java.util.Objects;
  * </ul>
  * The size constraints are checked against the configured {@link InputType} and again on every minibatch (the input
  * height and width may change between minibatches). The backward pass adds the gradient of every padded position onto
- * the input position it was copied from (see {@link FixedPaddingOps}).
+ * the input position it was copied from (see {@link FixedPaddingOps}). Only NCHW (channels first) is supported.
  *
  * <pre>{@code
  * new FixedPadding.Builder(FixedPadding.Mode.REFLECT).padding(1).build();
@@ -211,13 +211,11 @@ public class FixedPadding extends NoParamLayer {
     @Override
     public LayerMemoryReport getMemoryReport(InputType inputType) {
         InputType out = getOutputType(-1, inputType);
-        long[] hwc = heightWidthChannels(inputType, -1);
-        // No parameters and no cache. Training also needs, per example, one working array of (C, H + top + bottom, W)
-        // in the backward pass (the gradient folded along the columns, then along the rows).
-        long backpropWork = hwc[2] * (hwc[0] + top + bottom) * hwc[1];
+        // No parameters, no cache, no working memory: the forward writes straight into the output activations and the
+        // backward works in place in the incoming gradient (see FixedPaddingLayer), as for ZeroPaddingLayer.
         return new LayerMemoryReport.Builder(layerName, FixedPadding.class, inputType, out)
                 .standardMemory(0, 0)
-                .workingMemory(0, 0, 0, backpropWork)
+                .workingMemory(0, 0, MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
                 .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
                 .build();
     }

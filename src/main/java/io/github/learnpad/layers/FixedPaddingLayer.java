@@ -19,9 +19,11 @@ import java.util.Arrays;
  *
  * <p>Forward: input {@code (N, C, H, W)} to output {@code (N, C, H + top + bottom, W + left + right)}, allocated in the
  * ACTIVATIONS workspace. Backward: epsilon of the output's shape to the input gradient {@code (N, C, H, W)}, the sum of
- * the output gradients of every position that copies each input position, allocated in the ACTIVATION_GRAD
- * workspace. No parameters. H and W may change between minibatches; they are checked against the padding amounts on
- * every call.
+ * the output gradients of every position that copies each input position. The backward works in place: it adds the
+ * border of {@code epsilon} onto its interior and returns the interior as a view (no allocation, like
+ * ZeroPaddingLayer's view), so a caller that calls {@code backpropGradient} directly and needs {@code epsilon}
+ * afterwards must pass a copy. No parameters. H and W may change between minibatches; they are checked against the
+ * padding amounts on every call.
  */
 public class FixedPaddingLayer extends AbstractLayer<FixedPadding> {
 
@@ -53,10 +55,11 @@ public class FixedPaddingLayer extends AbstractLayer<FixedPadding> {
                     + Arrays.toString(epsilon.shape()) + ", expected the output shape " + Arrays.toString(expected)
                     + " for input " + Arrays.toString(s));
         }
-        INDArray work = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, epsilon.dataType(),
-                new long[]{s[0], s[1], expected[2], s[3]}, 'c');
-        INDArray epsOut = FixedPaddingOps.unpad(epsilon, cfg.getMode(), p, work);
-        return new Pair<>(new DefaultGradient(), epsOut);
+        // In place, no copy: epsilon belongs to this layer during backprop (DL4J's dropout backprop and
+        // ComputationGraph's epsilon accumulation also write into it), and its interior view is returned, as
+        // ZeroPaddingLayer does.
+        INDArray epsOut = FixedPaddingOps.unpadInPlace(epsilon, cfg.getMode(), p);
+        return new Pair<>(new DefaultGradient(), workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, epsOut));
     }
 
     private void checkInput(INDArray x) {

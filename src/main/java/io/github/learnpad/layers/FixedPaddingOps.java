@@ -5,10 +5,11 @@ import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * Forward and backward of fixed (reflect, replicate, circular) padding on NCHW arrays, with ND4J ops on views: one
- * copy of the interior plus one copy (forward) or one add (backward) per padded row and column, so the cost does not
- * depend on per-element Java loops. The caller allocates the arrays (so that a DL4J layer can place them in its
- * workspaces).
+ * Forward and backward of fixed (reflect, replicate, circular) padding on NCHW arrays, with ND4J ops on views: the
+ * forward is one copy of the interior plus one copy per padded row and column, the backward one in-place add per
+ * padded row and column and no copy at all (like DL4J's ZeroPaddingLayer, it returns a view of the upstream
+ * gradient). No per-element Java loops. The caller allocates the output (so that a DL4J layer can place it in its
+ * workspace).
  *
  * <p>Forward: rows first, then columns over the row-padded map; each padded row/column is a copy of the interior
  * row/column given by {@link FixedPadding.Mode#source(int, int)}. Backward is its exact adjoint, in reverse order:
@@ -50,32 +51,32 @@ public final class FixedPaddingOps {
     }
 
     /**
-     * Gradient of {@link #pad} with respect to its input.
+     * Gradient of {@link #pad} with respect to its input, computed in place: the gradient of every padded position is
+     * added onto the position it was copied from, inside {@code gradOut}, and the interior is returned.
      *
-     * @param epsilon the gradient of the padded output, {@code (N, C, H + top + bottom, W + left + right)}; not
-     *                modified
+     * @param gradOut the gradient of the padded output, {@code (N, C, H + top + bottom, W + left + right)}; MODIFIED
+     *                (its interior becomes the input gradient, its border keeps the padded positions' gradients)
      * @param mode    the padding rule used in the forward pass
      * @param pad     {@code [top, bottom, left, right]}
-     * @param work    {@code (N, C, H + top + bottom, W)}, any content; overwritten
-     * @return the input gradient {@code (N, C, H, W)}, a view of {@code work}
+     * @return the input gradient {@code (N, C, H, W)}, a view of the interior of {@code gradOut}
      */
-    public static INDArray unpad(INDArray epsilon, FixedPadding.Mode mode, int[] pad, INDArray work) {
+    public static INDArray unpadInPlace(INDArray gradOut, FixedPadding.Mode mode, int[] pad) {
         int t = pad[0], b = pad[1], l = pad[2], r = pad[3];
-        int h = (int) epsilon.size(2) - t - b;
-        int w = (int) epsilon.size(3) - l - r;
-        // Columns: work = interior columns of epsilon + each padded column added onto its source column.
-        work.assign(epsilon.get(all(), all(), all(), NDArrayIndex.interval(l, l + w)));
+        int h = (int) gradOut.size(2) - t - b;
+        int w = (int) gradOut.size(3) - l - r;
+        // Columns, over the full padded height (the corners' gradients go to the padded rows' interior columns first).
         for (int j : padded(l, w, r)) {
-            work.get(all(), all(), all(), NDArrayIndex.point(mode.source(j, w)))
-                    .addi(epsilon.get(all(), all(), all(), NDArrayIndex.point(l + j)));
+            gradOut.get(all(), all(), all(), NDArrayIndex.point(l + mode.source(j, w)))
+                    .addi(gradOut.get(all(), all(), all(), NDArrayIndex.point(l + j)));
         }
-        // Rows: each padded row of work added onto its source row. Padded rows are only read, interior rows only
-        // written, so the order does not matter.
+        // Then rows, over the interior columns. Padded rows are only read and interior rows only written, so the
+        // order of the additions does not matter.
+        INDArrayIndex interiorCols = NDArrayIndex.interval(l, l + w);
         for (int i : padded(t, h, b)) {
-            work.get(all(), all(), NDArrayIndex.point(t + mode.source(i, h)), all())
-                    .addi(work.get(all(), all(), NDArrayIndex.point(t + i), all()));
+            gradOut.get(all(), all(), NDArrayIndex.point(t + mode.source(i, h)), interiorCols)
+                    .addi(gradOut.get(all(), all(), NDArrayIndex.point(t + i), interiorCols));
         }
-        return work.get(all(), all(), NDArrayIndex.interval(t, t + h), all());
+        return gradOut.get(all(), all(), NDArrayIndex.interval(t, t + h), interiorCols);
     }
 
     /** The padded positions along one axis, relative to the input: {@code -before..-1} and {@code size..size+after-1}. */

@@ -11,8 +11,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.BooleanIndexing;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,23 +85,26 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         INDArray dx;
         Gradient g = new DefaultGradient();
         if (m.getImplementation() == PaddingModule.Implementation.SAMEDIFF) {
-            dx = sameDiffBackprop(epsilon);
+            dx = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, sameDiffBackprop(epsilon));
         } else {
-            dx = BorderPredictor.backward(m, paramTable, input, epsilon, displayName());
             if (m.getLocalLoss() == PaddingModule.LocalLoss.NONE) {
                 gradTable.values().forEach(a -> a.assign(0));
                 lastLocalLoss = Double.NaN;
             } else {
-                lastLocalLoss = BorderPredictor.localLoss(m, paramTable, input, gradTable);
+                try {
+                    lastLocalLoss = BorderPredictor.localLoss(m, paramTable, input, gradTable);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("PaddingModule " + displayName() + ": " + e.getMessage(), e);
+                }
             }
+            dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape());
+            BorderPredictor.backward(m, paramTable, input, epsilon, dx, displayName());
         }
         for (PaddingModule.Side s : m.paddedSides()) {
             g.gradientForVariable().put(s.weightKey(), gradTable.get(s.weightKey()));
             g.gradientForVariable().put(s.biasKey(), gradTable.get(s.biasKey()));
         }
-        INDArray ret = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape());
-        ret.assign(dx);
-        return new Pair<>(g, ret);
+        return new Pair<>(g, dx);
     }
 
     private void validate(INDArray x, boolean training) {
@@ -121,12 +122,7 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         if (x.size(2) < 1 || x.size(3) < 1) {
             throw new IllegalArgumentException("PaddingModule " + displayName() + ": empty input " + Arrays.toString(x.shape()));
         }
-        if (training && m.getLocalLoss() != PaddingModule.LocalLoss.NONE && m.paddedSides().length > 0
-                && BooleanIndexing.or(x, Conditions.notFinite())) {
-            throw new IllegalArgumentException("PaddingModule " + displayName() + ": the input contains NaN or Inf "
-                    + "during training; training the predictor on it would make its weights NaN. The layers before it "
-                    + "(or the data) produced non-finite values: check the data and lower the learning rate");
-        }
+        // NaN/Inf in the rows the predictor trains on is refused by BorderPredictor.localLoss, before any update.
     }
 
     // -----------------------------------------------------------------------------------------------------------------

@@ -5,8 +5,6 @@ import org.deeplearning4j.nn.api.ParamInitializer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.BooleanIndexing;
-import org.nd4j.linalg.indexing.conditions.Conditions;
 import org.nd4j.linalg.learning.GradientUpdater;
 
 import java.util.Arrays;
@@ -83,9 +81,6 @@ public final class StandalonePaddingModule {
      */
     public double fitLocal(INDArray x) {
         check(x);
-        if (BooleanIndexing.or(x, Conditions.notFinite())) {
-            throw new IllegalArgumentException("fitLocal: the images contain NaN or Inf");
-        }
         double loss = BorderPredictor.localLoss(conf, paramTable, x, gradTable);
         if (Double.isNaN(loss) || paramTable.isEmpty()) {
             return loss;

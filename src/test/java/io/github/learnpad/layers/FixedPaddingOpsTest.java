@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import static io.github.learnpad.layers.FixedPadding.Mode.CIRCULAR;
 import static io.github.learnpad.layers.FixedPadding.Mode.REFLECT;
@@ -28,10 +29,7 @@ class FixedPaddingOpsTest {
     }
 
     private static double[] unpad(FixedPadding.Mode mode, INDArray eps, int[] p) {
-        long[] s = eps.shape();
-        INDArray work = Nd4j.create(eps.dataType(), s[0], s[1], s[2], s[3] - p[2] - p[3]);
-        work.assign(Double.NaN);
-        return FixedPaddingOps.unpad(eps, mode, p, work).dup().reshape(-1).toDoubleVector();
+        return FixedPaddingOps.unpadInPlace(eps.dup(), mode, p).dup().reshape(-1).toDoubleVector();
     }
 
     @Test
@@ -126,5 +124,23 @@ class FixedPaddingOpsTest {
                 }
             }
         }
+    }
+
+    /** The in-place backward works on a non-contiguous view (as a MergeVertex passes) and leaves the rest alone. */
+    @Test
+    void backwardInPlaceOnAView() {
+        INDArray big = Nd4j.rand(DataType.DOUBLE, 2, 5, 7, 6);
+        INDArray before = big.dup();
+        INDArray view = big.get(NDArrayIndex.all(), NDArrayIndex.interval(1, 3), NDArrayIndex.all(), NDArrayIndex.all());
+        int[] p = {2, 1, 1, 2};
+        INDArray expected = FixedPaddingOps.unpadInPlace(view.dup(), REFLECT, p).dup();
+        INDArray got = FixedPaddingOps.unpadInPlace(view, REFLECT, p);
+        assertEquals(expected, got);
+        assertEquals(expected, big.get(NDArrayIndex.all(), NDArrayIndex.interval(1, 3), NDArrayIndex.interval(2, 6),
+                NDArrayIndex.interval(1, 4)));
+        assertEquals(before.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 1)),
+                big.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 1)));
+        assertEquals(before.get(NDArrayIndex.all(), NDArrayIndex.interval(3, 5)),
+                big.get(NDArrayIndex.all(), NDArrayIndex.interval(3, 5)));
     }
 }

@@ -110,6 +110,7 @@ class PaddingModuleTest {
             }
         }
         assertEquals(net.getLayer(0).getParam("topW") != null, t > 0, "only padded sides have a predictor");
+        assertEquals(y, net.output(x), "the network's workspace-managed pass must give the same values");
     }
 
     @Test
@@ -261,6 +262,32 @@ class PaddingModuleTest {
                 assertEquals(fd, grads.get(e.getKey()).getDouble(i), 1e-6, e.getKey() + "[" + i + "]");
             }
         }
+    }
+
+    /**
+     * The FAST path works on a few samples at a time; with 40 channels a batch of 5 spans several chunks. Samples
+     * are independent, so the batch must give exactly what each sample gives alone, and the local-loss gradient of
+     * the batch must be the mean of the samples' gradients.
+     */
+    @Test
+    void batchesEqualSampleBySample() {
+        MultiLayerNetwork net = net(pm(2, 1, 3, 1).build(), 40, 40, 37, DataType.DOUBLE);
+        Layer layer = net.getLayer(0);
+        randomise(layer, 21);
+        INDArray x = rand(22, DataType.DOUBLE, 5, 40, 40, 37);
+        INDArray eps = rand(23, DataType.DOUBLE, 5, 40, 43, 41);
+        INDArray y = forward(net, x, true).dup();
+        INDArray dx = backward(net, x, eps).getSecond().dup();
+        INDArray dW = layer.getGradientsViewArray().dup();
+        INDArray meanDW = dW.ulike();
+        for (int i = 0; i < 5; i++) {
+            INDArray xi = x.get(NDArrayIndex.interval(i, i + 1)).dup();
+            assertEquals(y.get(NDArrayIndex.interval(i, i + 1)), forward(net, xi, true), "output of sample " + i);
+            INDArray dxi = backward(net, xi, eps.get(NDArrayIndex.interval(i, i + 1)).dup()).getSecond();
+            assertTrue(dx.get(NDArrayIndex.interval(i, i + 1)).equalsWithEps(dxi, 1e-12), "input gradient of sample " + i);
+            meanDW.addi(layer.getGradientsViewArray().div(5));
+        }
+        assertTrue(dW.equalsWithEps(meanDW, 1e-12), "predictor gradient of the batch vs mean over samples");
     }
 
     /** The hand-written path and the SameDiff reference give the same outputs, input gradients and predictor gradients. */

@@ -1,0 +1,139 @@
+package io.github.learnpad.bench;
+
+import io.github.learnpad.layers.PaddingModule;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Times one padding layer's training step (forward + backward, local loss included) and its inference forward
+ * against DL4J's {@code ZeroPaddingLayer}, measured in the same run, interleaved, and prints medians and ratios.
+ *
+ * <pre>java -cp "target/classes:target/lib/*" io.github.learnpad.bench.PaddingModuleBenchmark [N C H W] [reps]</pre>
+ *
+ * Default input {@code (32, 64, 32, 32)} float, padding 1, 30 timed repetitions after 5 warm-ups.
+ */
+public final class PaddingModuleBenchmark {
+    private PaddingModuleBenchmark() {
+    }
+
+    /** Median times in ms of one layer. */
+    public static final class Timing {
+        public final String name;
+        public final double trainMs;
+        public final double inferMs;
+
+        Timing(String name, double trainMs, double inferMs) {
+            this.name = name;
+            this.trainMs = trainMs;
+            this.inferMs = inferMs;
+        }
+    }
+
+    public static void main(String[] args) {
+        long[] shape = {32, 64, 32, 32};
+        int reps = 30;
+        if (args.length >= 4) {
+            for (int i = 0; i < 4; i++) {
+                shape[i] = Long.parseLong(args[i]);
+            }
+        }
+        if (args.length == 5 || args.length == 1) {
+            reps = Integer.parseInt(args[args.length - 1]);
+        }
+        System.out.println(report(run(shape, reps, Math.max(3, reps / 6)), shape, reps));
+    }
+
+    /** Runs the benchmark; the SAMEDIFF reference gets {@code sameDiffReps} repetitions (it is slow). */
+    public static List<Timing> run(long[] shape, int reps, int sameDiffReps) {
+        Map<String, org.deeplearning4j.nn.conf.layers.Layer> layers = new LinkedHashMap<>();
+        layers.put("ZeroPaddingLayer (DL4J)", new ZeroPaddingLayer.Builder(1, 1, 1, 1).build());
+        layers.put("PaddingModule FAST (default)", new PaddingModule.Builder().padding(1).build());
+        layers.put("PaddingModule FAST, channel mixing", new PaddingModule.Builder().padding(1).channelMixing(true).build());
+        layers.put("PaddingModule SAMEDIFF (reference)", new PaddingModule.Builder().padding(1)
+                .implementation(PaddingModule.Implementation.SAMEDIFF).build());
+        java.util.Random r = new java.util.Random(1);
+        INDArray x = Nd4j.create(DataType.FLOAT, shape);
+        float[] v = new float[(int) x.length()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = r.nextFloat();
+        }
+        x.assign(Nd4j.create(v, shape, 'c'));
+        INDArray eps = Nd4j.ones(DataType.FLOAT, shape[0], shape[1], shape[2] + 2, shape[3] + 2);
+
+        Map<String, Layer> runtime = new LinkedHashMap<>();
+        layers.forEach((name, conf) -> runtime.put(name, instantiate(conf, shape)));
+        Map<String, List<Double>> train = new LinkedHashMap<>();
+        Map<String, List<Double>> infer = new LinkedHashMap<>();
+        runtime.keySet().forEach(k -> {
+            train.put(k, new ArrayList<>());
+            infer.put(k, new ArrayList<>());
+        });
+        for (int rep = -5; rep < reps; rep++) {
+            for (Map.Entry<String, Layer> e : runtime.entrySet()) {
+                boolean sd = e.getKey().contains("SAMEDIFF");
+                if (sd && rep >= sameDiffReps) {
+                    continue;
+                }
+                Layer l = e.getValue();
+                long t0 = System.nanoTime();
+                l.setInput(x, LayerWorkspaceMgr.noWorkspaces());
+                l.activate(true, LayerWorkspaceMgr.noWorkspaces());
+                l.backpropGradient(eps, LayerWorkspaceMgr.noWorkspaces());
+                long t1 = System.nanoTime();
+                l.activate(x, false, LayerWorkspaceMgr.noWorkspaces());
+                long t2 = System.nanoTime();
+                if (rep >= 0) {
+                    train.get(e.getKey()).add((t1 - t0) / 1e6);
+                    infer.get(e.getKey()).add((t2 - t1) / 1e6);
+                }
+            }
+        }
+        List<Timing> out = new ArrayList<>();
+        runtime.keySet().forEach(k -> out.add(new Timing(k, median(train.get(k)), median(infer.get(k)))));
+        return out;
+    }
+
+    private static Layer instantiate(org.deeplearning4j.nn.conf.layers.Layer conf, long[] shape) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list()
+                .layer(conf).layer(new CnnLossLayer.Builder().build())
+                .setInputType(InputType.convolutional(shape[2], shape[3], shape[1])).build());
+        net.init();
+        net.initGradientsView();
+        return net.getLayer(0);
+    }
+
+    static double median(List<Double> v) {
+        double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        return a.length == 0 ? Double.NaN : (a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2);
+    }
+
+    /** A Markdown table: medians and ratios to the first (baseline) row. */
+    public static String report(List<Timing> t, long[] shape, int reps) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "Input %s float, padding 1, median of %d (SAMEDIFF: fewer), %d cores%n%n",
+                Arrays.toString(shape), reps, Runtime.getRuntime().availableProcessors()));
+        sb.append("| layer | train fwd+bwd (ms) | ratio to zero | inference fwd (ms) | ratio to zero |\n");
+        sb.append("|---|---:|---:|---:|---:|\n");
+        Timing base = t.get(0);
+        for (Timing x : t) {
+            sb.append(String.format(Locale.ROOT, "| %s | %.1f | %.2fx | %.1f | %.2fx |%n", x.name, x.trainMs,
+                    x.trainMs / base.trainMs, x.inferMs, x.inferMs / base.inferMs));
+        }
+        return sb.toString();
+    }
+}

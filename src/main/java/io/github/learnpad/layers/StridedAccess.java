@@ -1,0 +1,161 @@
+package io.github.learnpad.layers;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+
+/**
+ * Element access to a rank-4 FLOAT or DOUBLE INDArray straight through its NIO buffer and strides, any view or
+ * ordering. Hand-written because the Padding Module touches a few thin border strips per pass, and an ND4J op on
+ * such a strided strip costs far more in dispatch than the few hundred thousand reads it needs (measured: see
+ * docs/benchmarks.md). On a GPU backend the array is synced to the host first and tagged as host-written after
+ * {@link #commit()}.
+ */
+final class StridedAccess {
+    private final INDArray array;
+    private final FloatBuffer f;
+    private final DoubleBuffer d;
+    private final int base;
+    private final long s0, s1, s2, s3;
+
+    private StridedAccess(INDArray a) {
+        if (a.rank() != 4) {
+            throw new IllegalArgumentException("expected a rank-4 array, got shape " + java.util.Arrays.toString(a.shape()));
+        }
+        if (a.length() > Integer.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("array too large for direct access: " + a.length() + " elements");
+        }
+        Nd4j.getAffinityManager().ensureLocation(a, AffinityManager.Location.HOST);
+        this.array = a;
+        if (a.dataType() == DataType.FLOAT) {
+            f = a.data().asNioFloat();
+            d = null;
+            base = f.position();
+        } else if (a.dataType() == DataType.DOUBLE) {
+            d = a.data().asNioDouble();
+            f = null;
+            base = d.position();
+        } else {
+            throw new IllegalArgumentException("PaddingModule computes in FLOAT or DOUBLE, got " + a.dataType());
+        }
+        long[] st = a.stride();
+        s0 = st[0];
+        s1 = st[1];
+        s2 = st[2];
+        s3 = st[3];
+    }
+
+    static StridedAccess of(INDArray a) {
+        return new StridedAccess(a);
+    }
+
+    private int index(long n, long c, long i, long j) {
+        return (int) (base + n * s0 + c * s1 + i * s2 + j * s3);
+    }
+
+    double get(long n, long c, long i, long j) {
+        int k = index(n, c, i, j);
+        return f != null ? f.get(k) : d.get(k);
+    }
+
+    void set(long n, long c, long i, long j, double v) {
+        int k = index(n, c, i, j);
+        if (f != null) {
+            f.put(k, (float) v);
+        } else {
+            d.put(k, v);
+        }
+    }
+
+    void add(long n, long c, long i, long j, double v) {
+        int k = index(n, c, i, j);
+        if (f != null) {
+            f.put(k, f.get(k) + (float) v);
+        } else {
+            d.put(k, d.get(k) + v);
+        }
+    }
+
+    private float[] scratch = new float[0];
+
+    private float[] scratch(int len) {
+        if (scratch.length < len) {
+            scratch = new float[len];
+        }
+        return scratch;
+    }
+
+    /** Reads {@code len} elements {@code (n, c, i, j0 .. j0+len)} into {@code dst[off ..]}. */
+    void readRow(long n, long c, long i, long j0, int len, double[] dst, int off) {
+        int k = index(n, c, i, j0);
+        if (s3 == 1 && f != null) {
+            float[] tmp = scratch(len);
+            f.get(k, tmp, 0, len);
+            for (int j = 0; j < len; j++) {
+                dst[off + j] = tmp[j];
+            }
+        } else if (s3 == 1) {
+            d.get(k, dst, off, len);
+        } else {
+            for (int j = 0; j < len; j++) {
+                dst[off + j] = f != null ? f.get(k + (int) (j * s3)) : d.get(k + (int) (j * s3));
+            }
+        }
+    }
+
+    /** Writes {@code src[off .. off+len)} to {@code (n, c, i, j0 .. j0+len)}, adding to what is there if asked. */
+    void writeRow(long n, long c, long i, long j0, int len, double[] src, int off, boolean add) {
+        int k = index(n, c, i, j0);
+        if (s3 == 1 && f != null) {
+            float[] tmp = scratch(len);
+            if (add) {
+                f.get(k, tmp, 0, len);
+                for (int j = 0; j < len; j++) {
+                    tmp[j] += (float) src[off + j];
+                }
+            } else {
+                for (int j = 0; j < len; j++) {
+                    tmp[j] = (float) src[off + j];
+                }
+            }
+            f.put(k, tmp, 0, len);
+        } else {
+            for (int j = 0; j < len; j++) {
+                int e = k + (int) (j * s3);
+                double v = add ? (f != null ? f.get(e) : d.get(e)) + src[off + j] : src[off + j];
+                if (f != null) {
+                    f.put(e, (float) v);
+                } else {
+                    d.put(e, v);
+                }
+            }
+        }
+    }
+
+    /** Copies {@code src} (same shape) into {@code (n, c, i0 + i, j0 + j)} of this array, a row at a time. */
+    void copyFrom(StridedAccess src, long i0, long j0, long n, long c, long h, long w) {
+        boolean rows = s3 == 1 && src.s3 == 1 && f != null && src.f != null;
+        double[] buf = new double[(int) w];
+        for (long b = 0; b < n; b++) {
+            for (long ch = 0; ch < c; ch++) {
+                for (long i = 0; i < h; i++) {
+                    if (rows) {
+                        f.put(index(b, ch, i0 + i, j0), src.f, src.index(b, ch, i, 0), (int) w);
+                    } else {
+                        src.readRow(b, ch, i, 0, (int) w, buf, 0);
+                        writeRow(b, ch, i0 + i, j0, (int) w, buf, 0, false);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Marks the array as written on the host (a no-op on the CPU backend). */
+    void commit() {
+        Nd4j.getAffinityManager().tagLocation(array, AffinityManager.Location.HOST);
+    }
+}
