@@ -1,0 +1,306 @@
+package io.github.learnpad.layers;
+
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.InputTypeUtil;
+import org.deeplearning4j.nn.conf.layers.NoParamLayer;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.shade.jackson.annotation.JsonIgnore;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Configuration of a fixed (parameter-free) padding layer: reflect, replicate or circular padding, with the same
+ * semantics as PyTorch's {@code ReflectionPad2d}, {@code ReplicationPad2d} and {@code F.pad(mode="circular")}.
+ *
+ * <p>Input {@code (N, C, H, W)} (NCHW only); output {@code (N, C, H + top + bottom, W + left + right)}, the interior of
+ * the output being the input unchanged. Rows are padded first, then columns over the row-padded map, so corners are
+ * the column padding of the padded rows (for these three modes that is the same as padding both axes at once). For
+ * a row {@code [1, 2, 3, 4]} padded by 2 on both sides:
+ * <ul>
+ *     <li>{@link Mode#REFLECT}: {@code [3, 2, 1, 2, 3, 4, 3, 2]} (mirror, edge not repeated; amount &lt; size);</li>
+ *     <li>{@link Mode#REPLICATE}: {@code [1, 1, 1, 2, 3, 4, 4, 4]} (copy the edge; any amount);</li>
+ *     <li>{@link Mode#CIRCULAR}: {@code [3, 4, 1, 2, 3, 4, 1, 2]} (wrap around; amount &lt;= size).</li>
+ * </ul>
+ * The size constraints are checked against the configured {@link InputType} and again on every minibatch (the input
+ * height and width may change between minibatches). The backward pass adds the gradient of every padded position onto
+ * the input position it was copied from (see {@link FixedPaddingOps}).
+ *
+ * <pre>{@code
+ * new FixedPadding.Builder(FixedPadding.Mode.REFLECT).padding(1).build();
+ * new FixedPadding.Builder(FixedPadding.Mode.CIRCULAR).padding(top, bottom, left, right).build();
+ * }</pre>
+ * Usually built through {@link PaddingMode#layer(int, int, int, int)}. The runtime layer is {@link FixedPaddingLayer}.
+ */
+public class FixedPadding extends NoParamLayer {
+
+    /** The fixed padding rules. */
+    public enum Mode {
+        /** Mirror around the edge, the edge itself not repeated (PyTorch "reflect"). Needs amount &lt; size. */
+        REFLECT,
+        /** Repeat the edge value (PyTorch "replicate"). Any amount. */
+        REPLICATE,
+        /** Wrap around: the top padding comes from the bottom rows and so on (PyTorch "circular"). Amount &lt;= size. */
+        CIRCULAR;
+
+        /**
+         * The input index a padded position copies from.
+         *
+         * @param i    position along one axis relative to the input, in {@code [-amount, size + amount)}
+         * @param size the input size along that axis
+         * @return an index in {@code [0, size)}
+         */
+        public int source(int i, int size) {
+            if (i >= 0 && i < size) {
+                return i;
+            }
+            switch (this) {
+                case REFLECT:
+                    return i < 0 ? -i : 2 * (size - 1) - i;
+                case REPLICATE:
+                    return i < 0 ? 0 : size - 1;
+                case CIRCULAR:
+                    return Math.floorMod(i, size);
+                default:
+                    throw new AssertionError(this);
+            }
+        }
+
+        /** The largest amount this mode can pad an axis of the given size by. */
+        public int maxAmount(int size) {
+            switch (this) {
+                case REFLECT:
+                    return size - 1;
+                case REPLICATE:
+                    return size >= 1 ? Integer.MAX_VALUE : 0;
+                case CIRCULAR:
+                    return size;
+                default:
+                    throw new AssertionError(this);
+            }
+        }
+
+        private String constraint() {
+            switch (this) {
+                case REFLECT:
+                    return "reflect padding needs amount < size (the edge is not repeated)";
+                case CIRCULAR:
+                    return "circular padding needs amount <= size (it wraps around once)";
+                default:
+                    return "replicate padding needs size >= 1";
+            }
+        }
+    }
+
+    private static final String[] SIDES = {"top", "bottom", "left", "right"};
+
+    private Mode mode = Mode.REFLECT;
+    private int top;
+    private int bottom;
+    private int left;
+    private int right;
+
+    /** For JSON deserialisation. */
+    public FixedPadding() {
+    }
+
+    protected FixedPadding(Builder b) {
+        super(b);
+        this.mode = b.mode;
+        this.top = b.top;
+        this.bottom = b.bottom;
+        this.left = b.left;
+        this.right = b.right;
+    }
+
+    /** {@code [top, bottom, left, right]}. */
+    @JsonIgnore
+    public int[] getPadding() {
+        return new int[]{top, bottom, left, right};
+    }
+
+    /**
+     * Checks that this layer can pad an input of {@code height x width}.
+     *
+     * @param where who is asking, for the message (layer name and index)
+     * @throws IllegalArgumentException naming the layer, side, amount, size and fix if the amount is too large
+     */
+    public void checkSize(long height, long width, String where) {
+        int[] p = getPadding();
+        for (int s = 0; s < 4; s++) {
+            long size = s < 2 ? height : width;
+            if (p[s] > 0 && p[s] > mode.maxAmount((int) Math.min(size, Integer.MAX_VALUE))) {
+                String axis = s < 2 ? "height" : "width";
+                throw new IllegalArgumentException("FixedPadding " + where + ": cannot pad " + SIDES[s] + " by "
+                        + p[s] + " in mode " + mode + " an input of " + axis + " " + size + ": " + mode.constraint()
+                        + ". Use a larger input, a smaller padding, or REPLICATE/ZERO padding.");
+            }
+        }
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+                                                       Collection<TrainingListener> trainingListeners,
+                                                       int layerIndex, INDArray layerParamsView,
+                                                       boolean initializeParams, DataType networkDataType) {
+        FixedPaddingLayer ret = new FixedPaddingLayer(conf, networkDataType);
+        ret.setListeners(trainingListeners);
+        ret.setIndex(layerIndex);
+        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
+        ret.setParamTable(paramTable);
+        ret.setConf(conf);
+        return ret;
+    }
+
+    @Override
+    public InputType getOutputType(int layerIndex, InputType inputType) {
+        long[] hwc = heightWidthChannels(inputType, layerIndex);
+        checkSize(hwc[0], hwc[1], "(layer " + layerName + ", index " + layerIndex + ")");
+        return InputType.convolutional(hwc[0] + top + bottom, hwc[1] + left + right, hwc[2], CNN2DFormat.NCHW);
+    }
+
+    /** {@code [H, W, C]} of a convolutional (NCHW) or convolutional-flat input type. */
+    private long[] heightWidthChannels(InputType inputType, int layerIndex) {
+        if (inputType instanceof InputType.InputTypeConvolutional) {
+            InputType.InputTypeConvolutional t = (InputType.InputTypeConvolutional) inputType;
+            checkNchw(t.getFormat());
+            return new long[]{t.getHeight(), t.getWidth(), t.getChannels()};
+        }
+        if (inputType instanceof InputType.InputTypeConvolutionalFlat) {
+            // Reshaped to NCHW by the FeedForwardToCnnPreProcessor of getPreProcessorForInputType.
+            InputType.InputTypeConvolutionalFlat t = (InputType.InputTypeConvolutionalFlat) inputType;
+            return new long[]{t.getHeight(), t.getWidth(), t.getDepth()};
+        }
+        throw new IllegalArgumentException("FixedPadding (layer " + layerName + ", index " + layerIndex
+                + "): expected a convolutional input type (N, C, H, W), got " + inputType
+                + ". Set the network's input type with InputType.convolutional(h, w, c).");
+    }
+
+    @Override
+    public void setNIn(InputType inputType, boolean override) {
+        if (inputType instanceof InputType.InputTypeConvolutional) {
+            checkNchw(((InputType.InputTypeConvolutional) inputType).getFormat());
+        }
+    }
+
+    private void checkNchw(CNN2DFormat format) {
+        if (format != CNN2DFormat.NCHW) {
+            throw new IllegalArgumentException("FixedPadding (layer " + layerName + "): only NCHW (channels first) "
+                    + "inputs are supported, got " + format + ". Use CNN2DFormat.NCHW for the layers before it.");
+        }
+    }
+
+    @Override
+    public InputPreProcessor getPreProcessorForInputType(InputType inputType) {
+        if (inputType == null) {
+            throw new IllegalArgumentException("FixedPadding (layer " + layerName + "): input type is null");
+        }
+        // CNNFlat -> FeedForwardToCnnPreProcessor, CNN -> none, as for DL4J's ZeroPaddingLayer.
+        return InputTypeUtil.getPreProcessorForInputTypeCnnLayers(inputType, layerName);
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        InputType out = getOutputType(-1, inputType);
+        long[] hwc = heightWidthChannels(inputType, -1);
+        // No parameters and no cache. Training also needs, per example, one working array of (C, H + top + bottom, W)
+        // in the backward pass (the gradient folded along the columns, then along the rows).
+        long backpropWork = hwc[2] * (hwc[0] + top + bottom) * hwc[1];
+        return new LayerMemoryReport.Builder(layerName, FixedPadding.class, inputType, out)
+                .standardMemory(0, 0)
+                .workingMemory(0, 0, 0, backpropWork)
+                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
+                .build();
+    }
+
+    // Getters and setters: JSON (Jackson, bean properties) uses these.
+
+    public Mode getMode() { return mode; }
+    public void setMode(Mode mode) { this.mode = mode; }
+    public int getTop() { return top; }
+    public void setTop(int top) { this.top = top; }
+    public int getBottom() { return bottom; }
+    public void setBottom(int bottom) { this.bottom = bottom; }
+    public int getLeft() { return left; }
+    public void setLeft(int left) { this.left = left; }
+    public int getRight() { return right; }
+    public void setRight(int right) { this.right = right; }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) return true;
+        if (!(o instanceof FixedPadding) || !super.equals(o)) return false;
+        FixedPadding p = (FixedPadding) o;
+        return mode == p.mode && top == p.top && bottom == p.bottom && left == p.left && right == p.right;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(super.hashCode(), mode, top, bottom, left, right);
+    }
+
+    @Override
+    public FixedPadding clone() {
+        return (FixedPadding) super.clone();
+    }
+
+    @Override
+    public String toString() {
+        return "FixedPadding(" + mode + ", padding=" + Arrays.toString(getPadding())
+                + (layerName == null ? "" : ", name=" + layerName) + ")";
+    }
+
+    /** Builder for {@link FixedPadding}. */
+    public static class Builder extends org.deeplearning4j.nn.conf.layers.Layer.Builder<Builder> {
+        private final Mode mode;
+        private int top;
+        private int bottom;
+        private int left;
+        private int right;
+
+        /** @param mode REFLECT, REPLICATE or CIRCULAR */
+        public Builder(Mode mode) {
+            this.mode = Objects.requireNonNull(mode, "FixedPadding: mode must not be null");
+        }
+
+        /** The same padding {@code p >= 0} on all four sides. */
+        public Builder padding(int p) {
+            return padding(p, p, p, p);
+        }
+
+        /** Padding per side, each {@code >= 0}. */
+        public Builder padding(int top, int bottom, int left, int right) {
+            this.top = top;
+            this.bottom = bottom;
+            this.left = left;
+            this.right = right;
+            return this;
+        }
+
+        /**
+         * @throws IllegalArgumentException if an amount is negative
+         */
+        @Override
+        @SuppressWarnings("unchecked")
+        public FixedPadding build() {
+            int[] p = {top, bottom, left, right};
+            for (int s = 0; s < 4; s++) {
+                if (p[s] < 0) {
+                    throw new IllegalArgumentException("FixedPadding (" + mode + "): negative padding " + p[s]
+                            + " for side " + SIDES[s] + " in [top, bottom, left, right] = " + Arrays.toString(p)
+                            + "; padding amounts must be >= 0 (use a cropping layer to remove rows/columns).");
+                }
+            }
+            return new FixedPadding(this);
+        }
+    }
+}
