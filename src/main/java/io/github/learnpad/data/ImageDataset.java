@@ -75,18 +75,34 @@ public final class ImageDataset {
         if (n >= size()) {
             return this;
         }
-        List<Integer> idx = new ArrayList<>();
-        for (int i = 0; i < size(); i++) {
-            idx.add(i);
-        }
-        Collections.shuffle(idx, new Random(seed));
-        long[] pick = idx.subList(0, n).stream().mapToLong(Integer::longValue).sorted().toArray();
+        long[] pick = java.util.Arrays.stream(subsetIndices(size(), n, seed)).asLongStream().toArray();
         int[] l = new int[n];
         for (int i = 0; i < n; i++) {
             l[i] = labels[(int) pick[i]];
         }
         INDArray f = features.get(NDArrayIndex.indices(pick), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()).dup();
         return new ImageDataset(name, f, l, classNames);
+    }
+
+    /**
+     * The indices {@link #subset(int, long)} keeps: the first {@code n} of {@code 0..size-1} shuffled by
+     * {@code Collections.shuffle} with {@code new Random(seed)}, sorted ascending ({@code n >= size}: all).
+     * {@link Datasets} uses it to subset before decoding, with the same result as subsetting afterwards.
+     */
+    static int[] subsetIndices(int size, int n, long seed) {
+        if (n >= size) {
+            int[] all = new int[size];
+            for (int i = 0; i < size; i++) {
+                all[i] = i;
+            }
+            return all;
+        }
+        List<Integer> idx = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            idx.add(i);
+        }
+        Collections.shuffle(idx, new Random(seed));
+        return idx.subList(0, n).stream().mapToInt(Integer::intValue).sorted().toArray();
     }
 
     /** The whole set as one DataSet (features, one-hot labels). */
