@@ -36,35 +36,52 @@ public final class RealismReport {
                 sb.append(String.format(Locale.ROOT, "LEARNED: %d Adam steps of %d images; local loss %.5g -> %.5g.%n%n",
                         band.fit().steps(), band.fit().batchSize(), band.fit().firstLoss(), band.fit().lastLoss()));
             }
-            sb.append("| mode | MSE overall | PSNR overall | PSNR top | PSNR bottom | PSNR left | PSNR right | PSNR corners |\n");
-            sb.append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
-            for (ModeResult m : band.modes()) {
-                sb.append("| ").append(m.mode().id()).append(" | ").append(mse(m.region(BandRegions.OVERALL).mse()));
-                for (String region : List.of(BandRegions.OVERALL, "top", "bottom", "left", "right", BandRegions.CORNERS)) {
-                    sb.append(" | ").append(db(m.region(region).psnr()));
-                }
-                sb.append(" |\n");
-            }
-            sb.append("\nPSNR (dB) by distance from the centre (ring 1 = adjacent to the centre, ring ").append(b)
-                    .append(" = the image's own edge):\n\n| mode |");
+            List<String> parts = List.of(BandRegions.OVERALL, "top", "bottom", "left", "right", BandRegions.CORNERS);
+            sb.append("MSE (mean ± 95% CI over images):\n\n");
+            table(sb, band, parts, true);
+            sb.append("\nPSNR (dB; mean over images of each image's PSNR ± 95% CI). The last column is the PSNR of the "
+                    + "mean MSE, 10 log10(1 / mean MSE), which exact images (capped at 100 dB) cannot inflate:\n\n");
+            table(sb, band, parts, false);
+            sb.append("\nBy distance from the centre (ring 1 = adjacent to the centre, ring ").append(b)
+                    .append(" = the image's own edge), MSE:\n\n");
+            List<String> rings = new ArrayList<>();
             for (int d = 1; d <= b; d++) {
-                sb.append(" ring ").append(d).append(" |");
+                rings.add(BandRegions.ring(d));
             }
-            sb.append("\n| --- |");
-            for (int d = 1; d <= b; d++) {
-                sb.append(" --- |");
-            }
-            sb.append("\n");
-            for (ModeResult m : band.modes()) {
-                sb.append("| ").append(m.mode().id()).append(" |");
-                for (int d = 1; d <= b; d++) {
-                    sb.append(" ").append(db(m.region(BandRegions.ring(d)).psnr())).append(" |");
-                }
-                sb.append("\n");
-            }
+            table(sb, band, rings, true);
+            sb.append("\nPSNR (dB) by distance:\n\n");
+            table(sb, band, rings, false);
             sb.append("\nBest overall (lowest mean MSE): **").append(best(band).id()).append("**.\n\n");
         }
         return sb.toString();
+    }
+
+    /** One table: a row per mode, a column per region, MSE or PSNR; PSNR tables end with the PSNR of the mean MSE. */
+    private static void table(StringBuilder sb, BandResult band, List<String> regions, boolean mse) {
+        sb.append("| mode |");
+        for (String r : regions) {
+            sb.append(" ").append(r.startsWith("ring") ? "ring " + r.substring(4) : r).append(" |");
+        }
+        boolean pooled = !mse && regions.contains(BandRegions.OVERALL);
+        if (pooled) {
+            sb.append(" PSNR of mean MSE |");
+        }
+        sb.append("\n| --- |");
+        for (int i = 0; i < regions.size() + (pooled ? 1 : 0); i++) {
+            sb.append(" --- |");
+        }
+        sb.append("\n");
+        for (ModeResult m : band.modes()) {
+            sb.append("| ").append(m.mode().id()).append(" |");
+            for (String r : regions) {
+                RegionStats s = m.region(r);
+                sb.append(" ").append(mse ? mse(s.mse()) : db(s.psnr())).append(" |");
+            }
+            if (pooled) {
+                sb.append(String.format(Locale.ROOT, " %.2f |", Psnr.of(m.region(BandRegions.OVERALL).mse().mean())));
+            }
+            sb.append("\n");
+        }
     }
 
     /** The mode with the lowest mean overall MSE in a band. */
@@ -108,6 +125,7 @@ public final class RealismReport {
                     Map<String, Object> rs = new LinkedHashMap<>();
                     rs.put("mse", ci(s.mse()));
                     rs.put("psnr", ci(s.psnr()));
+                    rs.put("psnrOfMeanMse", Psnr.of(s.mse().mean()));
                     regions.put(s.region(), rs);
                 }
                 modes.put(m.mode().id(), regions);
