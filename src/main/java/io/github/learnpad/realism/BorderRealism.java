@@ -156,8 +156,7 @@ public final class BorderRealism {
         List<BandResult> bands = new ArrayList<>();
         for (int b : options.bands) {
             INDArray centre = centre(testF, b);
-            List<ModeResult> modes = new ArrayList<>();
-            Map<PaddingMode, INDArray> samples = new EnumMap<>(PaddingMode.class);
+            Map<PaddingMode, INDArray> recons = new EnumMap<>(PaddingMode.class);
             LearnedFit fit = null;
             for (PaddingMode m : options.modes) {
                 INDArray recon;
@@ -168,7 +167,22 @@ public final class BorderRealism {
                 } else {
                     recon = FixedPadder.pad(m, centre, b);
                 }
-                modes.add(new ModeResult(m, compare(testF, recon, b)));
+                recons.put(m, recon);
+            }
+            double[] learnedMse = learned ? overallMse(testF, recons.get(PaddingMode.LEARNED), b) : null;
+            List<ModeResult> modes = new ArrayList<>();
+            Map<PaddingMode, INDArray> samples = new EnumMap<>(PaddingMode.class);
+            for (PaddingMode m : options.modes) {
+                INDArray recon = recons.get(m);
+                MeanCi vs = null;
+                if (learned && m != PaddingMode.LEARNED) {
+                    double[] d = overallMse(testF, recon, b);
+                    for (int i = 0; i < d.length; i++) {
+                        d[i] -= learnedMse[i];
+                    }
+                    vs = MeanCi.of(d);
+                }
+                modes.add(new ModeResult(m, compare(testF, recon, b), vs));
                 if (g > 0) {
                     samples.put(m, first(recon, g));
                 }
@@ -190,10 +204,8 @@ public final class BorderRealism {
         Random rnd = new Random(options.seed);
         int n = (int) train.size(0);
         int bs = Math.min(options.batchSize, n);
-        double first = Double.NaN;
-        double tailSum = 0;
-        int tailCount = 0;
-        int tailFrom = options.steps - Math.max(1, options.steps / 10);
+        INDArray probe = first(train, Math.min(n, 512));
+        double before = module.localLoss(probe);
         for (int s = 0; s < options.steps; s++) {
             long[] idx = new long[bs];
             for (int i = 0; i < bs; i++) {
@@ -201,16 +213,19 @@ public final class BorderRealism {
             }
             INDArray batch = train.get(NDArrayIndex.indices(idx), NDArrayIndex.all(), NDArrayIndex.all(),
                     NDArrayIndex.all()).dup();
-            double loss = module.fitLocal(batch);
-            if (s == 0) {
-                first = loss;
-            }
-            if (s >= tailFrom) {
-                tailSum += loss;
-                tailCount++;
-            }
+            module.fitLocal(batch);
         }
-        return new LearnedFit(options.steps, bs, first, tailCount == 0 ? Double.NaN : tailSum / tailCount);
+        return new LearnedFit(options.steps, bs, before, module.localLoss(probe));
+    }
+
+    /** Per-image MSE over the whole band. */
+    static double[] overallMse(INDArray truth, INDArray recon, int b) {
+        int n = (int) truth.size(0), c = (int) truth.size(1), h = (int) truth.size(2), w = (int) truth.size(3);
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = BandRegions.mse(image(truth, i), image(recon, i), c, h, w, b)[0];
+        }
+        return out;
     }
 
     /** {@code x[:, :, b:H-b, b:W-b]}, a copy. */

@@ -33,8 +33,9 @@ public final class RealismReport {
             int b = band.band();
             sb.append("### Band ").append(b).append("\n\n");
             if (band.fit() != null) {
-                sb.append(String.format(Locale.ROOT, "LEARNED: %d Adam steps of %d images; local loss %.5g -> %.5g.%n%n",
-                        band.fit().steps(), band.fit().batchSize(), band.fit().firstLoss(), band.fit().lastLoss()));
+                sb.append(String.format(Locale.ROOT, "LEARNED: %d Adam steps of %d images; local loss on %s %.5g -> %.5g.%n%n",
+                        band.fit().steps(), band.fit().batchSize(), "up to 512 training images", band.fit().lossBefore(),
+                        band.fit().lossAfter()));
             }
             List<String> parts = List.of(BandRegions.OVERALL, "top", "bottom", "left", "right", BandRegions.CORNERS);
             sb.append("MSE (mean ± 95% CI over images):\n\n");
@@ -51,6 +52,16 @@ public final class RealismReport {
             table(sb, band, rings, true);
             sb.append("\nPSNR (dB) by distance:\n\n");
             table(sb, band, rings, false);
+            if (band.modes().stream().anyMatch(m -> m.vsLearned() != null)) {
+                sb.append("\nPaired per image: this mode's overall MSE minus LEARNED's (positive = LEARNED closer to the "
+                        + "real band; an interval excluding 0 is a significant difference):\n\n| mode | MSE(mode) - MSE(learned) |\n"
+                        + "| --- | --- |\n");
+                for (ModeResult m : band.modes()) {
+                    if (m.vsLearned() != null) {
+                        sb.append("| ").append(m.mode().id()).append(" | ").append(mse(m.vsLearned())).append(" |\n");
+                    }
+                }
+            }
             sb.append("\nBest overall (lowest mean MSE): **").append(best(band).id()).append("**.\n\n");
         }
         return sb.toString();
@@ -113,8 +124,8 @@ public final class RealismReport {
                 Map<String, Object> fit = new LinkedHashMap<>();
                 fit.put("steps", band.fit().steps());
                 fit.put("batchSize", band.fit().batchSize());
-                fit.put("firstLocalLoss", band.fit().firstLoss());
-                fit.put("lastLocalLoss", band.fit().lastLoss());
+                fit.put("localLossBefore", band.fit().lossBefore());
+                fit.put("localLossAfter", band.fit().lossAfter());
                 bm.put("learnedFit", fit);
             }
             bm.put("best", best(band).id());
@@ -127,6 +138,9 @@ public final class RealismReport {
                     rs.put("psnr", ci(s.psnr()));
                     rs.put("psnrOfMeanMse", Psnr.of(s.mse().mean()));
                     regions.put(s.region(), rs);
+                }
+                if (m.vsLearned() != null) {
+                    regions.put("overallMseMinusLearned", ci(m.vsLearned()));
                 }
                 modes.put(m.mode().id(), regions);
             }
