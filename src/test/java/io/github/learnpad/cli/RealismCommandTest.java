@@ -72,6 +72,31 @@ class RealismCommandTest {
     }
 
     @Test
+    void modelMode_writesOneRowPerPaddingModule(@TempDir Path dir) throws Exception {
+        Path data = folder(dir);
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(
+                new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(3).list()
+                        .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).nOut(2).build())
+                        .layer(new io.github.learnpad.layers.PaddingModule.Builder().padding(1).build())
+                        .layer(new org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer())
+                        .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nOut(2)
+                                .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+                        .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(16, 16, 1)).build());
+        net.init();
+        Path run = Files.createDirectories(dir.resolve("run"));
+        org.deeplearning4j.util.ModelSerializer.writeModel(net, run.resolve("model.zip").toFile(), false);
+        Path out = dir.resolve("fm");
+        StringWriter sw = new StringWriter();
+        int code = run(sw, "--model", run.toString(), "--dataset", "folder:" + data, "--test-images", "5",
+                "--out", out.toString());
+        assertEquals(0, code, sw.toString());
+        JsonNode json = new ObjectMapper().readTree(out.resolve("featuremaps.json").toFile());
+        assertEquals(1, json.get("layers").size());
+        assertEquals(5, json.get("images").asInt());
+        assertTrue(Files.readString(out.resolve("featuremaps.md")).contains("| layer 1 | 2 x 14 x 14 |"));
+    }
+
+    @Test
     void unknownPaddingIsAnError(@TempDir Path dir) throws Exception {
         Path data = folder(dir);
         StringWriter sw = new StringWriter();
