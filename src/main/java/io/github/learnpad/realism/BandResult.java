@@ -12,7 +12,7 @@ import java.util.Map;
  * @param band    the band width b (pixels cut from, then padded back onto, each side)
  * @param modes   one result per padding mode, in the order asked for
  * @param fit     how the LEARNED module was trained (null if LEARNED was not measured)
- * @param samples the reconstructions {@code (G, C, H, W)} of the first G test images per mode (for the gallery)
+ * @param samples the reconstructions {@code (G, C, H, W)} of G evenly spaced test images per mode (for the gallery)
  */
 public record BandResult(int band, List<ModeResult> modes, LearnedFit fit, Map<PaddingMode, INDArray> samples) {
 

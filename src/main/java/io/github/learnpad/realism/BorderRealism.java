@@ -184,13 +184,13 @@ public final class BorderRealism {
                 }
                 modes.add(new ModeResult(m, compare(testF, recon, b), vs));
                 if (g > 0) {
-                    samples.put(m, first(recon, g));
+                    samples.put(m, spread(recon, g));
                 }
             }
             bands.add(new BandResult(b, modes, fit, samples));
         }
         return new BorderRealismResult(name, learned ? (int) train.size(0) : 0, (int) test.size(0), c, h, w, bands,
-                g > 0 ? first(testF, g) : null);
+                g > 0 ? spread(testF, g) : null);
     }
 
     /** The LEARNED configuration used for band b: padding b, the options' k, w and Adam learning rate. */
@@ -269,6 +269,16 @@ public final class BorderRealism {
     private static float[] image(INDArray x, int i) {
         return x.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()).dup('c')
                 .castTo(DataType.FLOAT).data().asFloat();
+    }
+
+    /** The gallery's images: g evenly spaced test images (0, n/g, 2n/g, ...), so that they are not all alike. */
+    private static INDArray spread(INDArray x, int g) {
+        long n = x.size(0);
+        long[] idx = new long[g];
+        for (int i = 0; i < g; i++) {
+            idx[i] = i * n / g;
+        }
+        return x.get(NDArrayIndex.indices(idx), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all()).dup();
     }
 
     private static INDArray first(INDArray x, int g) {

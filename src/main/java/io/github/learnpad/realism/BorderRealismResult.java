@@ -14,7 +14,7 @@ import java.util.List;
  * @param height      H of the images
  * @param width       W of the images
  * @param bands       one result per band width
- * @param originals   the first G test images {@code (G, C, H, W)}, for the gallery
+ * @param originals   G evenly spaced test images (indices i * N / G) {@code (G, C, H, W)}, for the gallery
  */
 public record BorderRealismResult(String dataset, int trainImages, int testImages, int channels, int height,
                                   int width, List<BandResult> bands, INDArray originals) {

@@ -56,7 +56,7 @@ public final class RealismCharts {
 
     /**
      * Gallery for one band: a row per sample test image; columns original, cut centre (band shown in magenta), then
-     * each mode's reconstruction. Pixels enlarged with nearest neighbour to about 112 px per image.
+     * each mode's reconstruction. Pixels enlarged with nearest neighbour (at least 2x, to about 128 px per image).
      */
     public static void gallery(BorderRealismResult r, BandResult band, Path png) throws IOException {
         INDArray orig = r.originals();
@@ -65,7 +65,7 @@ public final class RealismCharts {
         }
         List<ModeResult> modes = band.modes();
         int g = (int) orig.size(0), h = r.height(), w = r.width(), c = r.channels();
-        int scale = Math.max(1, 112 / Math.max(h, w));
+        int scale = Math.max(2, Math.round(128f / Math.max(h, w)));
         int gap = 6, header = 22;
         int cols = 2 + modes.size();
         int cw = w * scale, ch = h * scale;
@@ -76,10 +76,10 @@ public final class RealismCharts {
         g2.setColor(Color.WHITE);
         g2.fillRect(0, 0, img.getWidth(), img.getHeight());
         g2.setColor(Color.BLACK);
-        g2.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g2.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
         String[] titles = new String[cols];
         titles[0] = "original";
-        titles[1] = "centre (b=" + band.band() + ")";
+        titles[1] = "cut b=" + band.band();
         for (int k = 0; k < modes.size(); k++) {
             titles[2 + k] = modes.get(k).mode().id();
         }
