@@ -164,6 +164,16 @@ class BorderRealismTest {
         }
     }
 
+    /** REFLECT cannot pad a 4-pixel centre by 6: the error names the problem instead of DL4J's. */
+    @Test
+    void reflectWiderThanTheCentre_isRefusedWithAReason() {
+        INDArray x = Nd4j.rand(DataType.FLOAT, 1, 1, 16, 16);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new BorderRealism(new BorderRealism.Options().bands(6).modes(List.of(PaddingMode.REFLECT)))
+                        .run("t", null, x));
+        assertTrue(e.getMessage().contains("narrower band"), e.getMessage());
+    }
+
     static INDArray ramps(int n, int size, Random rnd) {
         INDArray x = Nd4j.create(DataType.FLOAT, n, 1, size, size);
         for (int k = 0; k < n; k++) {
