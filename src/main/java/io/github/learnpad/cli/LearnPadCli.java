@@ -1,0 +1,90 @@
+package io.github.learnpad.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+
+/**
+ * The {@code learnpad} command line: {@code train}, {@code eval}, {@code compare} and {@code demo}.
+ *
+ * <p>Exit codes: 0 success, 2 usage error (unknown option, bad value; picocli prints the usage), 1 runtime error
+ * (one line {@code learnpad: error: ...} on stderr; the stack trace only with {@code --verbose}).
+ */
+@Command(name = "learnpad", mixinStandardHelpOptions = true, version = "learnpad 0.1.0-SNAPSHOT",
+        description = "Train networks with zero, reflect, replicate, circular or learned padding and compare them.",
+        subcommands = {TrainCommand.class, EvalCommand.class, CompareCommand.class, DemoCommand.class,
+                CommandLine.HelpCommand.class})
+public final class LearnPadCli implements Runnable {
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "Print stack traces of errors and DL4J's informational logging.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing command: train, eval, compare or demo");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line in this process and returns the exit code (for tests and embedding). */
+    public static int execute(String... args) {
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        quietLogging(verbose);
+        CommandLine cl = new CommandLine(new LearnPadCli());
+        cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
+            PrintWriter err = cmd.getErr();
+            err.println("learnpad: error: " + message(ex));
+            if (verbose) {
+                ex.printStackTrace(err);
+            } else {
+                err.println("learnpad: (run with --verbose for the stack trace)");
+            }
+            err.flush();
+            return 1;
+        });
+        return cl.execute(args);
+    }
+
+    /** The most useful one-line description of a failure: the innermost message that says something. */
+    static String message(Throwable ex) {
+        Throwable t = ex;
+        String best = null;
+        while (t != null) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                best = t.getMessage();
+                if (!(t instanceof java.lang.reflect.InvocationTargetException)) {
+                    break;
+                }
+            }
+            t = t.getCause();
+        }
+        String m = best != null ? best : ex.getClass().getSimpleName();
+        if (t instanceof java.nio.file.NoSuchFileException && !m.contains(" ")) {
+            m = "no such file: " + m; // the JDK's message is the bare path
+        } else if (t instanceof java.nio.file.AccessDeniedException && !m.contains(" ")) {
+            m = "permission denied: " + m;
+        }
+        return m.replace('\n', ' ');
+    }
+
+    /**
+     * DL4J logs a lot at INFO through slf4j-simple: keep warnings only, LearnPad's own at info, unless the user set
+     * the levels (system properties) or asked for --verbose. Must run before the first logger is created.
+     */
+    static void quietLogging(boolean verbose) {
+        if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+            System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
+        }
+        if (System.getProperty("org.slf4j.simpleLogger.log.io.github.learnpad") == null) {
+            System.setProperty("org.slf4j.simpleLogger.log.io.github.learnpad", "info");
+        }
+    }
+}

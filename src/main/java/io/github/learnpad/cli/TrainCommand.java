@@ -1,0 +1,72 @@
+package io.github.learnpad.cli;
+
+import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.train.Trainer;
+import io.github.learnpad.train.TrainingResult;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code learnpad train}: one network, one padding, one seed. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train one network with one padding and write metrics.jsonl, checkpoints/, model.zip, run.json "
+                + "and charts (loss.png, accuracy.png, local-loss.png) into --out."})
+final class TrainCommand implements Callable<Integer> {
+    @Mixin
+    TrainingOptions options;
+
+    @Option(names = "--padding", defaultValue = "zero", converter = Converters.PaddingConverter.class,
+            description = "zero, reflect, replicate, circular or learned. Default: ${DEFAULT-VALUE}.")
+    PaddingMode padding;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of weights, shuffling and dropout. "
+            + "Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--out", description = "Run directory (default: runs/train-MODEL-PADDING-seedSEED).")
+    Path out;
+
+    @Option(names = "--resume", description = "Continue the run in --out from its last good checkpoint.")
+    boolean resume;
+
+    @Override
+    public Integer call() throws Exception {
+        options.validate();
+        Path dir = out != null ? out : Path.of("runs", "train-" + options.describe().get("model") + "-" + padding.id()
+                + "-seed" + seed);
+        RunData data = RunData.load(options);
+        ComputationGraph net = options.network(padding, data.train.numClasses(), data.train.channels(),
+                data.train.height(), data.train.width(), seed);
+        Map<String, Object> info = new LinkedHashMap<>(options.describe());
+        info.put("padding", padding.id());
+        info.put("seed", seed);
+        info.put("epochs", options.epochs);
+        info.put("batch", options.batch);
+        info.put("trainImages", data.train.size());
+        info.put("testImages", data.test.size());
+        info.put("inputShape", new int[]{data.train.channels(), data.train.height(), data.train.width()});
+        info.put("classes", data.train.classNames());
+        info.put("parameters", net.numParams());
+        info.put("name", info.get("model") + " " + padding.id() + " seed " + seed);
+        Files.createDirectories(dir);
+        io.github.learnpad.train.AtomicFiles.writeString(dir.resolve("run.json"), Cli.json(info));
+        System.err.println(String.format(Locale.ROOT, "learnpad: training %s with %s padding (%,d parameters) on %d "
+                        + "%s images for %d epochs; testing on %d", info.get("model"), padding.id(), net.numParams(),
+                data.train.size(), data.train.name(), options.epochs, data.test.size()));
+        TrainingResult r = Trainer.builder().batches(data.batches(seed)).batchesPerEpoch(data.batchesPerEpoch())
+                .test(data.test).epochs(options.epochs).seed(seed).outDir(dir).resume(resume)
+                .progress(options.progress).runInfo(info).build().train(net);
+        System.out.println(String.format(Locale.ROOT, "final test accuracy %.4f, test loss %.4f after %d epochs "
+                        + "(%.1f s of training); results in %s", r.last().testAccuracy(), r.last().testLoss(),
+                r.metrics().size(), r.trainSeconds(), dir));
+        return 0;
+    }
+}

@@ -1,0 +1,143 @@
+package io.github.learnpad.cli;
+
+import io.github.learnpad.data.ChannelPolicy;
+import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.models.ResNet50;
+import io.github.learnpad.models.Variant;
+import io.github.learnpad.models.Vgg16;
+import io.github.learnpad.train.Progress;
+import io.github.learnpad.train.SmallCnn;
+import io.github.learnpad.train.Threads;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.learning.config.Adam;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** Options shared by {@code train} and {@code compare}: model, data and budget. */
+public final class TrainingOptions {
+    /** The networks the CLI can build. */
+    public enum ModelName { SMALL, VGG16, RESNET50 }
+
+    @Option(names = "--model", defaultValue = "small", converter = Converters.ModelConverter.class,
+            description = "small (SmallCnn, seconds per epoch on a subset), vgg16 or resnet50. Default: ${DEFAULT-VALUE}.")
+    ModelName model;
+
+    @Option(names = "--variant", converter = Converters.VariantConverter.class,
+            description = "cifar or imagenet layout of vgg16/resnet50 (default: cifar up to 64x64 input, else imagenet).")
+    Variant variant;
+
+    @Option(names = "--dataset", defaultValue = "fashion-mnist",
+            description = "fashion-mnist, cifar10 or folder:PATH. Default: ${DEFAULT-VALUE}.")
+    String dataset;
+
+    @Option(names = "--data-dir", description = "Where the dataset files are (default: the usual places, e.g. "
+            + "/usr/share/datasets/fashion-mnist of the Debian package dataset-fashion-mnist).")
+    Path dataDir;
+
+    @Option(names = "--download", description = "Download the dataset into --data-dir if it is missing.")
+    boolean download;
+
+    @Option(names = "--image-size", defaultValue = "0",
+            description = "Resize images to SIZE x SIZE (0: native size; vgg16/resnet50 need >= 32).")
+    int imageSize;
+
+    @Option(names = "--channels", defaultValue = "keep", converter = Converters.ChannelConverter.class,
+            description = "keep (the dataset's own), grey or rgb. Default: ${DEFAULT-VALUE}.")
+    ChannelPolicy channels;
+
+    @Option(names = "--epochs", defaultValue = "5", description = "Epochs. Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "64", description = "Minibatch size. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate. Default: ${DEFAULT-VALUE}.")
+    double lr;
+
+    @Option(names = "--subset", defaultValue = "0",
+            description = "Train on a seeded random subset of N images (0: all).")
+    int subset;
+
+    @Option(names = "--test-subset", defaultValue = "0",
+            description = "Evaluate on a seeded random subset of N test images (0: all).")
+    int testSubset;
+
+    @Option(names = "--augment", description = "Random crops (reflect-padded) and horizontal flips while training.")
+    boolean augment;
+
+    @Option(names = "--threads", defaultValue = "0",
+            description = "ND4J threads (0: one per core). On a busy machine 1 can be much faster.")
+    int threads;
+
+    @Option(names = "--progress", defaultValue = "auto", converter = Converters.ProgressConverter.class,
+            description = "auto (a bar on a terminal, else one line per epoch), bar, lines or none.")
+    Progress progress;
+
+    @Option(names = "--data-seed", defaultValue = "1",
+            description = "Seed of the --subset/--test-subset choice (the same data for every run). Default: ${DEFAULT-VALUE}.")
+    long dataSeed;
+
+    /** Checks the values and applies --threads. */
+    void validate() {
+        require(epochs >= 1, "--epochs must be >= 1, got " + epochs);
+        require(batch >= 1, "--batch must be >= 1, got " + batch);
+        require(lr > 0 && Double.isFinite(lr), "--lr must be > 0, got " + lr);
+        require(subset >= 0 && testSubset >= 0, "--subset and --test-subset must be >= 0");
+        require(imageSize >= 0, "--image-size must be >= 0, got " + imageSize);
+        require(threads >= 0, "--threads must be >= 0, got " + threads);
+        if (threads > 0) {
+            Threads.limit(threads);
+        }
+    }
+
+    static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** The image size the model needs when --image-size is not given. */
+    int effectiveImageSize() {
+        return imageSize;
+    }
+
+    /** An initialised network for this data shape. */
+    ComputationGraph network(PaddingMode padding, int classes, int channels, int height, int width, long seed) {
+        Variant v = variant != null ? variant : Variant.defaultFor(height, width);
+        switch (model) {
+            case SMALL:
+                return SmallCnn.builder().numClasses(classes).inputShape(channels, height, width).padding(padding::layer)
+                        .learningRate(lr).seed(seed).build().init();
+            case VGG16:
+                return Vgg16.builder().numClasses(classes).inputShape(channels, height, width).padding(padding)
+                        .variant(v).updater(new Adam(lr)).seed(seed).build().init();
+            case RESNET50:
+                return ResNet50.builder().numClasses(classes).inputShape(channels, height, width).padding(padding)
+                        .variant(v).updater(new Adam(lr)).seed(seed).build().init();
+            default:
+                throw new AssertionError(model);
+        }
+    }
+
+    /** The options as recorded in run.json / results.json. */
+    Map<String, Object> describe() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("model", model.name().toLowerCase(Locale.ROOT));
+        if (model != ModelName.SMALL) {
+            m.put("variant", variant == null ? "auto" : variant.name().toLowerCase(Locale.ROOT));
+        }
+        m.put("dataset", dataset);
+        m.put("lr", lr);
+        m.put("subset", subset);
+        m.put("testSubset", testSubset);
+        m.put("augment", augment);
+        m.put("imageSize", imageSize);
+        m.put("channels", channels.name().toLowerCase(Locale.ROOT));
+        m.put("dataSeed", dataSeed);
+        return m;
+    }
+}

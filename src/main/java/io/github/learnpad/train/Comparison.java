@@ -1,0 +1,195 @@
+package io.github.learnpad.train;
+
+import io.github.learnpad.data.ImageDataset;
+import io.github.learnpad.layers.PaddingMode;
+import org.deeplearning4j.nn.api.Model;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Trains the same network with each padding and each seed under the same budget (data, epochs, batches, learning
+ * rate), and writes the comparison:
+ * <pre>
+ * out/runs/PADDING-seedS/     one {@link Trainer} run directory per padding x seed
+ * out/results.md, results.json  mean ± std of final test accuracy, test loss, training time; parameter counts
+ * out/accuracy.png            mean final test accuracy per padding, error bars = sample std over seeds
+ * out/curves-loss.png, curves-test-loss.png, curves-accuracy.png   per-epoch curves, mean over seeds
+ * out/local-loss.png          each Padding Module's local loss per epoch (when LEARNED is compared)
+ * out/gallery.png             test images padded by each mode with a wide margin (see {@link PaddingGallery})
+ * </pre>
+ */
+public final class Comparison {
+    /** Makes the untrained network for a padding and seed. */
+    @FunctionalInterface
+    public interface NetworkFactory {
+        Model create(PaddingMode padding, long seed);
+    }
+
+    /** Makes the per-epoch training batches for a seed. */
+    @FunctionalInterface
+    public interface BatchesFactory {
+        EpochBatches create(long seed);
+    }
+
+    private final List<PaddingMode> paddings;
+    private final List<Long> seeds;
+    private final NetworkFactory network;
+    private final BatchesFactory batches;
+    private final long batchesPerEpoch;
+    private final ImageDataset train;
+    private final ImageDataset test;
+    private final int epochs;
+    private final Path outDir;
+    private final boolean resume;
+    private final Progress progress;
+    private final PrintStream log;
+    private final Map<String, Object> budget;
+    private final int galleryPad;
+    private final int galleryImages;
+    private final int gallerySteps;
+
+    private Comparison(Builder b) {
+        this.paddings = List.copyOf(b.paddings);
+        this.seeds = List.copyOf(b.seeds);
+        if (paddings.isEmpty() || seeds.isEmpty()) {
+            throw new IllegalArgumentException("a comparison needs at least one padding and one seed");
+        }
+        if (paddings.stream().distinct().count() != paddings.size() || seeds.stream().distinct().count() != seeds.size()) {
+            throw new IllegalArgumentException("paddings and seeds must not repeat: " + paddings + ", " + seeds);
+        }
+        this.network = Objects.requireNonNull(b.network, "Comparison: network(...) must be set");
+        this.train = Objects.requireNonNull(b.train, "Comparison: train(...) must be set");
+        this.test = Objects.requireNonNull(b.test, "Comparison: test(...) must be set");
+        int bs = b.batchSize;
+        this.batches = b.batches != null ? b.batches : seed -> ImageBatchEpochs.training(train, bs, seed, false);
+        this.batchesPerEpoch = (train.size() + bs - 1) / bs;
+        this.epochs = b.epochs;
+        this.outDir = Objects.requireNonNull(b.outDir, "Comparison: outDir(...) must be set");
+        this.resume = b.resume;
+        this.progress = b.progress;
+        this.log = b.log;
+        this.budget = new LinkedHashMap<>(b.budget);
+        this.budget.put("epochs", epochs);
+        this.budget.put("batchSize", bs);
+        this.budget.put("trainImages", train.size());
+        this.budget.put("testImages", test.size());
+        this.budget.putIfAbsent("dataset", train.name());
+        this.galleryPad = b.galleryPad;
+        this.galleryImages = b.galleryImages;
+        this.gallerySteps = b.gallerySteps;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Runs every padding x seed (seeds outer, so an early stop still leaves every padding with some runs). */
+    public ComparisonResult run() throws IOException {
+        Map<PaddingMode, List<TrainingResult>> results = new LinkedHashMap<>();
+        paddings.forEach(p -> results.put(p, new ArrayList<>()));
+        int k = 0;
+        for (long seed : seeds) {
+            for (PaddingMode p : paddings) {
+                k++;
+                if (progress != Progress.NONE) {
+                    log.println(String.format(Locale.ROOT, "learnpad: run %d/%d: padding %s, seed %d", k,
+                            paddings.size() * seeds.size(), p.id(), seed));
+                }
+                Map<String, Object> info = new LinkedHashMap<>(budget);
+                info.put("padding", p.id());
+                info.put("seed", seed);
+                Trainer t = Trainer.builder().batches(batches.create(seed)).batchesPerEpoch(batchesPerEpoch)
+                        .test(test).epochs(epochs).seed(seed).outDir(runDir(p, seed)).resume(resume)
+                        .progress(progress).log(log).runInfo(info).build();
+                results.get(p).add(t.train(network.create(p, seed)));
+            }
+        }
+        List<PaddingSummary> summaries = new ArrayList<>();
+        results.forEach((p, runs) -> summaries.add(new PaddingSummary(p, seeds, runs)));
+        ComparisonResult r = new ComparisonResult(summaries, budget);
+        r.write(outDir);
+        writeCharts(summaries);
+        if (galleryImages > 0) {
+            PaddingGallery.write(train, test, paddings, galleryPad, galleryImages, gallerySteps, seeds.get(0),
+                    outDir.resolve("gallery.png"));
+        }
+        return r;
+    }
+
+    /** The run directory of one padding and seed. */
+    public Path runDir(PaddingMode p, long seed) {
+        return outDir.resolve("runs").resolve(p.id() + "-seed" + seed);
+    }
+
+    private void writeCharts(List<PaddingSummary> summaries) throws IOException {
+        Map<String, List<List<EpochMetrics>>> curves = new LinkedHashMap<>();
+        for (PaddingSummary s : summaries) {
+            List<List<EpochMetrics>> runs = new ArrayList<>();
+            s.runs().forEach(r -> runs.add(r.metrics()));
+            curves.put(s.padding().id(), runs);
+        }
+        String what = budget.get("dataset") + ", " + epochs + " epochs, " + seeds.size() + " seed(s)";
+        Charts.accuracyBars(summaries, "Final test accuracy by padding (" + what + ")", outDir.resolve("accuracy.png"));
+        Charts.curves(curves, EpochMetrics::trainLoss, "Training loss (mean over seeds)", "train loss",
+                outDir.resolve("curves-loss.png"));
+        Charts.curves(curves, EpochMetrics::testLoss, "Test loss (mean over seeds)", "test loss",
+                outDir.resolve("curves-test-loss.png"));
+        Charts.curves(curves, EpochMetrics::testAccuracy, "Test accuracy (mean over seeds)", "test accuracy",
+                outDir.resolve("curves-accuracy.png"));
+        Charts.localLosses(curves, "Padding Module local loss (mean over seeds)", outDir.resolve("local-loss.png"));
+    }
+
+    /** Builder for {@link Comparison}. */
+    public static final class Builder {
+        private List<PaddingMode> paddings = List.of(PaddingMode.ZERO, PaddingMode.LEARNED);
+        private List<Long> seeds = List.of(1L);
+        private NetworkFactory network;
+        private BatchesFactory batches;
+        private int batchSize = 64;
+        private ImageDataset train;
+        private ImageDataset test;
+        private int epochs = 1;
+        private Path outDir;
+        private boolean resume;
+        private Progress progress = Progress.AUTO;
+        private PrintStream log = System.err;
+        private final Map<String, Object> budget = new LinkedHashMap<>();
+        private int galleryPad = 6;
+        private int galleryImages = 4;
+        private int gallerySteps = 300;
+
+        public Builder paddings(List<PaddingMode> p) { this.paddings = p; return this; }
+        public Builder seeds(List<Long> s) { this.seeds = s; return this; }
+        /** The untrained network per padding and seed; every padding must get the same architecture otherwise. */
+        public Builder network(NetworkFactory f) { this.network = f; return this; }
+        /** Training batches per seed (default: shuffled {@link ImageBatchEpochs} of {@link #batchSize}, no augmentation). */
+        public Builder batches(BatchesFactory f) { this.batches = f; return this; }
+        public Builder batchSize(int n) { this.batchSize = n; return this; }
+        public Builder train(ImageDataset d) { this.train = d; return this; }
+        public Builder test(ImageDataset d) { this.test = d; return this; }
+        public Builder epochs(int e) { this.epochs = e; return this; }
+        public Builder outDir(Path d) { this.outDir = d; return this; }
+        /** Continue interrupted runs from their checkpoints; finished runs are reused. */
+        public Builder resume(boolean r) { this.resume = r; return this; }
+        public Builder progress(Progress p) { this.progress = p; return this; }
+        public Builder log(PrintStream s) { this.log = s; return this; }
+        /** Extra budget entries for the report (model, learning rate, ...). */
+        public Builder budget(Map<String, ?> b) { this.budget.putAll(b); return this; }
+        /** Gallery: padding width (default 6), number of images (default 4; 0 = no gallery), local steps (300). */
+        public Builder gallery(int pad, int images, int learnedSteps) {
+            this.galleryPad = pad;
+            this.galleryImages = images;
+            this.gallerySteps = learnedSteps;
+            return this;
+        }
+        public Comparison build() { return new Comparison(this); }
+    }
+}

@@ -1,0 +1,34 @@
+package io.github.learnpad.cli;
+
+import io.github.learnpad.train.EpochMetrics;
+import io.github.learnpad.train.Threads;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** The CLI on the real Fashion-MNIST; skipped when the Debian package dataset-fashion-mnist is not installed. */
+class FashionMnistCliTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void trainsOnASubsetOfTheRealData() throws Exception {
+        Assumptions.assumeTrue(Files.exists(DataAccess.DEBIAN_FASHION_MNIST.resolve("train-images-idx3-ubyte.gz")),
+                "Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist): skipping");
+        Threads.limit(1);
+        Path out = tmp.resolve("fm");
+        LearnPadCliTest.Run r = LearnPadCliTest.cli("train", "--padding", "reflect", "--subset", "128",
+                "--test-subset", "64", "--epochs", "1", "--batch", "32", "--out", out.toString(), "--progress", "none");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("128 fashion-mnist-train images"), r.err());
+        List<EpochMetrics> m = EpochMetrics.readAll(out.resolve("metrics.jsonl"));
+        assertEquals(1, m.size());
+        assertTrue(Double.isFinite(m.get(0).testLoss()));
+    }
+}

@@ -1,0 +1,92 @@
+package io.github.learnpad.train;
+
+import io.github.learnpad.data.ImageDataset;
+import io.github.learnpad.layers.PaddingMode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.shade.jackson.databind.JsonNode;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ComparisonTest {
+    @TempDir
+    static Path out;
+    static ComparisonResult result;
+
+    @BeforeAll
+    static void run() throws Exception {
+        Threads.limit(1);
+        ImageDataset train = TinyData.make("tiny-train", 64, 1, 12, 11);
+        ImageDataset test = TinyData.make("tiny-test", 32, 1, 12, 12);
+        result = Comparison.builder().paddings(List.of(PaddingMode.ZERO, PaddingMode.LEARNED)).seeds(List.of(1L, 2L))
+                .network((p, seed) -> SmallCnn.builder().numClasses(3).inputShape(1, 12, 12).baseWidth(4)
+                        .padding(p::layer).seed(seed).build().init())
+                .train(train).test(test).batchSize(16).epochs(2).outDir(out).progress(Progress.NONE)
+                .budget(java.util.Map.of("model", "small")).gallery(4, 3, 20).build().run();
+    }
+
+    @Test
+    void writesResultsChartsAndGallery() throws Exception {
+        for (String f : List.of("results.md", "results.json", "accuracy.png", "curves-loss.png",
+                "curves-test-loss.png", "curves-accuracy.png", "local-loss.png", "gallery.png")) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        for (String f : List.of("accuracy.png", "curves-accuracy.png", "local-loss.png")) {
+            BufferedImage img = ImageIO.read(out.resolve(f).toFile());
+            assertEquals(800, img.getWidth(), f);
+        }
+        // Gallery: 3 rows of (12 + 2*4) px images, 2 columns, enlarged by 160 / 20 = 8.
+        BufferedImage g = ImageIO.read(out.resolve("gallery.png").toFile());
+        assertTrue(g.getWidth() >= 2 * (20 * 8 + 8) + 8, "width " + g.getWidth());
+        assertEquals(44 + 3 * (20 * 8 + 8) + 8, g.getHeight());
+        // Outputs get the usual permissions (umask), not the owner-only mode of JDK temporary files.
+        Path plain = Files.createFile(out.resolve("plain-file"));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(out.resolve("results.md")));
+        Files.delete(plain);
+        String md = Files.readString(out.resolve("results.md"));
+        assertTrue(md.contains("| zero | 2 |") && md.contains("| learned | 2 |"), md);
+    }
+
+    @Test
+    void summariesAgreeWithTheRunDirectories() throws Exception {
+        JsonNode json = Json.read(out.resolve("results.json"));
+        assertEquals(2, json.get("paddings").size());
+        for (int i = 0; i < 2; i++) {
+            PaddingSummary s = result.summaries().get(i);
+            JsonNode p = json.get("paddings").get(i);
+            assertEquals(s.padding().id(), p.get("padding").asText());
+            double[] acc = new double[2];
+            for (int k = 0; k < 2; k++) {
+                long seed = k + 1;
+                List<EpochMetrics> m = EpochMetrics.readAll(out.resolve("runs").resolve(s.padding().id() + "-seed"
+                        + seed).resolve("metrics.jsonl"));
+                assertEquals(2, m.size());
+                acc[k] = m.get(1).testAccuracy();
+            }
+            double mean = (acc[0] + acc[1]) / 2;
+            double std = Math.abs(acc[0] - acc[1]) / Math.sqrt(2);
+            assertEquals(mean, p.get("accuracyMean").asDouble(), 1e-12);
+            assertEquals(std, p.get("accuracyStd").asDouble(), 1e-12);
+        }
+        PaddingSummary zero = result.summaries().get(0);
+        PaddingSummary learned = result.summaries().get(1);
+        // LEARNED adds per-side predictors: (C*k*w + C) per side, 4 sides, at 4 padding layers (C = 1, 4, 4, 8).
+        long extra = 0;
+        for (int c : new int[]{1, 4, 4, 8}) {
+            extra += 4L * (c * 2 * 3 + c);
+        }
+        assertEquals(zero.numParams() + extra, learned.numParams());
+        // The learned runs record each module's local loss every epoch; the zero runs have none.
+        EpochMetrics lm = learned.runs().get(0).last();
+        assertEquals(4, lm.localLosses().size());
+        lm.localLosses().values().forEach(v -> assertTrue(Double.isFinite(v) && v >= 0));
+        assertTrue(zero.runs().get(0).last().localLosses().isEmpty());
+    }
+}
