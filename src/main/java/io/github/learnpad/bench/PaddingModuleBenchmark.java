@@ -23,7 +23,7 @@ import java.util.Map;
  * Times one padding layer's training step (forward + backward, local loss included) and its inference forward
  * against DL4J's {@code ZeroPaddingLayer}, measured in the same run, interleaved, and prints medians and ratios.
  *
- * <pre>java -cp "target/classes:target/lib/*" io.github.learnpad.bench.PaddingModuleBenchmark [N C H W] [reps]</pre>
+ * <pre>./learnpad bench [--shape N,C,H,W] [--reps R]</pre>
  *
  * Default input {@code (32, 64, 32, 32)} float, padding 1, 30 timed repetitions after 5 warm-ups.
  */
@@ -42,20 +42,6 @@ public final class PaddingModuleBenchmark {
             this.trainMs = trainMs;
             this.inferMs = inferMs;
         }
-    }
-
-    public static void main(String[] args) {
-        long[] shape = {32, 64, 32, 32};
-        int reps = 30;
-        if (args.length >= 4) {
-            for (int i = 0; i < 4; i++) {
-                shape[i] = Long.parseLong(args[i]);
-            }
-        }
-        if (args.length == 5 || args.length == 1) {
-            reps = Integer.parseInt(args[args.length - 1]);
-        }
-        System.out.println(report(run(shape, reps, Math.max(3, reps / 6)), shape, reps));
     }
 
     /** Runs the benchmark; the SAMEDIFF reference gets {@code sameDiffReps} repetitions (it is slow). */

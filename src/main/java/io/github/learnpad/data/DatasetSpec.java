@@ -53,6 +53,10 @@ public final class DatasetSpec {
                 throw new IllegalArgumentException("Dataset 'folder:' needs a path, e.g. folder:/data/my-images; valid forms: "
                         + VALID_FORMS);
             }
+            if (p.equals("~") || p.startsWith("~/")) {
+                // The shell does not expand '~' after "folder:".
+                p = System.getProperty("user.home") + p.substring(1);
+            }
             return folder(Path.of(p));
         }
         switch (lower) {

@@ -54,7 +54,9 @@ public final class Datasets {
             default:
                 throw new IllegalStateException("unknown dataset kind " + spec.kind());
         }
-        return new TrainTest(assemble(train, options.trainLimit(), options), assemble(test, options.testLimit(), options));
+        return ImageAssembler.assemblePair(train, indices(train, options.trainLimit(), options.seed()),
+                test, indices(test, options.testLimit(), options.seed()), options.height(), options.width(),
+                options.channels());
     }
 
     /**
@@ -108,8 +110,7 @@ public final class Datasets {
         return m.toString();
     }
 
-    private static ImageDataset assemble(ImageSource source, Integer limit, DataOptions o) throws IOException {
-        int[] indices = limit == null ? null : ImageDataset.subsetIndices(source.size(), limit, o.seed());
-        return ImageAssembler.assemble(source, indices, o.height(), o.width(), o.channels());
+    private static int[] indices(ImageSource source, Integer limit, long seed) {
+        return limit == null ? null : ImageDataset.subsetIndices(source.size(), limit, seed);
     }
 }

@@ -79,6 +79,29 @@ final class ImageAssembler {
         return new ImageDataset(source.name(), features, labels, source.classNames());
     }
 
+    /**
+     * Assembles a train and a test split so that they agree: with {@link ChannelPolicy#KEEP} an image folder whose
+     * splits differ (one all grey, one with colour) gets 3 channels in both; differing native sizes are an error.
+     */
+    static TrainTest assemblePair(ImageSource train, int[] trainIdx, ImageSource test, int[] testIdx,
+                                  Integer height, Integer width, ChannelPolicy policy) throws IOException {
+        ImageDataset a = assemble(train, trainIdx, height, width, policy);
+        ImageDataset b = assemble(test, testIdx, height, width, policy);
+        if (a.channels() != b.channels()) {
+            if (a.channels() == 1) {
+                a = assemble(train, trainIdx, height, width, ChannelPolicy.RGB);
+            } else {
+                b = assemble(test, testIdx, height, width, ChannelPolicy.RGB);
+            }
+        }
+        if (a.height() != b.height() || a.width() != b.width()) {
+            throw new IllegalArgumentException("Train images of '" + train.name() + "' are " + a.height() + "x" + a.width()
+                    + " but test images are " + b.height() + "x" + b.width()
+                    + ": give a target height and width so that both are resized to one size");
+        }
+        return new TrainTest(a, b);
+    }
+
     private static int index(int[] indices, int k) {
         return indices == null ? k : indices[k];
     }

@@ -33,6 +33,7 @@ public final class ImageBatches implements DataSetIterator {
     private static final long serialVersionUID = 1L;
 
     private final ImageDataset data;
+    private final int[] labels;
     private final int batchSize;
     private final long seed;
     private final boolean shuffle;
@@ -48,6 +49,7 @@ public final class ImageBatches implements DataSetIterator {
 
     private ImageBatches(Builder b) {
         this.data = b.data;
+        this.labels = b.data.labels();
         this.batchSize = b.batchSize;
         this.seed = b.seed;
         this.shuffle = b.shuffle;
@@ -156,7 +158,6 @@ public final class ImageBatches implements DataSetIterator {
             x = augment(x, new Random(mix(seed, epoch, batchIndex)));
         }
         INDArray y = Nd4j.zeros(DataType.FLOAT, idx.length, data.numClasses());
-        int[] labels = data.labels();
         for (int k = 0; k < idx.length; k++) {
             y.putScalar(k, labels[(int) idx[k]], 1.0);
         }

@@ -27,7 +27,8 @@ import java.util.stream.Stream;
  *       {@code round(testFraction * n_c)} files of each class {@code c} (at most {@code n_c - 1}) for the test set,
  *       chosen by shuffling the file-name-sorted list with {@code java.util.Random(seed)}.</li>
  *   <li>Grey images (colour space GRAY, 8 or 16 bit, any alpha ignored) give 1 channel; others give 3 channels
- *       (sRGB via {@code BufferedImage.getRGB}, alpha ignored).</li>
+ *       (sRGB via {@code BufferedImage.getRGB}, alpha ignored). With {@link ChannelPolicy#KEEP} the dataset is grey
+ *       only if every image of both splits is grey; otherwise grey images are replicated into R, G, B.</li>
  *   <li>A file that cannot be decoded raises an {@link IOException} naming it.</li>
  * </ul>
  */
@@ -37,11 +38,13 @@ public final class ImageFolderReader {
     private ImageFolderReader() {
     }
 
-    /** Reads both splits at native size (all images must then have one size). */
+    /**
+     * Reads both splits at native size (all images must then have one size). The splits get the same channels: 1 if
+     * every image of both is grey, else 3.
+     */
     public static TrainTest load(Path root, double testFraction, long seed) throws IOException {
         Sources s = sources(root, testFraction, seed);
-        return new TrainTest(ImageAssembler.assemble(s.train, null, null, null, ChannelPolicy.KEEP),
-                ImageAssembler.assemble(s.test, null, null, null, ChannelPolicy.KEEP));
+        return ImageAssembler.assemblePair(s.train, null, s.test, null, null, null, ChannelPolicy.KEEP);
     }
 
     /** Decodes one image file to 8-bit planes. */

@@ -69,6 +69,10 @@ public class FixedPaddingLayer extends AbstractLayer<FixedPadding> {
                     + Arrays.toString(x.shape()) + ". Give the network a convolutional InputType "
                     + "(InputType.convolutional or convolutionalFlat) so DL4J adds the reshaping preprocessor.");
         }
+        if (x.dataType() != DataType.FLOAT && x.dataType() != DataType.DOUBLE) {
+            throw new IllegalArgumentException("FixedPadding " + layerId() + ": supports FLOAT and DOUBLE inputs, got "
+                    + x.dataType() + ". Use .dataType(DataType.FLOAT) or DOUBLE for the network.");
+        }
         layerConf().checkSize(x.size(2), x.size(3), layerId());
     }
 

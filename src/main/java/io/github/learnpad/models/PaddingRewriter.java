@@ -50,7 +50,8 @@ import java.util.Set;
  * <ul>
  *     <li>Same-mode convolutions with stride > 1 (kernel > 1): DL4J computes their padding from the input size,
  *     which a configuration does not fix ({@link Options#skipStridedSame(boolean)});</li>
- *     <li>padded 1D, 3D and transposed convolutions, NHWC layers, Causal mode
+ *     <li>padded 1D, 3D and transposed convolutions, NHWC layers, Causal mode, padded layers inside wrappers such as
+ *     {@code FrozenLayer}
  *     ({@link Options#skipUnsupported(boolean)}).</li>
  * </ul>
  *
@@ -233,7 +234,6 @@ public final class PaddingRewriter {
         // The topological order is cached in the configuration: recompute it for the new vertices.
         conf.setTopologicalOrder(null);
         conf.setTopologicalOrderStr(null);
-        conf.validate(false, false);
         logKept(kept);
         return new RewriteResult<>(conf, rewritten, kept);
     }

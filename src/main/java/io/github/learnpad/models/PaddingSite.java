@@ -8,6 +8,8 @@ import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.SeparableConvolution2D;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
+import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
 
 import java.util.Arrays;
 import java.util.Set;
@@ -36,7 +38,7 @@ final class PaddingSite {
         ZERO_PADDING_LAYER,
         /** A Same-mode convolution with stride > 1 and a kernel > 1: its padding depends on the input size. */
         STRIDED_SAME,
-        /** A padded layer the rewriter cannot handle exactly (1D/3D/transposed convolution, NHWC, Causal). */
+        /** A padded layer the rewriter cannot handle exactly (1D/3D/transposed convolution, NHWC, Causal, wrapped). */
         UNSUPPORTED
     }
 
@@ -62,6 +64,16 @@ final class PaddingSite {
 
     /** Analyses one (built, so fully resolved) layer configuration. */
     static PaddingSite of(Layer layer) {
+        // Wrappers (FrozenLayer, FrozenLayerWithBackprop, ...): a padded layer inside one is not rewritten, but must not
+        // be passed over silently either.
+        Layer inner = layer instanceof FrozenLayer ? ((FrozenLayer) layer).getLayer()
+                : layer instanceof BaseWrapperLayer ? ((BaseWrapperLayer) layer).getUnderlying() : null;
+        if (inner != null) {
+            PaddingSite in = of(inner);
+            return in.kind == Kind.NONE ? none() : new PaddingSite(Kind.UNSUPPORTED, null, "padded layer "
+                    + inner.getClass().getSimpleName() + " inside a " + layer.getClass().getSimpleName()
+                    + " wrapper (rewrite the network before freezing layers)");
+        }
         if (layer instanceof ZeroPaddingLayer) {
             ZeroPaddingLayer z = (ZeroPaddingLayer) layer;
             int[] p = z.getPadding();

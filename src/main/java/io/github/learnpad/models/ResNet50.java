@@ -38,7 +38,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  *     each side, in place of the zoo's ZeroPaddingLayer), 7x7/2 convolution, batch norm, ReLU, 3x3/2 max pool; four
  *     stages (3, 4, 6, 3 bottleneck blocks, the first of each with stride 2 as in the zoo); then the zoo's
  *     {@code avgpool}, which is a 3x3/2 <em>max</em> pool, and the output layer. Same parameter count as the zoo
- *     with ZERO padding. Needs inputs of about 69 x 69 or more (the final pool).</li>
+ *     with ZERO padding. Needs inputs of at least 69 x 69 (the final pool; refused below).</li>
  *     <li>{@link Variant#CIFAR}: stem = 3x3 stride-1 convolution (padding 1 from the mode), batch norm, ReLU, no
  *     max pool; the same four stages; then global average pooling {@code avgpool} and the output layer. At 32 x 32
  *     the stages see 16, 8, 4 and 2 pixel maps (the zoo strides stage 2 too; the usual CIFAR ResNet does not, at
@@ -65,8 +65,23 @@ public final class ResNet50 extends ModelBuilder.Model {
         @Override
         public ResNet50 build() {
             validate("ResNet50");
+            if (resolvedVariant() == Variant.IMAGENET && (res5Size(height) < 2 || res5Size(width) < 2)) {
+                throw new IllegalStateException("ResNet50: the IMAGENET (zoo) layout needs inputs of at least 69 x 69 "
+                        + "(its final 3x3/2 pool needs a 2x2 or larger last feature map), got " + height + " x "
+                        + width + ". Use variant(Variant.CIFAR) for small images");
+            }
             return new ResNet50(conf(this));
         }
+    }
+
+    /** Side of the last feature map (res5c) of the IMAGENET layout for an input side {@code s}. */
+    static int res5Size(int s) {
+        int x = (s + 6 - 7) / 2 + 1;   // stem: pad 3, 7x7 stride 2
+        x = (x - 3) / 2 + 1;           // 3x3/2 max pool
+        for (int stage = 0; stage < 4; stage++) {
+            x = (x - 1) / 2 + 1;       // 1x1 stride 2 at the start of each stage
+        }
+        return x;
     }
 
     private static ComputationGraphConfiguration conf(Builder b) {

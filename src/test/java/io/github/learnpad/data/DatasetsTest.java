@@ -38,6 +38,7 @@ class DatasetsTest {
         assertEquals(Path.of("/data/my images"), f.folder());
         assertEquals(f, DatasetSpec.parse(f.toString()));
         assertNull(DatasetSpec.parse("cifar10").folder());
+        assertEquals(Path.of(System.getProperty("user.home"), "pics"), DatasetSpec.parse("folder:~/pics").folder());
         for (String bad : new String[]{"mnist", "folder:", "", "cifar100"}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DatasetSpec.parse(bad));
             assertTrue(e.getMessage().contains("fashion-mnist | cifar10 | folder:PATH"), e.getMessage());

@@ -48,11 +48,19 @@ class ImageFolderReaderTest {
         TestFiles.writePng(tmp.resolve("train/b/g.png"), TestFiles.grey(3, 2, 9));
         TestFiles.writePng(tmp.resolve("test/a/g.png"), TestFiles.grey(3, 2, 1));
         TestFiles.writePng(tmp.resolve("test/b/c.png"), TestFiles.colour(3, 2, 1));
+        // Train is all grey, test mixes grey and colour: KEEP gives 3 channels to both, grey replicated.
         TrainTest tt = ImageFolderReader.load(tmp, 0.2, 1);
-        assertEquals(1, tt.train().channels());
-        assertEquals((20 * 2 + 3 * 1 + 9) / 255f, tt.train().features().getFloat(1, 0, 1, 2), 0f);
-        // The test split mixes grey and colour: KEEP gives 3 channels, grey replicated.
+        assertEquals(3, tt.train().channels());
         assertEquals(3, tt.test().channels());
+        for (int c = 0; c < 3; c++) {
+            assertEquals((20 * 2 + 3 * 1 + 9) / 255f, tt.train().features().getFloat(1, c, 1, 2), 0f);
+        }
+        Files.delete(tmp.resolve("test/b/c.png"));
+        TestFiles.writePng(tmp.resolve("test/b/g.png"), TestFiles.grey(3, 2, 4));
+        TrainTest greyOnly = ImageFolderReader.load(tmp, 0.2, 1);
+        assertEquals(1, greyOnly.train().channels());
+        assertEquals(1, greyOnly.test().channels());
+        assertEquals((20 * 2 + 3 * 1 + 9) / 255f, greyOnly.train().features().getFloat(1, 0, 1, 2), 0f);
         for (int c = 0; c < 3; c++) {
             assertEquals((20 * 2 + 3 * 1 + 1) / 255f, tt.test().features().getFloat(0, c, 1, 2), 0f);
         }
@@ -121,5 +129,38 @@ class ImageFolderReaderTest {
         TestFiles.writePng(tmp.resolve("only/x.png"), TestFiles.grey(4, 4, 0));
         IOException e = assertThrows(IOException.class, () -> ImageFolderReader.load(tmp, 0.2, 1));
         assertTrue(e.getMessage().contains("sub-folder"), e.getMessage());
+    }
+
+    @Test
+    void readsJpegAndForcesGrey() throws IOException {
+        BufferedImage flat = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                flat.setRGB(x, y, (200 << 16) | (100 << 8) | 50);
+            }
+        }
+        for (String cls : new String[]{"a", "b"}) {
+            for (int i = 0; i < 3; i++) {
+                Path f = tmp.resolve(cls + "/" + i + ".JPG");
+                Files.createDirectories(f.getParent());
+                assertTrue(javax.imageio.ImageIO.write(flat, "jpg", f.toFile()));
+            }
+        }
+        TrainTest tt = Datasets.load(DatasetSpec.parse("folder:" + tmp),
+                DataOptions.builder().channels(ChannelPolicy.GREY).testFraction(0.34).seed(3).build());
+        assertEquals(4, tt.train().size());
+        assertEquals(2, tt.test().size());
+        assertEquals(1, tt.train().channels());
+        // A flat colour survives JPEG nearly exactly; luma 0.299*200 + 0.587*100 + 0.114*50 = 124.3.
+        assertEquals(124.3 / 255, tt.train().features().getFloat(0, 0, 4, 4), 3.0 / 255);
+    }
+
+    @Test
+    void trainAndTestOfDifferentSizesNeedATargetSize() throws IOException {
+        TestFiles.writePng(tmp.resolve("train/a/x.png"), TestFiles.grey(4, 4, 0));
+        TestFiles.writePng(tmp.resolve("train/b/y.png"), TestFiles.grey(4, 4, 1));
+        TestFiles.writePng(tmp.resolve("test/a/z.png"), TestFiles.grey(5, 4, 0));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ImageFolderReader.load(tmp, 0.2, 1));
+        assertTrue(e.getMessage().contains("4x4") && e.getMessage().contains("4x5"), e.getMessage());
     }
 }

@@ -244,6 +244,30 @@ class PaddingRewriterTest {
     }
 
     @Test
+    void learnedRewrittenNetworkSavesAndRestores(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        MultiLayerNetwork b = new MultiLayerNetwork(PaddingRewriter.rewrite(smallMultiLayer(false), PaddingMode.LEARNED));
+        b.init();
+        INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 2 * 9 * 8);
+        INDArray y = Nd4j.createFromArray(new double[][]{{1, 0, 0}, {0, 0, 1}});
+        INDArray predictor = b.getLayer(0).params().dup();
+        b.fit(x, y); // parameters and updater state away from their initial values
+        assertNotEquals(predictor, b.getLayer(0).params(), "the first padding module's predictor trained");
+        java.io.File f = dir.resolve("learned.zip").toFile();
+        org.deeplearning4j.util.ModelSerializer.writeModel(b, f, true);
+        MultiLayerNetwork r = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(f, true);
+        assertEquals(b.getLayerWiseConfigurations(), r.getLayerWiseConfigurations());
+        assertEquals(b.params(), r.params());
+        assertEquals(b.getUpdater().getStateViewArray(), r.getUpdater().getStateViewArray());
+        INDArray xt = Nd4j.rand(DataType.DOUBLE, 2, 2 * 9 * 8);
+        assertEquals(b.output(xt), r.output(xt));
+        // Training continues identically from the restored copy.
+        b.fit(x, y);
+        r.fit(x, y);
+        assertEquals(b.params(), r.params());
+    }
+
+    @Test
     void stridedSameIsRefusedUnlessSkipped() {
         MultiLayerConfiguration orig = smallMultiLayer(true);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
@@ -274,5 +298,14 @@ class PaddingRewriterTest {
                 new PaddingRewriter.Options().skipUnsupported(true));
         assertEquals(orig.getConfs().size(), r.configuration().getConfs().size());
         assertTrue(r.kept().containsKey("deconv"));
+
+        // A padded convolution inside a FrozenLayer is not passed over silently.
+        MultiLayerConfiguration frozen = new NeuralNetConfiguration.Builder().list()
+                .layer(new org.deeplearning4j.nn.conf.layers.misc.FrozenLayer(new ConvolutionLayer.Builder(3, 3)
+                        .padding(1, 1).nIn(1).nOut(2).build()))
+                .layer(new OutputLayer.Builder().nOut(2).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(5, 5, 1)).build();
+        e = assertThrows(IllegalArgumentException.class, () -> PaddingRewriter.rewrite(frozen, PaddingMode.ZERO));
+        assertTrue(e.getMessage().contains("FrozenLayer"), e.getMessage());
     }
 }

@@ -1,0 +1,37 @@
+package io.github.learnpad.cli;
+
+import io.github.learnpad.bench.PaddingModuleBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code learnpad bench}: the Padding Module's training step (forward + backward + local loss) and inference forward
+ * against DL4J's ZeroPaddingLayer, measured interleaved in the same run; prints medians and ratios.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Times the Padding Module against DL4J's ZeroPaddingLayer in the same run (medians, ratios).",
+                "For whole networks per padding mode see io.github.learnpad.bench.ModelPaddingBenchmark (docs/benchmarks.md)."})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--shape", split = ",", defaultValue = "32,64,32,32",
+            description = "Input shape N,C,H,W. Default: ${DEFAULT-VALUE}.")
+    List<Long> shape;
+
+    @Option(names = "--reps", defaultValue = "30", description = "Timed repetitions per layer. Default: ${DEFAULT-VALUE}.")
+    int reps;
+
+    @Override
+    public Integer call() {
+        if (shape.size() != 4 || shape.stream().anyMatch(v -> v < 1)) {
+            throw new IllegalArgumentException("--shape needs four positive numbers N,C,H,W, got " + shape);
+        }
+        if (reps < 1) {
+            throw new IllegalArgumentException("--reps must be >= 1, got " + reps);
+        }
+        long[] s = shape.stream().mapToLong(Long::longValue).toArray();
+        System.out.println(PaddingModuleBenchmark.report(PaddingModuleBenchmark.run(s, reps, Math.max(3, reps / 6)), s, reps));
+        return 0;
+    }
+}

@@ -1,0 +1,157 @@
+package io.github.learnpad.cli;
+
+import io.github.learnpad.data.DataOptions;
+import io.github.learnpad.data.DatasetSpec;
+import io.github.learnpad.data.Datasets;
+import io.github.learnpad.data.TrainTest;
+import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.realism.BandResult;
+import io.github.learnpad.realism.BorderRealism;
+import io.github.learnpad.realism.BorderRealismResult;
+import io.github.learnpad.realism.FeatureMapRealism;
+import io.github.learnpad.realism.RealismCharts;
+import io.github.learnpad.realism.RealismReport;
+import org.deeplearning4j.nn.api.Model;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code learnpad realism}: how realistic each padding is.
+ *
+ * <ul>
+ *   <li>Without {@code --model}: border realism on images ({@link BorderRealism}): cut the outer band, pad the
+ *       centre back with each mode, compare with the real band. Writes realism.md, realism.json,
+ *       realism-psnr-b{B}.png and realism-gallery-b{B}.png to {@code --out}.</li>
+ *   <li>With {@code --model DIR/model.zip} (or a run directory): feature-map realism of a trained network's Padding
+ *       Modules ({@link FeatureMapRealism}) on the test images. Writes featuremaps.md and featuremaps.json.</li>
+ * </ul>
+ */
+@Command(name = "realism", mixinStandardHelpOptions = true,
+        description = {"How realistic is each padding? Cuts the outer band of test images, pads the centre back with "
+                + "each mode and compares with the real pixels (MSE, PSNR by side, corner and distance).",
+                "With --model: compares a trained network's Padding Modules with fixed paddings on its own feature maps."})
+public final class RealismCommand implements Callable<Integer> {
+    @Option(names = "--dataset", defaultValue = "fashion-mnist",
+            description = "fashion-mnist, cifar10 or folder:PATH. Default: ${DEFAULT-VALUE}.")
+    String dataset;
+
+    @Option(names = "--data-dir", description = "Where the dataset files are (default: the usual places).")
+    Path dataDir;
+
+    @Option(names = "--image-size", defaultValue = "0",
+            description = "Resize images to SIZE x SIZE (0: native size). With --model: the size the model was trained on.")
+    int imageSize;
+
+    @Option(names = "--paddings", split = ",", defaultValue = "zero,reflect,replicate,circular,learned",
+            description = "Modes to compare. Default: ${DEFAULT-VALUE}.")
+    List<String> paddings;
+
+    @Option(names = "--band", split = ",", defaultValue = "1,2,4,8",
+            description = "Band widths b (pixels cut from each side). Default: ${DEFAULT-VALUE}.")
+    List<Integer> bands;
+
+    @Option(names = "--train-images", defaultValue = "2000",
+            description = "Training images for the learned modules (seeded subset). Default: ${DEFAULT-VALUE}.")
+    int trainImages;
+
+    @Option(names = "--test-images", defaultValue = "500",
+            description = "Test images measured (seeded subset). Default: ${DEFAULT-VALUE}.")
+    int testImages;
+
+    @Option(names = "--epochs", defaultValue = "10",
+            description = "Local-loss training of each learned module, in passes over --train-images: "
+                    + "steps = epochs * ceil(train images / batch). Default: ${DEFAULT-VALUE}.")
+    int epochs;
+
+    @Option(names = "--batch", defaultValue = "32", description = "Minibatch of the local-loss training. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "0.01", description = "Adam learning rate of the learned modules. Default: ${DEFAULT-VALUE}.")
+    double lr;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the subsets and minibatches. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--gallery", defaultValue = "6", description = "Test images in the gallery. Default: ${DEFAULT-VALUE}.")
+    int gallery;
+
+    @Option(names = "--model", description = "A model.zip (or run directory) of `learnpad train --padding learned`: "
+            + "measure its Padding Modules on their feature maps instead.")
+    Path model;
+
+    @Option(names = "--out", defaultValue = "realism-out", description = "Output directory. Default: ${DEFAULT-VALUE}.")
+    Path out;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (trainImages < 1 || testImages < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--train-images and --test-images must be >= 1");
+        }
+        if (epochs < 0 || batch < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--epochs must be >= 0 and --batch >= 1");
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        DataOptions.Builder db = DataOptions.builder().dataDir(dataDir).trainLimit(trainImages).testLimit(testImages)
+                .seed(seed);
+        if (imageSize > 0) {
+            db.size(imageSize, imageSize);
+        }
+        TrainTest tt = Datasets.load(DatasetSpec.parse(dataset), db.build());
+        Files.createDirectories(out);
+        if (model != null) {
+            return featureMaps(tt, o);
+        }
+        List<PaddingMode> modes = new ArrayList<>();
+        for (String p : paddings) {
+            modes.add(PaddingMode.parse(p));
+        }
+        int[] b = bands.stream().mapToInt(Integer::intValue).toArray();
+        int n = tt.train().size();
+        int steps = epochs * ((n + batch - 1) / batch);
+        BorderRealism.Options opts = new BorderRealism.Options().bands(b).modes(modes).steps(steps).batchSize(batch)
+                .learningRate(lr).seed(seed).galleryImages(gallery);
+        o.printf("realism: %s, %d train / %d test images %dx%dx%d, bands %s, modes %s, %d local-loss steps per band%n",
+                tt.test().name(), n, tt.test().size(), tt.test().channels(), tt.test().height(), tt.test().width(),
+                bands, paddings, steps);
+        o.flush();
+        BorderRealismResult r = new BorderRealism(opts).run(tt.test().name(), tt.train().features(), tt.test().features());
+        RealismReport.write(out.resolve("realism.md"), RealismReport.markdown(r));
+        RealismReport.write(out.resolve("realism.json"), RealismReport.json(RealismReport.tree(r)));
+        for (BandResult band : r.bands()) {
+            RealismCharts.psnrByDistance(r, band, out.resolve("realism-psnr-b" + band.band() + ".png"));
+            if (gallery > 0) {
+                RealismCharts.gallery(r, band, out.resolve("realism-gallery-b" + band.band() + ".png"));
+            }
+        }
+        o.print(RealismReport.markdown(r));
+        o.println("realism: wrote " + out.toAbsolutePath());
+        o.flush();
+        return 0;
+    }
+
+    private int featureMaps(TrainTest tt, PrintWriter o) throws Exception {
+        Path zip = Files.isDirectory(model) ? model.resolve("model.zip") : model;
+        Model net = FeatureMapRealism.load(zip);
+        List<FeatureMapRealism.LayerRow> rows = FeatureMapRealism.measure(net, tt.test().features());
+        String title = zip + " on " + tt.test().name();
+        String md = FeatureMapRealism.markdown(title, tt.test().size(), rows);
+        RealismReport.write(out.resolve("featuremaps.md"), md);
+        RealismReport.write(out.resolve("featuremaps.json"),
+                RealismReport.json(FeatureMapRealism.tree(title, tt.test().size(), rows)));
+        o.print(md);
+        o.println("realism: wrote " + out.toAbsolutePath());
+        o.flush();
+        return 0;
+    }
+}
