@@ -16,12 +16,12 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code learnpad demo}: a short, fixed comparison of zero and learned padding on Fashion-MNIST with the small CNN
- * (a subset, two seeds), about ten minutes on two cores.
+ * (a subset, two seeds): 4.8 minutes measured on two lightly loaded cores, 12.9 on heavily shared ones.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Compare zero and learned padding on Fashion-MNIST with the small CNN: "
                 + "3000 training and 1000 test images, 2 epochs, seeds 1 and 2, batch 64, Adam 0.002. "
-                + "About 10 minutes on 2 cores. Prints the table and writes the charts into --out.",
+                + "About 5 minutes on 2 cores (13 when they are shared with other work). Prints the table and writes the charts into --out.",
                 "If Fashion-MNIST is missing and this runs as root on a system with apt-get, it installs the Debian "
                         + "package dataset-fashion-mnist."})
 final class DemoCommand implements Callable<Integer> {
