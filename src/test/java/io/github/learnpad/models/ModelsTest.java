@@ -176,7 +176,6 @@ class ModelsTest {
     }
 
     /** The fixed modes also run in the default suite, on the small network of PaddingRewriterTest. */
-    @Tag("slow")
     @ParameterizedTest
     @EnumSource(value = PaddingMode.class, names = {"REFLECT", "REPLICATE", "CIRCULAR"})
     void vgg16CifarTrainsWithEveryFixedMode(PaddingMode mode) {
@@ -213,7 +212,6 @@ class ModelsTest {
         assertEquals(g.outputSingle(xt), r.outputSingle(xt));
     }
 
-    @Tag("slow")
     @ParameterizedTest
     @EnumSource(value = PaddingMode.class, names = {"ZERO", "REFLECT", "REPLICATE", "CIRCULAR"})
     void resNet50CifarTrainsWithEveryFixedMode(PaddingMode mode) {
