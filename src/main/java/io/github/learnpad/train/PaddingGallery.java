@@ -3,10 +3,8 @@ package io.github.learnpad.train;
 import io.github.learnpad.data.ImageDataset;
 import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.layers.PaddingModule;
+import io.github.learnpad.realism.FixedPadder;
 import io.github.learnpad.layers.StandalonePaddingModule;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.config.Adam;
@@ -41,16 +39,6 @@ public final class PaddingGallery {
     }
 
     private PaddingGallery() {
-    }
-
-    /** Pads images {@code (N, C, H, W)} by {@code pad} on every side with a fixed mode's DL4J layer. */
-    public static INDArray padFixed(PaddingMode mode, INDArray images, int pad) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().list()
-                .layer(mode.layer(pad, pad, pad, pad))
-                .setInputType(InputType.convolutional(images.size(2), images.size(3), images.size(1)))
-                .build());
-        net.init();
-        return net.output(images, false);
     }
 
     /**
@@ -186,7 +174,7 @@ public final class PaddingGallery {
                 StandalonePaddingModule module = trainLearned(train, pad, learnedSteps, 1e-2, seed);
                 padders.put("learned (" + learnedSteps + " local steps)", module::pad);
             } else {
-                padders.put(m.id(), x -> padFixed(m, x, pad));
+                padders.put(m.id(), x -> FixedPadder.pad(m, x, pad));
             }
         }
         StringBuilder t = new StringBuilder(test.name() + ": " + pad + " px of padding outside the red line; classes: ");
