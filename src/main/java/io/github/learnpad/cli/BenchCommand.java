@@ -22,6 +22,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--reps", defaultValue = "30", description = "Timed repetitions per layer. Default: ${DEFAULT-VALUE}.")
     int reps;
 
+    @Option(names = "--no-workspaces", description = "Allocate fresh arrays every step instead of running each layer in "
+            + "workspaces of its own (as DL4J does in training).")
+    boolean noWorkspaces;
+
     @Override
     public Integer call() {
         if (shape.size() != 4 || shape.stream().anyMatch(v -> v < 1)) {
@@ -31,7 +35,9 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--reps must be >= 1, got " + reps);
         }
         long[] s = shape.stream().mapToLong(Long::longValue).toArray();
-        System.out.println(PaddingModuleBenchmark.report(PaddingModuleBenchmark.run(s, reps, Math.max(3, reps / 6)), s, reps));
+        boolean ws = !noWorkspaces;
+        System.out.println(PaddingModuleBenchmark.report(PaddingModuleBenchmark.run(s, reps, Math.max(3, reps / 6), ws),
+                s, reps, ws));
         return 0;
     }
 }

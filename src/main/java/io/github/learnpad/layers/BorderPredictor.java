@@ -53,9 +53,14 @@ import java.util.Map;
  * padded (the predictor is replaced by a copy of the edge), with a one-time warning; with fewer than k+1 no
  * training pair exists and that side's predictor gets no local-loss gradient for that batch.
  *
- * <p>Hand-written in plain Java loops on the thin border strips (a few hundred thousand multiply-adds for a
- * (32, 64, 32, 32) input): a SameDiff graph of the same maths (see {@link PaddingModuleGraph}, the reference) spends
- * ~50x longer in per-op overhead than the arithmetic costs.
+ * <h2>How the passes run</h2>
+ * Hand-written in plain Java loops (a few hundred thousand multiply-adds for a (32, 64, 32, 32) input): a SameDiff
+ * graph of the same maths (see {@link PaddingModuleGraph}, the reference) spends ~50x longer in per-op overhead than
+ * the arithmetic costs. Each pass walks the minibatch one unit at a time ({@link Units}), in at most
+ * {@link Partitions#MAX} partitions run in parallel. The general passes here gather each side into canonical strips
+ * of doubles; {@link FloatDepthwisePasses} is the same maths for FLOAT data and the depthwise predictor (the
+ * defaults), working on the float plane in place, and {@link #forward}, {@link #backward} and {@link #localLoss}
+ * choose it whenever it applies. The local loss is computed in the training forward pass.
  */
 public final class BorderPredictor {
     private static final Logger log = LoggerFactory.getLogger(BorderPredictor.class);
@@ -82,6 +87,11 @@ public final class BorderPredictor {
             this.bias = bias;
         }
 
+        /** Index in {@link #weight} of the taps output o takes from channel c at depth d. */
+        int weightIndex(int o, int c, int d) {
+            return mixing ? ((o * channels + c) * k + d) * w : (o * k + d) * w;
+        }
+
         /** The replicate-padding kernel (k = 1, w = 1, weight 1): the fallback for too-small maps. */
         static Kernel replicate(int channels) {
             double[] wt = new double[channels];
@@ -93,6 +103,23 @@ public final class BorderPredictor {
             return new Kernel((int) conf.getNChannels(), conf.getContextDepth(), conf.getKernelWidth(),
                     conf.isChannelMixing(), readFlat(params.get(s.weightKey())), readFlat(params.get(s.biasKey())));
         }
+
+        /**
+         * The kernels that units of {@code per} channels use, indexed by {@link Units#kernel}: this one when a unit
+         * holds every channel, else (depthwise, one channel per unit) a single-channel slice per channel.
+         */
+        Kernel[] forUnits(int per) {
+            if (per == channels) {
+                return new Kernel[]{this};
+            }
+            int kw = k * w;
+            Kernel[] slices = new Kernel[channels];
+            for (int c = 0; c < channels; c++) {
+                slices[c] = new Kernel(1, k, w, false, Arrays.copyOfRange(weight, c * kw, (c + 1) * kw),
+                        new double[]{bias[c]});
+            }
+            return slices;
+        }
     }
 
     // =================================================================================================================
@@ -102,8 +129,6 @@ public final class BorderPredictor {
     static void predictRow(double[] a, int n, int rows, int len, int i, Kernel kn, double[] into, int intoRows, int intoRow) {
         int cN = kn.channels;
         int k = kn.k;
-        int w = kn.w;
-        int h = w / 2;
         for (int b = 0; b < n; b++) {
             for (int o = 0; o < cN; o++) {
                 int dst = ((b * cN + o) * intoRows + intoRow) * len;
@@ -113,24 +138,7 @@ public final class BorderPredictor {
                 for (int c = cFrom; c < cTo; c++) {
                     for (int d = 0; d < k; d++) {
                         int src = ((b * cN + c) * rows + i + 1 + d) * len;
-                        int wBase = kn.mixing ? ((o * cN + c) * k + d) * w : (o * k + d) * w;
-                        for (int u = 0; u < w; u++) {
-                            double wt = kn.weight[wBase + u];
-                            if (wt == 0.0) {
-                                continue;
-                            }
-                            int off = u - h;
-                            int lo = Math.max(0, Math.min(len, -off)), hi = Math.max(lo, Math.min(len, len - off));
-                            for (int j = 0; j < lo; j++) {
-                                into[dst + j] += wt * a[src];
-                            }
-                            for (int j = lo; j < hi; j++) {
-                                into[dst + j] += wt * a[src + j + off];
-                            }
-                            for (int j = hi; j < len; j++) {
-                                into[dst + j] += wt * a[src + len - 1];
-                            }
-                        }
+                        taps(a, src, len, kn.weight, kn.weightIndex(o, c, d), kn.w, into, dst);
                     }
                 }
             }
@@ -141,8 +149,6 @@ public final class BorderPredictor {
     static void predictRowBackward(double[] g, int gRows, int gRow, int n, int rows, int len, int i, Kernel kn, double[] gA) {
         int cN = kn.channels;
         int k = kn.k;
-        int w = kn.w;
-        int h = w / 2;
         for (int b = 0; b < n; b++) {
             for (int o = 0; o < cN; o++) {
                 int gBase = ((b * cN + o) * gRows + gRow) * len;
@@ -151,36 +157,21 @@ public final class BorderPredictor {
                 for (int c = cFrom; c < cTo; c++) {
                     for (int d = 0; d < k; d++) {
                         int dst = ((b * cN + c) * rows + i + 1 + d) * len;
-                        int wBase = kn.mixing ? ((o * cN + c) * k + d) * w : (o * k + d) * w;
-                        for (int u = 0; u < w; u++) {
-                            double wt = kn.weight[wBase + u];
-                            if (wt == 0.0) {
-                                continue;
-                            }
-                            int off = u - h;
-                            int lo = Math.max(0, Math.min(len, -off)), hi = Math.max(lo, Math.min(len, len - off));
-                            for (int j = 0; j < lo; j++) {
-                                gA[dst] += wt * g[gBase + j];
-                            }
-                            for (int j = lo; j < hi; j++) {
-                                gA[dst + j + off] += wt * g[gBase + j];
-                            }
-                            for (int j = hi; j < len; j++) {
-                                gA[dst + len - 1] += wt * g[gBase + j];
-                            }
-                        }
+                        tapsBackward(g, gBase, len, kn.weight, kn.weightIndex(o, c, d), kn.w, gA, dst);
                     }
                 }
             }
         }
     }
 
-    /** Accumulates the weight/bias gradient of row 0's prediction from rows 1..k, for the residual gradient g. */
-    static void predictRowWeightGrad(double[] a, int n, int rows, int len, Kernel kn, double[] g, double[] dW, double[] dB) {
+    /**
+     * Accumulates the weight/bias gradient of row 0's prediction from rows 1..k, for the residual gradient g, into
+     * {@code dW[wOff ..]} and {@code dB[bOff ..]} (laid out like the kernel's weight and bias).
+     */
+    static void predictRowWeightGrad(double[] a, int n, int rows, int len, Kernel kn, double[] g, double[] dW, int wOff,
+                                     double[] dB, int bOff) {
         int cN = kn.channels;
         int k = kn.k;
-        int w = kn.w;
-        int h = w / 2;
         for (int b = 0; b < n; b++) {
             for (int o = 0; o < cN; o++) {
                 int gBase = (b * cN + o) * len;
@@ -188,31 +179,105 @@ public final class BorderPredictor {
                 for (int j = 0; j < len; j++) {
                     s += g[gBase + j];
                 }
-                dB[o] += s;
+                dB[bOff + o] += s;
                 int cFrom = kn.mixing ? 0 : o;
                 int cTo = kn.mixing ? cN : o + 1;
                 for (int c = cFrom; c < cTo; c++) {
                     for (int d = 0; d < k; d++) {
                         int src = ((b * cN + c) * rows + 1 + d) * len;
-                        int wBase = kn.mixing ? ((o * cN + c) * k + d) * w : (o * k + d) * w;
-                        for (int u = 0; u < w; u++) {
-                            int off = u - h;
-                            int lo = Math.max(0, Math.min(len, -off)), hi = Math.max(lo, Math.min(len, len - off));
-                            double acc = 0;
-                            for (int j = 0; j < lo; j++) {
-                                acc += g[gBase + j] * a[src];
-                            }
-                            for (int j = lo; j < hi; j++) {
-                                acc += g[gBase + j] * a[src + j + off];
-                            }
-                            for (int j = hi; j < len; j++) {
-                                acc += g[gBase + j] * a[src + len - 1];
-                            }
-                            dW[wBase + u] += acc;
-                        }
+                        tapsWeightGrad(a, src, len, g, gBase, kn.w, dW, wOff + kn.weightIndex(o, c, d));
                     }
                 }
             }
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------------------------------
+    // One row's taps: the inner loops, where the layer spends its time. The window width w = 3 (the default) has
+    // straight-line loops, which the JIT keeps in registers (measured about 2x faster than the general loops); any
+    // other w takes the general loops, which split each tap's range where the clamping starts.
+
+    /** {@code out[o + j] += sum_u wt[wi + u] * x[s + clamp(j + u - w/2)]} for {@code j < len}. */
+    static void taps(double[] x, int s, int len, double[] wt, int wi, int w, double[] out, int o) {
+        if (w == 3 && len >= 2) {
+            double w0 = wt[wi], w1 = wt[wi + 1], w2 = wt[wi + 2];
+            out[o] += (w0 + w1) * x[s] + w2 * x[s + 1];
+            for (int j = 1; j < len - 1; j++) {
+                out[o + j] += w0 * x[s + j - 1] + w1 * x[s + j] + w2 * x[s + j + 1];
+            }
+            out[o + len - 1] += w0 * x[s + len - 2] + (w1 + w2) * x[s + len - 1];
+            return;
+        }
+        int h = w / 2;
+        for (int u = 0; u < w; u++) {
+            double c = wt[wi + u];
+            int off = u - h;
+            int lo = Math.max(0, Math.min(len, -off)), hi = Math.max(lo, Math.min(len, len - off));
+            for (int j = 0; j < lo; j++) {
+                out[o + j] += c * x[s];
+            }
+            for (int j = lo; j < hi; j++) {
+                out[o + j] += c * x[s + j + off];
+            }
+            for (int j = hi; j < len; j++) {
+                out[o + j] += c * x[s + len - 1];
+            }
+        }
+    }
+
+    /** The transpose of {@link #taps}: {@code gx[s + m] += sum over (j, u) with clamp(j + u - w/2) = m of wt[wi + u] * g[gi + j]}. */
+    static void tapsBackward(double[] g, int gi, int len, double[] wt, int wi, int w, double[] gx, int s) {
+        if (w == 3 && len >= 2) {
+            double w0 = wt[wi], w1 = wt[wi + 1], w2 = wt[wi + 2];
+            gx[s] += w0 * (g[gi] + g[gi + 1]) + w1 * g[gi];
+            for (int m = 1; m < len - 1; m++) {
+                gx[s + m] += w0 * g[gi + m + 1] + w1 * g[gi + m] + w2 * g[gi + m - 1];
+            }
+            gx[s + len - 1] += w2 * (g[gi + len - 2] + g[gi + len - 1]) + w1 * g[gi + len - 1];
+            return;
+        }
+        int h = w / 2;
+        for (int u = 0; u < w; u++) {
+            double c = wt[wi + u];
+            int off = u - h;
+            int lo = Math.max(0, Math.min(len, -off)), hi = Math.max(lo, Math.min(len, len - off));
+            for (int j = 0; j < lo; j++) {
+                gx[s] += c * g[gi + j];
+            }
+            for (int j = lo; j < hi; j++) {
+                gx[s + j + off] += c * g[gi + j];
+            }
+            for (int j = hi; j < len; j++) {
+                gx[s + len - 1] += c * g[gi + j];
+            }
+        }
+    }
+
+    /** The weight gradient of {@link #taps}: {@code dW[di + u] += sum_j g[gi + j] * x[s + clamp(j + u - w/2)]}. */
+    static void tapsWeightGrad(double[] x, int s, int len, double[] g, int gi, int w, double[] dW, int di) {
+        if (w == 3 && len >= 2) {
+            // Three independent sums: one running sum would wait on the adder's latency at every step.
+            double s0 = g[gi] * x[s], s1 = g[gi] * x[s], s2 = g[gi] * x[s + 1];
+            for (int j = 1; j < len - 1; j++) {
+                double gj = g[gi + j];
+                s0 += gj * x[s + j - 1];
+                s1 += gj * x[s + j];
+                s2 += gj * x[s + j + 1];
+            }
+            double gl = g[gi + len - 1];
+            dW[di] += s0 + gl * x[s + len - 2];
+            dW[di + 1] += s1 + gl * x[s + len - 1];
+            dW[di + 2] += s2 + gl * x[s + len - 1];
+            return;
+        }
+        int h = w / 2;
+        for (int u = 0; u < w; u++) {
+            int off = u - h;
+            double acc = 0;
+            for (int j = 0; j < len; j++) {
+                acc += g[gi + j] * x[s + clamp(j + off, len)];
+            }
+            dW[di + u] += acc;
         }
     }
 
@@ -220,23 +285,28 @@ public final class BorderPredictor {
         return j < 0 ? 0 : (j >= len ? len - 1 : j);
     }
 
+
     // =================================================================================================================
     // Geometry: where canonical strip positions live in the (padded) map.
 
-    /** One side's padding step: its kernel, and the region of the output whose border it extends. */
-    private static final class Step {
+    /** One side's padding step: its kernels, and the region of the map whose border it extends. */
+    static final class Step {
         final Side side;
         final int p;
-        final Kernel kernel;
+        /** Canonical rows of the strip: q < p are the rings (q = p - ring), q >= p the context (d = q - p). */
+        final int rows;
+        /** The kernels, by {@link Units#kernel}. */
+        final Kernel[] kernels;
         /** Length of the border (W for top/bottom, the row-extended height for left/right). */
         final int len;
-        /** The region being extended, in output coordinates: rows [rowFrom, rowTo), columns [colFrom, colTo). */
+        /** The region being extended, in map coordinates: rows [rowFrom, rowTo), columns [colFrom, colTo). */
         final long rowFrom, rowTo, colFrom, colTo;
 
-        Step(Side side, int p, Kernel kernel, long rowFrom, long rowTo, long colFrom, long colTo) {
+        Step(Side side, int p, int rows, Kernel[] kernels, long rowFrom, long rowTo, long colFrom, long colTo) {
             this.side = side;
             this.p = p;
-            this.kernel = kernel;
+            this.rows = rows;
+            this.kernels = kernels;
             this.len = (int) (side.isRow() ? colTo - colFrom : rowTo - rowFrom);
             this.rowFrom = rowFrom;
             this.rowTo = rowTo;
@@ -244,12 +314,7 @@ public final class BorderPredictor {
             this.colTo = colTo;
         }
 
-        /** Rows (canonical q) of the strip: q < p are the rings (q = p - ring), q >= p the context (d = q - p). */
-        int rows() {
-            return p + kernel.k;
-        }
-
-        /** Output row of canonical position (q, j): distance q - p inward from the border (negative = outside). */
+        /** Map row of canonical position (q, j): distance q - p inward from the border (negative = outside). */
         long row(int q, int j) {
             switch (side) {
                 case TOP: return rowFrom + q - p;
@@ -265,10 +330,31 @@ public final class BorderPredictor {
                 default: return colFrom + j;
             }
         }
+
+        /** Index of canonical (0, 0) in a c-ordered plane {@code planeW} wide. */
+        int origin(int planeW) {
+            return (int) (row(0, 0) * planeW + col(0, 0));
+        }
+
+        /** Index step from canonical row q to q + 1 in a plane {@code planeW} wide (inward from the border). */
+        int qStep(int planeW) {
+            switch (side) {
+                case TOP: return planeW;
+                case BOTTOM: return -planeW;
+                case LEFT: return 1;
+                default: return -1;
+            }
+        }
+
+        /** Index step along the border, from j to j + 1, in a plane {@code planeW} wide. */
+        int jStep(int planeW) {
+            return side.isRow() ? 1 : planeW;
+        }
     }
 
-    /** The padding steps in order (top, bottom, left, right), with the kernel each uses (fallback included). */
-    private static Step[] plan(PaddingModule conf, Map<String, INDArray> params, long h, long w, String layerName) {
+    /** The padding steps in order (top, bottom, left, right), with the kernels each uses (fallback included). */
+    static Step[] plan(PaddingModule conf, Map<String, INDArray> params, long h, long w, Units units,
+                               String layerName) {
         int t = conf.getTop(), b = conf.getBottom(), l = conf.getLeft();
         Step[] steps = new Step[4];
         int i = 0;
@@ -281,14 +367,22 @@ public final class BorderPredictor {
             Kernel kn;
             if (axis < conf.getContextDepth()) {
                 warnSmall(layerName, s, axis, conf.getContextDepth());
-                kn = Kernel.replicate((int) conf.getNChannels());
+                kn = Kernel.replicate(units.c);
             } else {
                 kn = Kernel.of(conf, params, s);
             }
+            Kernel[] ks = kn.forUnits(units.per);
+            int rows = p + kn.k;
             // Rows extend the input region; columns extend the row-extended map (so they predict the corners).
-            steps[i++] = s.isRow() ? new Step(s, p, kn, t, t + h, l, l + w) : new Step(s, p, kn, 0, h + t + b, l, l + w);
+            steps[i++] = s.isRow() ? new Step(s, p, rows, ks, t, t + h, l, l + w)
+                    : new Step(s, p, rows, ks, 0, h + t + b, l, l + w);
         }
         return Arrays.copyOf(steps, i);
+    }
+
+    /** Side s's local-loss pair over the input itself: canonical q = distance from the border, q = 0 the target. */
+    static Step pairStep(Side s, Kernel[] kernels, long h, long w) {
+        return new Step(s, 0, kernels[0].k + 1, kernels, 0, h, 0, w);
     }
 
     private static void warnSmall(String layer, Side s, long axis, int k) {
@@ -300,59 +394,93 @@ public final class BorderPredictor {
         }
     }
 
-    /**
-     * Reads canonical rows [from, to) of step st for samples {@code b0 .. b0+n} of {@code a} into
-     * {@code r (n, C, st.rows(), len)}.
-     */
-    private static void gather(StridedAccess a, Step st, int b0, int n, int c, int from, int to, double[] r) {
-        transfer(a, st, b0, n, c, from, to, r, false);
+    /** Reads canonical rows [from, to) of step st from block {@code a} into {@code r (a.c, st.rows, len)}. */
+    private static void gather(HeapBlock a, Step st, int from, int to, double[] r) {
+        transfer(a, st, from, to, r, false);
     }
 
-    /** Writes canonical rows [from, to) of {@code r} into step st's positions of samples {@code b0 ..} of {@code a}. */
-    private static void scatter(StridedAccess a, Step st, int b0, int n, int c, int from, int to, double[] r) {
-        transfer(a, st, b0, n, c, from, to, r, true);
+    /** Writes canonical rows [from, to) of {@code r (a.c, st.rows, len)} into step st's positions of block {@code a}. */
+    private static void scatter(HeapBlock a, Step st, int from, int to, double[] r) {
+        transfer(a, st, from, to, r, true);
     }
 
-    private static void transfer(StridedAccess a, Step st, int b0, int n, int c, int from, int to, double[] r,
-                                 boolean write) {
-        int rows = st.rows();
-        for (int b = 0; b < n; b++) {
-            for (int ch = 0; ch < c; ch++) {
-                int base = (b * c + ch) * rows * st.len;
-                if (st.side.isRow()) {
-                    for (int q = from; q < to; q++) {
-                        if (write) {
-                            a.writeRow(b0 + b, ch, st.row(q, 0), st.colFrom, st.len, r, base + q * st.len, false);
-                        } else {
-                            a.readRow(b0 + b, ch, st.row(q, 0), st.colFrom, st.len, r, base + q * st.len);
-                        }
-                    }
+    private static void transfer(HeapBlock a, Step st, int from, int to, double[] r, boolean write) {
+        int along = st.side.isRow() ? 1 : a.w;
+        for (int ch = 0; ch < a.c; ch++) {
+            for (int q = from; q < to; q++) {
+                int at = a.index(ch, (int) st.row(q, 0), (int) st.col(q, 0));
+                int off = (ch * st.rows + q) * st.len;
+                if (write) {
+                    a.write(at, along, st.len, r, off, false);
                 } else {
-                    // Row by row, all the side's columns at once: they share cache lines (column-wise walks do not).
-                    for (int j = 0; j < st.len; j++) {
-                        long row = st.rowFrom + j;
-                        for (int q = from; q < to; q++) {
-                            if (write) {
-                                a.set(b0 + b, ch, row, st.col(q, 0), r[base + q * st.len + j]);
-                            } else {
-                                r[base + q * st.len + j] = a.get(b0 + b, ch, row, st.col(q, 0));
-                            }
-                        }
-                    }
+                    a.read(at, along, st.len, r, off);
                 }
             }
         }
     }
 
+    // =================================================================================================================
+    // Units: how every pass walks the minibatch.
+
     /**
-     * Samples per chunk: every pass works on a few samples at a time (they are independent), so its strips stay in
-     * cache and its Java arrays stay small (large ones are expensive "humongous" objects for the G1 collector).
+     * Every pass walks the minibatch one unit at a time: it copies the unit out of the INDArray into a heap block with
+     * one bulk read, works on the block, and writes its result back with one bulk write. A unit is one (n, c) plane
+     * for the depthwise predictor (channels are independent) and one whole sample with channel mixing. A 32 x 32
+     * float plane is 4 KB, so all the strided walks down the left and right columns hit the L1 cache: walking them
+     * over the whole minibatch in place (in NCHW every column element sits on its own cache line) measured about 5x
+     * slower per pass.
      */
-    private static int chunk(long c, long perChannel) {
-        return (int) Math.max(1, 16384 / Math.max(1, c * perChannel));
+    static final class Units {
+        final int c;
+        /** Channels per unit. */
+        final int per;
+        final int count;
+
+        Units(PaddingModule conf, long n, long c) {
+            this.c = (int) c;
+            this.per = conf.isChannelMixing() ? (int) c : 1;
+            this.count = (int) (n * c / per);
+        }
+
+        long sample(int u) {
+            return (long) u * per / c;
+        }
+
+        long channel(int u) {
+            return (long) u * per % c;
+        }
+
+        /** Index of the unit's kernel in {@link Kernel#forUnits}: its channel (depthwise) or 0 (mixing). */
+        int kernel(int u) {
+            return per == 1 ? (int) channel(u) : 0;
+        }
+    }
+
+    /** FLOAT or DOUBLE: the type the passes compute in (other types are cast to FLOAT). */
+    static DataType computeType(INDArray a) {
+        return a.dataType() == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
+    }
+
+    /** {@code a} in type dt, c-ordered without gaps (what unit bulk reads need); copies only when it is not. */
+    static StridedAccess packed(INDArray a, DataType dt) {
+        INDArray b = a.dataType() == dt ? a : a.castTo(dt);
+        StridedAccess s = StridedAccess.of(b);
+        return s.isPacked() ? s : StridedAccess.of(b.dup('c'));
     }
 
     private static double[] readFlat(INDArray a) {
+        if (a.ordering() == 'c' && a.elementWiseStride() == 1 && !a.isEmpty()) {
+            // Parameters are contiguous views of the network's parameter vector: read them straight from its buffer
+            // (a dup, an ND4J op, for each parameter in every pass was a noticeable share of the layer's time).
+            Nd4j.getAffinityManager().ensureLocation(a, org.nd4j.linalg.api.concurrency.AffinityManager.Location.HOST);
+            double[] out = new double[(int) a.length()];
+            // As in StridedAccess, a view's data() starts at the view's first element.
+            org.nd4j.linalg.api.buffer.DataBuffer b = a.data();
+            for (int i = 0; i < out.length; i++) {
+                out[i] = b.getDouble(i);
+            }
+            return out;
+        }
         return a.dup('c').data().asDouble();
     }
 
@@ -367,8 +495,30 @@ public final class BorderPredictor {
                 NDArrayIndex.interval(conf.getLeft(), conf.getLeft() + w)};
     }
 
-    private static boolean direct(INDArray a) {
-        return a.dataType() == DataType.FLOAT || a.dataType() == DataType.DOUBLE;
+    /** Writes through to {@code target} directly when its type and layout allow, else through a temporary. */
+    static final class Destination {
+        final INDArray target;
+        final INDArray tmp;
+        final StridedAccess access;
+
+        Destination(INDArray target, DataType dt) {
+            this.target = target;
+            StridedAccess direct = target.dataType() == dt ? StridedAccess.of(target) : null;
+            if (direct != null && direct.isPacked()) {
+                tmp = null;
+                access = direct;
+            } else {
+                tmp = Nd4j.createUninitialized(dt, target.shape());
+                access = StridedAccess.of(tmp);
+            }
+        }
+
+        void finish() {
+            access.commit();
+            if (tmp != null) {
+                target.assign(tmp);
+            }
+        }
     }
 
     // =================================================================================================================
@@ -379,33 +529,68 @@ public final class BorderPredictor {
      * (e.g. in a DL4J workspace); every element of {@code out} is written.
      */
     public static void forward(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray out, String layerName) {
-        if (!direct(out)) {
-            INDArray tmp = Nd4j.create(DataType.FLOAT, out.shape());
-            forward(conf, params, x.castTo(DataType.FLOAT), tmp, layerName);
-            out.assign(tmp.castTo(out.dataType()));
-            return;
+        forward(conf, params, x, out, layerName, false);
+    }
+
+    /**
+     * {@link #forward(PaddingModule, Map, INDArray, INDArray, String)}; when {@code training} and the module has a
+     * local loss, also computes the local loss of {@code x} and its gradient in the same walk (each unit is in cache
+     * then), for the backward pass to hand to the updater. Returns null otherwise.
+     *
+     * @throws IllegalArgumentException if training and the rows/columns the local loss reads contain NaN or Inf
+     */
+    static LocalLossResult forward(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray out,
+                                   String layerName, boolean training) {
+        if (FloatDepthwisePasses.handles(conf, computeType(x))) {
+            return FloatDepthwisePasses.forward(conf, params, x, out, layerName, training);
         }
+        return forwardGeneral(conf, params, x, out, layerName, training);
+    }
+
+    /** The general forward pass (any configuration and data type); {@link #forward} uses it unless a faster one applies. */
+    static LocalLossResult forwardGeneral(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray out,
+                                          String layerName, boolean training) {
         long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
-        StridedAccess o = StridedAccess.of(out);
-        // The interior by row copies: an ND4J assign into the strided interior view measured several times slower.
-        o.copyFrom(StridedAccess.of(x.dataType() == out.dataType() ? x : x.castTo(out.dataType())),
-                conf.getTop(), conf.getLeft(), n, c, h, w);
-        Step[] steps = plan(conf, params, h, w, layerName);
-        int cs = chunk(c, (long) (conf.getContextDepth() + Math.max(conf.getTop(), conf.getLeft()) + 2) * (h + w + 8));
-        for (int b0 = 0; b0 < n; b0 += cs) {
-            int nb = (int) Math.min(cs, n - b0);
-            for (Step st : steps) {
-                int rows = st.rows();
-                double[] r = new double[(int) (nb * c * rows * st.len)];
-                gather(o, st, b0, nb, (int) c, st.p, rows, r);
-                for (int ring = 1; ring <= st.p; ring++) {
-                    int i = st.p - ring;
-                    predictRow(r, nb, rows, st.len, i, st.kernel, r, rows, i);
-                }
-                scatter(o, st, b0, nb, (int) c, 0, st.p, r);
+        int t = conf.getTop(), l = conf.getLeft();
+        DataType dt = computeType(x);
+        StridedAccess xs = packed(x, dt);
+        Destination dst = new Destination(out, dt);
+        Units units = new Units(conf, n, c);
+        Step[] steps = plan(conf, params, h, w, units, layerName);
+        LossPass loss = training && conf.getLocalLoss() != LocalLoss.NONE ? new LossPass(conf, params, x.shape(), units) : null;
+        int parts = Partitions.count(units.count);
+        LossPass[] partLoss = new LossPass[parts];
+        Partitions.run(parts, part -> {
+            HeapBlock xb = HeapBlock.scratch(0, dt, units.per, (int) h, (int) w);
+            HeapBlock ob = HeapBlock.scratch(1, dt, units.per, (int) out.size(2), (int) out.size(3));
+            double[][] strips = new double[steps.length][];
+            for (int si = 0; si < steps.length; si++) {
+                strips[si] = new double[units.per * steps[si].rows * steps[si].len];
             }
-        }
-        o.commit();
+            LossPass pl = loss == null ? null : loss.fresh();
+            partLoss[part] = pl;
+            for (int u = Partitions.start(units.count, part); u < Partitions.start(units.count, part + 1); u++) {
+                int ki = units.kernel(u);
+                xs.load(units.sample(u), units.channel(u), xb);
+                ob.copyWindow(xb, 0, 0, t, l, (int) h, (int) w);
+                for (int si = 0; si < steps.length; si++) {
+                    Step st = steps[si];
+                    double[] r = strips[si];
+                    gather(ob, st, st.p, st.rows, r);
+                    for (int ring = 1; ring <= st.p; ring++) {
+                        int i = st.p - ring;
+                        predictRow(r, 1, st.rows, st.len, i, st.kernels[ki], r, st.rows, i);
+                    }
+                    scatter(ob, st, 0, st.p, r);
+                }
+                if (pl != null) {
+                    pl.add(xb, ki);
+                }
+                dst.access.store(ob, units.sample(u), units.channel(u));
+            }
+        });
+        dst.finish();
+        return loss == null ? null : loss.result(partLoss);
     }
 
     /**
@@ -415,190 +600,339 @@ public final class BorderPredictor {
     public static void backward(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray eps,
                                 INDArray dx, String layerName) {
         long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
-        dx.assign(eps.get(interior(conf, h, w)));
         if (!conf.isBorderGradient() || conf.paddedSides().length == 0) {
+            dx.assign(eps.get(interior(conf, h, w)));
             return;
         }
-        if (!direct(dx) || !direct(eps)) {
-            INDArray tmp = Nd4j.create(DataType.FLOAT, dx.shape());
-            backward(conf, params, x, eps.castTo(DataType.FLOAT), tmp, layerName);
-            dx.assign(tmp.castTo(dx.dataType()));
-            return;
+        if (FloatDepthwisePasses.handles(conf, computeType(dx))) {
+            FloatDepthwisePasses.backward(conf, params, x, eps, dx, layerName);
+        } else {
+            backwardGeneral(conf, params, x, eps, dx, layerName);
         }
-        int t = conf.getTop(), l = conf.getLeft();
-        StridedAccess e = StridedAccess.of(eps);
-        StridedAccess d = StridedAccess.of(dx);
-        // Gradients of the predicted top/bottom rows, (N, C, rows of that pad, W): from eps, plus what the column
-        // predictors (which read them as context) send back.
-        int tb = conf.getTop(), bb = conf.getBottom();
-        Step[] steps = plan(conf, params, h, w, layerName);
-        int cs = chunk(c, (long) (conf.getContextDepth() + Math.max(conf.getTop(), conf.getLeft()) + 2) * (h + w + 8));
-        for (int b0 = 0; b0 < n; b0 += cs) {
-        int n0 = (int) Math.min(cs, n - b0);
-        double[] gTop = new double[(int) (n0 * c * tb * w)];
-        double[] gBottom = new double[(int) (n0 * c * bb * w)];
-        for (int b = 0; b < n0; b++) {
-            for (int ch = 0; ch < c; ch++) {
-                for (int i = 0; i < tb; i++) {
-                    e.readRow(b0 + b, ch, i, l, (int) w, gTop, (int) (((b * c + ch) * tb + i) * w));
-                }
-                for (int i = 0; i < bb; i++) {
-                    e.readRow(b0 + b, ch, t + h + i, l, (int) w, gBottom, (int) (((b * c + ch) * bb + i) * w));
-                }
+    }
+
+    /** The general backward pass, border gradients on (any configuration and data type). */
+    static void backwardGeneral(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray eps,
+                                INDArray dx, String layerName) {
+        long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+        DataType dt = computeType(dx);
+        int t = conf.getTop(), l = conf.getLeft(), tb = conf.getTop(), bb = conf.getBottom();
+        StridedAccess es = packed(eps, dt);
+        Destination dst = new Destination(dx, dt);
+        Units units = new Units(conf, n, c);
+        int per = units.per;
+        Step[] steps = plan(conf, params, h, w, units, layerName);
+        int parts = Partitions.count(units.count);
+        Partitions.run(parts, part -> {
+            HeapBlock eb = HeapBlock.scratch(1, dt, per, (int) eps.size(2), (int) eps.size(3));
+            HeapBlock db = HeapBlock.scratch(0, dt, per, (int) h, (int) w);
+            // Gradients of the predicted top/bottom rows, (per, rows of that pad, W): from eps, plus what the column
+            // predictors (which read them as context) send back.
+            double[] gTop = new double[(int) (per * tb * w)];
+            double[] gBottom = new double[(int) (per * bb * w)];
+            double[][] strips = new double[steps.length][];
+            for (int si = 0; si < steps.length; si++) {
+                strips[si] = new double[per * steps[si].rows * steps[si].len];
             }
-        }
-        for (int si = steps.length - 1; si >= 0; si--) {
-            Step st = steps[si];
-            int rows = st.rows();
-            double[] gr = new double[(int) (n0 * c * rows * st.len)];
-            if (st.side.isRow()) {
-                double[] acc = st.side == Side.TOP ? gTop : gBottom;
-                int pr = st.side == Side.TOP ? tb : bb;
-                for (int b = 0; b < n0; b++) {
-                    for (int ch = 0; ch < c; ch++) {
-                        for (int q = 0; q < st.p; q++) {
-                            long accRow = st.side == Side.TOP ? st.row(q, 0) : st.row(q, 0) - t - h;
-                            System.arraycopy(acc, (int) (((b * c + ch) * pr + accRow) * w), gr,
-                                    ((b * (int) c + ch) * rows + q) * st.len, st.len);
-                        }
+            for (int u = Partitions.start(units.count, part); u < Partitions.start(units.count, part + 1); u++) {
+                int ki = units.kernel(u);
+                es.load(units.sample(u), units.channel(u), eb);
+                db.copyWindow(eb, t, l, 0, 0, (int) h, (int) w);
+                for (int ch = 0; ch < per; ch++) {
+                    for (int i = 0; i < tb; i++) {
+                        eb.read(eb.index(ch, i, l), 1, (int) w, gTop, (int) ((ch * tb + i) * w));
+                    }
+                    for (int i = 0; i < bb; i++) {
+                        eb.read(eb.index(ch, (int) (t + h + i), l), 1, (int) w, gBottom, (int) ((ch * bb + i) * w));
                     }
                 }
-            } else {
-                gather(e, st, b0, n0, (int) c, 0, st.p, gr);
-            }
-            // Rings were created inner first; undo them outer first.
-            for (int ring = st.p; ring >= 1; ring--) {
-                int i = st.p - ring;
-                predictRowBackward(gr, rows, i, n0, rows, st.len, i, st.kernel, gr);
-            }
-            // Send the context's gradient on: interior positions to dx, predicted top/bottom rows to their
-            // accumulators (column contexts run over the row-extended map).
-            for (int b = 0; b < n0; b++) {
-                for (int ch = 0; ch < c; ch++) {
-                    for (int q = st.p; q < rows; q++) {
-                        int off = ((b * (int) c + ch) * rows + q) * st.len;
-                        if (st.side.isRow()) {
-                            d.writeRow(b0 + b, ch, st.row(q, 0) - t, 0, (int) w, gr, off, true);
-                        } else {
-                            long col = st.col(q, 0) - l;
-                            for (int i = 0; i < tb; i++) {
-                                gTop[(int) (((b * c + ch) * tb + i) * w + col)] += gr[off + i];
-                            }
-                            for (int i = 0; i < bb; i++) {
-                                gBottom[(int) (((b * c + ch) * bb + i) * w + col)] += gr[off + t + (int) h + i];
+                for (int si = steps.length - 1; si >= 0; si--) {
+                    Step st = steps[si];
+                    int rows = st.rows;
+                    double[] gr = strips[si];
+                    Arrays.fill(gr, 0);
+                    if (st.side.isRow()) {
+                        double[] acc = st.side == Side.TOP ? gTop : gBottom;
+                        int pr = st.side == Side.TOP ? tb : bb;
+                        for (int ch = 0; ch < per; ch++) {
+                            for (int q = 0; q < st.p; q++) {
+                                long accRow = st.side == Side.TOP ? st.row(q, 0) : st.row(q, 0) - t - h;
+                                System.arraycopy(acc, (int) ((ch * pr + accRow) * w), gr, (ch * rows + q) * st.len, st.len);
                             }
                         }
+                    } else {
+                        gather(eb, st, 0, st.p, gr);
                     }
-                    if (!st.side.isRow()) {
-                        // Interior rows, all context columns of a row together (shared cache lines).
-                        int base = (b * (int) c + ch) * rows * st.len;
-                        for (int i = 0; i < h; i++) {
+                    // Rings were created inner first; undo them outer first.
+                    for (int ring = st.p; ring >= 1; ring--) {
+                        int i = st.p - ring;
+                        predictRowBackward(gr, rows, i, 1, rows, st.len, i, st.kernels[ki], gr);
+                    }
+                    // Send the context's gradient on: interior positions to dx, predicted top/bottom rows to their
+                    // accumulators (column contexts run over the row-extended map).
+                    for (int ch = 0; ch < per; ch++) {
+                        for (int q = st.p; q < rows; q++) {
+                            int off = (ch * rows + q) * st.len;
+                            if (st.side.isRow()) {
+                                db.write(db.index(ch, (int) (st.row(q, 0) - t), 0), 1, (int) w, gr, off, true);
+                            } else {
+                                long col = st.col(q, 0) - l;
+                                for (int i = 0; i < tb; i++) {
+                                    gTop[(int) ((ch * tb + i) * w + col)] += gr[off + i];
+                                }
+                                for (int i = 0; i < bb; i++) {
+                                    gBottom[(int) ((ch * bb + i) * w + col)] += gr[off + t + (int) h + i];
+                                }
+                            }
+                        }
+                        if (!st.side.isRow()) {
+                            // The interior rows of the context columns.
                             for (int q = st.p; q < rows; q++) {
-                                d.add(b0 + b, ch, i, st.col(q, 0) - l, gr[base + q * st.len + t + i]);
+                                db.write(db.index(ch, 0, (int) (st.col(q, 0) - l)), (int) w, (int) h, gr,
+                                        (ch * rows + q) * st.len + t, true);
                             }
                         }
                     }
                 }
+                dst.access.store(db, units.sample(u), units.channel(u));
+            }
+        });
+        dst.finish();
+    }
+
+    /** The local loss of one minibatch and its gradient by parameter name: what a training forward hands on. */
+    static final class LocalLossResult {
+        /** The local loss; NaN if no side had a training pair. */
+        final double loss;
+        private final Map<String, double[]> grads;
+
+        LocalLossResult(double loss, Map<String, double[]> grads) {
+            this.loss = loss;
+            this.grads = grads;
+        }
+
+        /** Overwrites {@code target}'s arrays (same keys and shapes as the parameters) with the gradient. */
+        void writeTo(Map<String, INDArray> target) {
+            grads.forEach((key, g) -> {
+                INDArray a = target.get(key);
+                a.assign(array(g, a.shape(), a.dataType()));
+            });
+        }
+    }
+
+    /**
+     * Accumulates the local loss and its gradient one unit at a time (see "Local loss" above). The instance built from
+     * the configuration holds the plan; {@link #fresh} gives each partition of a pass its own accumulators, and
+     * {@link #result} adds the partitions' sums in order.
+     */
+    static final class LossPass {
+        final LocalLoss type;
+        final Side[] padded;
+        final int per;
+        /** Per padded side: its kernels, by {@link Units#kernel}. */
+        final Kernel[][] kernels;
+        /** Per padded side: its pair geometry, or null if the axis is shorter than k+1 (no training pair). */
+        final Step[] pairs;
+        /** Per padded side: the number of predicted values in the minibatch (the mean's denominator). */
+        final double[] count;
+        /** Per side: the sums of the weights' and biases' gradients, laid out like the parameters. */
+        final double[][] dW;
+        final double[][] dB;
+        /** Per side: the sum of the squared (or absolute) errors. */
+        final double[] sum;
+        final double[][] band;
+        final double[] pred;
+        final double[] g;
+
+        LossPass(PaddingModule conf, Map<String, INDArray> params, long[] shape, Units units) {
+            type = conf.getLocalLoss();
+            padded = conf.paddedSides();
+            per = units.per;
+            kernels = new Kernel[padded.length][];
+            pairs = new Step[padded.length];
+            count = new double[padded.length];
+            long h = shape[2], w = shape[3];
+            for (int si = 0; si < padded.length; si++) {
+                Side s = padded[si];
+                kernels[si] = Kernel.of(conf, params, s).forUnits(per);
+                if (type != LocalLoss.NONE && (s.isRow() ? h : w) >= kernels[si][0].k + 1) {
+                    pairs[si] = pairStep(s, kernels[si], h, w);
+                    count[si] = (double) shape[0] * shape[1] * pairs[si].len;
+                }
+            }
+            dW = new double[padded.length][];
+            dB = new double[padded.length][];
+            sum = new double[padded.length];
+            band = new double[padded.length][];
+            int maxLen = 0;
+            for (int si = 0; si < padded.length; si++) {
+                Kernel[] ks = kernels[si];
+                dW[si] = new double[ks.length * ks[0].weight.length];
+                dB[si] = new double[ks.length * ks[0].bias.length];
+                if (pairs[si] != null) {
+                    band[si] = new double[per * pairs[si].rows * pairs[si].len];
+                    maxLen = Math.max(maxLen, pairs[si].len);
+                }
+            }
+            pred = new double[per * maxLen];
+            g = new double[per * maxLen];
+        }
+
+        private LossPass(LossPass plan) {
+            type = plan.type;
+            padded = plan.padded;
+            per = plan.per;
+            kernels = plan.kernels;
+            pairs = plan.pairs;
+            count = plan.count;
+            dW = new double[padded.length][];
+            dB = new double[padded.length][];
+            sum = new double[padded.length];
+            band = new double[padded.length][];
+            for (int si = 0; si < padded.length; si++) {
+                dW[si] = new double[plan.dW[si].length];
+                dB[si] = new double[plan.dB[si].length];
+                band[si] = plan.band[si] == null ? null : new double[plan.band[si].length];
+            }
+            pred = new double[plan.pred.length];
+            g = new double[plan.g.length];
+        }
+
+        /** Empty accumulators with this plan, for one partition of a pass. */
+        LossPass fresh() {
+            return new LossPass(this);
+        }
+
+        /** Adds the pairs of the unit in {@code xb}, whose kernels are at index {@code ki}. */
+        void add(HeapBlock xb, int ki) {
+            for (int si = 0; si < padded.length; si++) {
+                Step st = pairs[si];
+                if (st == null) {
+                    continue;
+                }
+                Kernel kn = st.kernels[ki];
+                int rows = st.rows, len = st.len;
+                double[] a = band[si];
+                gather(xb, st, 0, rows, a);
+                predictRow(a, 1, rows, len, 0, kn, pred, 1, 0);
+                double s = 0;
+                boolean mse = type == LocalLoss.MSE;
+                for (int ch = 0; ch < per; ch++) {
+                    for (int j = 0; j < len; j++) {
+                        int pi = ch * len + j;
+                        double e = pred[pi] - a[ch * rows * len + j];
+                        s += mse ? e * e : Math.abs(e);
+                        g[pi] = mse ? 2 * e : Math.signum(e);
+                    }
+                }
+                sum[si] += s;
+                predictRowWeightGrad(a, 1, rows, len, kn, g, dW[si], ki * kn.weight.length, dB[si], ki * kn.bias.length);
             }
         }
+
+        /**
+         * The mean over sides with a pair of each side's mean loss, and its gradient, from the partitions' sums
+         * (added in partition order).
+         *
+         * @throws IllegalArgumentException if the loss is not finite (NaN/Inf in the border rows/columns)
+         */
+        LocalLossResult result(LossPass[] parts) {
+            for (LossPass p : parts) {
+                for (int si = 0; si < padded.length; si++) {
+                    sum[si] += p.sum[si];
+                    addTo(dW[si], p.dW[si]);
+                    addTo(dB[si], p.dB[si]);
+                }
+            }
+            return result();
         }
-        d.commit();
+
+        /**
+         * {@link #result()} after adding the partitions' loss sums ({@code partSums[part][side]}, in partition
+         * order), for passes whose partitions wrote their gradient sums into this instance directly.
+         */
+        LocalLossResult result(double[][] partSums) {
+            for (double[] p : partSums) {
+                addTo(sum, p);
+            }
+            return result();
+        }
+
+        /** The loss and gradient from this instance's sums. */
+        private LocalLossResult result() {
+            int sides = 0;
+            double total = 0;
+            for (int si = 0; si < padded.length; si++) {
+                if (pairs[si] == null) {
+                    continue;
+                }
+                if (!Double.isFinite(sum[si])) {
+                    throw new IllegalArgumentException("the input's " + padded[si].key() + " border rows/columns "
+                            + "contain NaN or Inf (or values so large the local loss overflows); training the predictor "
+                            + "on them would make its weights NaN. Check the data and the layers before the module "
+                            + "(e.g. lower the learning rate)");
+                }
+                total += sum[si] / count[si];
+                sides++;
+            }
+            Map<String, double[]> grads = new java.util.LinkedHashMap<>();
+            for (int si = 0; si < padded.length; si++) {
+                double f = pairs[si] == null ? 0 : 1.0 / (sides * count[si]);
+                grads.put(padded[si].weightKey(), scaled(dW[si], f));
+                grads.put(padded[si].biasKey(), scaled(dB[si], f));
+            }
+            return new LocalLossResult(sides == 0 ? Double.NaN : total / sides, grads);
+        }
+
+        private static void addTo(double[] acc, double[] v) {
+            for (int i = 0; i < acc.length; i++) {
+                acc[i] += v[i];
+            }
+        }
+
+        private static double[] scaled(double[] v, double f) {
+            double[] out = new double[v.length];
+            for (int i = 0; i < v.length; i++) {
+                out[i] = v[i] * f;
+            }
+            return out;
+        }
     }
 
     /**
      * The local loss of {@code x} and its gradient with respect to every predictor parameter, written into
      * {@code grads} (same keys and shapes as {@code params}; overwritten). Returns NaN if no side has a training
-     * pair (all padded axes shorter than k+1).
+     * pair (all padded axes shorter than k+1) or the loss is NONE.
      *
      * @throws IllegalArgumentException if the rows/columns it reads contain NaN or Inf (nothing is written then)
      */
     public static double localLoss(PaddingModule conf, Map<String, INDArray> params, INDArray x, Map<String, INDArray> grads) {
-        LocalLoss type = conf.getLocalLoss();
-        double total = 0;
-        int sides = 0;
-        Side[] padded = conf.paddedSides();
-        double[][] dWs = new double[padded.length][];
-        double[][] dBs = new double[padded.length][];
-        for (int si = 0; si < padded.length; si++) {
-            Side s = padded[si];
-            Kernel kn = Kernel.of(conf, params, s);
-            dWs[si] = new double[kn.weight.length];
-            dBs[si] = new double[kn.bias.length];
-            if (type == LocalLoss.NONE) {
-                continue;
-            }
-            long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
-            int rows = kn.k + 1;
-            if ((s.isRow() ? h : w) < rows) {
-                continue;
-            }
-            int len = (int) (s.isRow() ? w : h);
-            // A step with p = 0 over the input itself: canonical q = distance from the border.
-            Step st = new Step(s, 0, new Kernel(kn.channels, rows, 1, false, null, null), 0, h, 0, w);
-            StridedAccess xa = StridedAccess.of(direct(x) ? x : x.castTo(DataType.FLOAT));
-            double scale = 1.0 / (n * c * len);
-            double sum = 0;
-            int cs = chunk(c, (long) rows * len);
-            for (int b0 = 0; b0 < n; b0 += cs) {
-                int nb = (int) Math.min(cs, n - b0);
-                double[] a = new double[nb * (int) c * rows * len];
-                gather(xa, st, b0, nb, (int) c, 0, rows, a);
-                double[] pred = new double[nb * (int) c * len];
-                predictRow(a, nb, rows, len, 0, kn, pred, 1, 0);
-                double[] g = new double[pred.length];
-                for (int b = 0; b < nb * c; b++) {
-                    for (int j = 0; j < len; j++) {
-                        int pi = b * len + j;
-                        double e = pred[pi] - a[b * rows * len + j];
-                        if (type == LocalLoss.MSE) {
-                            sum += e * e;
-                            g[pi] = 2 * e * scale;
-                        } else {
-                            sum += Math.abs(e);
-                            g[pi] = Math.signum(e) * scale;
-                        }
-                    }
-                }
-                predictRowWeightGrad(a, nb, rows, len, kn, g, dWs[si], dBs[si]);
-            }
-            if (!Double.isFinite(sum)) {
-                throw new IllegalArgumentException("PaddingModule: the input's " + s.key() + " border rows/columns "
-                        + "contain NaN or Inf (or values so large the local loss overflows); training the predictor "
-                        + "on them would make its weights NaN. Check the data and the layers before the module "
-                        + "(e.g. lower the learning rate)");
-            }
-            total += sum * scale;
-            sides++;
+        if (FloatDepthwisePasses.handles(conf, computeType(x))) {
+            return FloatDepthwisePasses.localLoss(conf, params, x, grads);
         }
-        for (int si = 0; si < padded.length; si++) {
-            Side s = padded[si];
-            double f = sides == 0 ? 0 : 1.0 / sides;
-            INDArray gw = grads.get(s.weightKey());
-            INDArray gb = grads.get(s.biasKey());
-            gw.assign(array(scaled(dWs[si], f), gw.shape(), gw.dataType()));
-            gb.assign(array(scaled(dBs[si], f), gb.shape(), gb.dataType()));
-        }
-        return sides == 0 ? Double.NaN : total / sides;
+        return localLossGeneral(conf, params, x, grads);
     }
 
-    /**
-     * Side s's training pair from {@code x}: {@code {band (N, C, k+1, L) canonical, prediction of its row 0 (N, C, L)}},
-     * or null if the axis has fewer than k+1 rows/columns.
-     */
-    private static double[][] pair(PaddingModule conf, Kernel kn, INDArray x, Side s) {
-        long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
-        int rows = kn.k + 1;
-        if ((s.isRow() ? h : w) < rows) {
-            return null;
-        }
-        INDArray xd = direct(x) ? x : x.castTo(DataType.FLOAT);
-        // A step with p = 0 over the input itself: canonical q = distance from the border.
-        Step st = new Step(s, 0, new Kernel(kn.channels, rows, 1, false, null, null), 0, h, 0, w);
-        double[] a = new double[(int) (n * c * rows * st.len)];
-        gather(StridedAccess.of(xd), st, 0, (int) n, (int) c, 0, rows, a);
-        double[] pred = new double[(int) (n * c * st.len)];
-        predictRow(a, (int) n, rows, st.len, 0, kn, pred, 1, 0);
-        return new double[][]{a, pred};
+    /** The general local loss (any configuration and data type). */
+    static double localLossGeneral(PaddingModule conf, Map<String, INDArray> params, INDArray x, Map<String, INDArray> grads) {
+        DataType dt = computeType(x);
+        StridedAccess xs = packed(x, dt);
+        Units units = new Units(conf, x.size(0), x.size(1));
+        LossPass loss = new LossPass(conf, params, x.shape(), units);
+        int parts = Partitions.count(units.count);
+        LossPass[] partLoss = new LossPass[parts];
+        Partitions.run(parts, part -> {
+            HeapBlock xb = HeapBlock.scratch(0, dt, units.per, (int) x.size(2), (int) x.size(3));
+            LossPass pl = loss.fresh();
+            partLoss[part] = pl;
+            for (int u = Partitions.start(units.count, part); u < Partitions.start(units.count, part + 1); u++) {
+                xs.load(units.sample(u), units.channel(u), xb);
+                pl.add(xb, units.kernel(u));
+            }
+        });
+        LocalLossResult r = loss.result(partLoss);
+        r.writeTo(grads);
+        return r.loss;
     }
 
     /**
@@ -611,27 +945,34 @@ public final class BorderPredictor {
         if (conf.amount(s) == 0) {
             throw new IllegalArgumentException("side " + s.key() + " is not padded by this module: it has no predictor");
         }
-        Kernel kn = Kernel.of(conf, params, s);
-        double[][] pair = pair(conf, kn, x, s);
-        if (pair == null) {
-            throw new IllegalArgumentException("predictEdge needs at least k+1=" + (kn.k + 1) + " rows/columns along "
+        long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+        Units units = new Units(conf, n, c);
+        Kernel[] ks = Kernel.of(conf, params, s).forUnits(units.per);
+        int rows = ks[0].k + 1;
+        if ((s.isRow() ? h : w) < rows) {
+            throw new IllegalArgumentException("predictEdge needs at least k+1=" + rows + " rows/columns along "
                     + "the " + s.key() + " side's axis; the input is " + Arrays.toString(x.shape()));
         }
-        long n = x.size(0), c = x.size(1);
-        int len = (int) (s.isRow() ? x.size(3) : x.size(2));
-        int rows = kn.k + 1;
-        double[] target = new double[(int) (n * c * len)];
-        for (int b = 0; b < n * c; b++) {
-            System.arraycopy(pair[0], b * rows * len, target, b * len, len);
+        Step st = pairStep(s, ks, h, w);
+        int len = st.len, per = units.per;
+        DataType dt = computeType(x);
+        StridedAccess xs = packed(x, dt);
+        HeapBlock xb = new HeapBlock(dt, per, (int) h, (int) w);
+        double[] band = new double[per * rows * len];
+        double[] p = new double[per * len];
+        double[] pred = new double[(int) (n * c * len)];
+        double[] target = new double[pred.length];
+        for (int u = 0; u < units.count; u++) {
+            xs.load(units.sample(u), units.channel(u), xb);
+            gather(xb, st, 0, rows, band);
+            predictRow(band, 1, rows, len, 0, ks[units.kernel(u)], p, 1, 0);
+            int off = (int) ((units.sample(u) * c + units.channel(u)) * len);
+            System.arraycopy(p, 0, pred, off, per * len);
+            for (int ch = 0; ch < per; ch++) {
+                System.arraycopy(band, ch * rows * len, target, off + ch * len, len);
+            }
         }
         long[] shape = {n, c, len};
-        return new INDArray[]{array(pair[1], shape, x.dataType()), array(target, shape, x.dataType())};
-    }
-
-    private static double[] scaled(double[] v, double f) {
-        for (int i = 0; i < v.length; i++) {
-            v[i] *= f;
-        }
-        return v;
+        return new INDArray[]{array(pred, shape, x.dataType()), array(target, shape, x.dataType())};
     }
 }

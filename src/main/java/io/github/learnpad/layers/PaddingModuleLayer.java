@@ -28,17 +28,25 @@ import java.util.Map;
  * mechanism only works when the graph has no loss of its own, and returns gradients twice too large in M2.1).
  *
  * <p>The predictor's gradient is the local loss's gradient, already a mean over the minibatch: it is not divided by
- * the minibatch size again ({@link #updaterDivideByMinibatch}).
+ * the minibatch size again ({@link #updaterDivideByMinibatch}). The FAST path computes the local loss and its
+ * gradient during the training forward pass (the input is in cache then) and hands them to the backward pass; a
+ * backward pass without a training forward on the same input computes them itself.
  */
 public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.SameDiffLayer {
     static final String EPS_KEY = "mainEps";
     private double lastLocalLoss = Double.NaN;
+    /** The FAST training forward's local loss and gradient, and the input they belong to. */
+    private BorderPredictor.LocalLossResult pendingLocalLoss;
+    private INDArray pendingInput;
 
     public PaddingModuleLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
 
-    /** The local loss of the last training backward pass; NaN before any, or when the loss is NONE. */
+    /**
+     * The local loss of the last training pass (its forward with the FAST implementation, its backward with SAMEDIFF);
+     * NaN before any, or when the loss is NONE.
+     */
     public double getLastLocalLoss() {
         return lastLocalLoss;
     }
@@ -68,7 +76,18 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(),
                 input.size(0), input.size(1), input.size(2) + m.getTop() + m.getBottom(),
                 input.size(3) + m.getLeft() + m.getRight());
-        BorderPredictor.forward(m, paramTable, input, out, displayName());
+        pendingLocalLoss = null;
+        pendingInput = null;
+        try {
+            BorderPredictor.LocalLossResult loss = BorderPredictor.forward(m, paramTable, input, out, displayName(), training);
+            if (loss != null) {
+                pendingLocalLoss = loss;
+                pendingInput = input;
+                lastLocalLoss = loss.loss;
+            }
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("PaddingModule " + displayName() + ": " + e.getMessage(), e);
+        }
         return out;
     }
 
@@ -90,6 +109,8 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
             if (m.getLocalLoss() == PaddingModule.LocalLoss.NONE) {
                 gradTable.values().forEach(a -> a.assign(0));
                 lastLocalLoss = Double.NaN;
+            } else if (pendingLocalLoss != null && pendingInput == input) {
+                pendingLocalLoss.writeTo(gradTable);
             } else {
                 try {
                     lastLocalLoss = BorderPredictor.localLoss(m, paramTable, input, gradTable);
@@ -97,6 +118,8 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
                     throw new IllegalArgumentException("PaddingModule " + displayName() + ": " + e.getMessage(), e);
                 }
             }
+            pendingLocalLoss = null;
+            pendingInput = null;
             dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape());
             BorderPredictor.backward(m, paramTable, input, epsilon, dx, displayName());
         }
@@ -105,6 +128,13 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
             g.gradientForVariable().put(s.biasKey(), gradTable.get(s.biasKey()));
         }
         return new Pair<>(g, dx);
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        pendingLocalLoss = null;
+        pendingInput = null;
     }
 
     private void validate(INDArray x, boolean training) {
@@ -122,7 +152,7 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         if (x.size(2) < 1 || x.size(3) < 1) {
             throw new IllegalArgumentException("PaddingModule " + displayName() + ": empty input " + Arrays.toString(x.shape()));
         }
-        // NaN/Inf in the rows the predictor trains on is refused by BorderPredictor.localLoss, before any update.
+        // NaN/Inf in the rows the predictor trains on is refused by the local loss, before any update.
     }
 
     // -----------------------------------------------------------------------------------------------------------------

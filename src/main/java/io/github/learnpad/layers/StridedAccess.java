@@ -21,6 +21,7 @@ final class StridedAccess {
     private final DoubleBuffer d;
     private final int base;
     private final long s0, s1, s2, s3;
+    private final long[] shape;
 
     private StridedAccess(INDArray a) {
         if (a.rank() != 4) {
@@ -47,10 +48,45 @@ final class StridedAccess {
         s1 = st[1];
         s2 = st[2];
         s3 = st[3];
+        shape = a.shape();
     }
 
     static StridedAccess of(INDArray a) {
         return new StridedAccess(a);
+    }
+
+    /** True if the elements are in c order without gaps (what {@link #load} and {@link #store} need). */
+    boolean isPacked() {
+        long[] strides = {s0, s1, s2, s3};
+        long expected = 1;
+        for (int i = 3; i >= 0; i--) {
+            // ND4J may give a dimension of size 1 any stride: it is never stepped over.
+            if (shape[i] != 1 && strides[i] != expected) {
+                return false;
+            }
+            expected *= shape[i];
+        }
+        return true;
+    }
+
+    /** Copies channels {@code c0 ..} of sample n of this packed array into {@code dst}, filling it: one bulk read. */
+    void load(long n, long c0, HeapBlock dst) {
+        int at = index(n, c0, 0, 0);
+        if (f != null) {
+            f.get(at, dst.f, 0, dst.f.length);
+        } else {
+            d.get(at, dst.d, 0, dst.d.length);
+        }
+    }
+
+    /** Copies {@code src} into channels {@code c0 ..} of sample n of this packed array: one bulk write. */
+    void store(HeapBlock src, long n, long c0) {
+        int at = index(n, c0, 0, 0);
+        if (f != null) {
+            f.put(at, src.f, 0, src.f.length);
+        } else {
+            d.put(at, src.d, 0, src.d.length);
+        }
     }
 
     private int index(long n, long c, long i, long j) {
@@ -131,24 +167,6 @@ final class StridedAccess {
                     f.put(e, (float) v);
                 } else {
                     d.put(e, v);
-                }
-            }
-        }
-    }
-
-    /** Copies {@code src} (same shape) into {@code (n, c, i0 + i, j0 + j)} of this array, a row at a time. */
-    void copyFrom(StridedAccess src, long i0, long j0, long n, long c, long h, long w) {
-        boolean rows = s3 == 1 && src.s3 == 1 && f != null && src.f != null;
-        double[] buf = new double[(int) w];
-        for (long b = 0; b < n; b++) {
-            for (long ch = 0; ch < c; ch++) {
-                for (long i = 0; i < h; i++) {
-                    if (rows) {
-                        f.put(index(b, ch, i0 + i, j0), src.f, src.index(b, ch, i, 0), (int) w);
-                    } else {
-                        src.readRow(b, ch, i, 0, (int) w, buf, 0);
-                        writeRow(b, ch, i0 + i, j0, (int) w, buf, 0, false);
-                    }
                 }
             }
         }

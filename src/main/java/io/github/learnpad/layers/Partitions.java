@@ -1,0 +1,98 @@
+package io.github.learnpad.layers;
+
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+
+/**
+ * Runs the partitions of a Padding Module pass in parallel, on as many threads as ND4J may use (see {@link #threads})
+ * and the machine has. The partitions are fixed by the amount of work alone, never by the thread count, and a pass
+ * combines their sums in partition order: results are bit-for-bit the same on any machine and thread count.
+ */
+final class Partitions {
+    /** Partitions per pass (fewer if there are fewer units): enough for 8 cores, few enough to keep sums cheap. */
+    static final int MAX = 8;
+    private static final ConcurrentHashMap<Integer, ExecutorService> POOLS = new ConcurrentHashMap<>();
+
+    private Partitions() {
+    }
+
+    /** How many partitions {@code units} units of work are cut into. */
+    static int count(int units) {
+        return Math.max(1, Math.min(MAX, units));
+    }
+
+    /** First unit of partition {@code part} of {@code count(units)}; partition part ends where part + 1 starts. */
+    static int start(int units, int part) {
+        return (int) ((long) units * part / count(units));
+    }
+
+    /** Runs {@code body} for partitions {@code 0 .. parts}, in parallel when allowed, and returns when all are done. */
+    static void run(int parts, IntConsumer body) {
+        int threads = Math.min(parts, threads());
+        AtomicInteger next = new AtomicInteger();
+        Runnable worker = () -> {
+            for (int p = next.getAndIncrement(); p < parts; p = next.getAndIncrement()) {
+                body.accept(p);
+            }
+        };
+        if (threads <= 1) {
+            worker.run();
+            return;
+        }
+        // The caller works too, with threads - 1 helpers.
+        ExecutorService pool = POOLS.computeIfAbsent(threads - 1, Partitions::newPool);
+        Future<?>[] helpers = new Future<?>[threads - 1];
+        for (int i = 0; i < helpers.length; i++) {
+            helpers[i] = pool.submit(worker);
+        }
+        Throwable failure = null;
+        try {
+            worker.run();
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+        for (Future<?> f : helpers) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                failure = failure != null ? failure : e.getCause();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = failure != null ? failure : new IllegalStateException("interrupted while padding", e);
+            }
+        }
+        if (failure instanceof RuntimeException) {
+            throw (RuntimeException) failure;
+        } else if (failure instanceof Error) {
+            throw (Error) failure;
+        } else if (failure != null) {
+            throw new IllegalStateException(failure);
+        }
+    }
+
+    /**
+     * The threads a pass may use: ND4J's limit ({@code maxMasterThreads}: in M2.1 {@code setMaxThreads} does not
+     * change what {@code maxThreads()} reports) and the cores.
+     */
+    static int threads() {
+        org.nd4j.linalg.factory.Environment env = Nd4j.getEnvironment();
+        return Math.max(1, Math.min(Runtime.getRuntime().availableProcessors(),
+                Math.min(env.maxThreads(), env.maxMasterThreads())));
+    }
+
+    private static ExecutorService newPool(int threads) {
+        AtomicInteger id = new AtomicInteger();
+        return Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "learnpad-padding-" + id.getAndIncrement());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+}
