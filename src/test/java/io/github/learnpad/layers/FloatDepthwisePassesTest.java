@@ -105,6 +105,30 @@ class FloatDepthwisePassesTest {
     }
 
     @Test
+    void halfPrecisionDataIsComputedInFloat() {
+        PaddingModule conf = new PaddingModule.Builder().padding(2, 1, 1, 2).build();
+        StandalonePaddingModule m = new StandalonePaddingModule(conf, 3, DataType.FLOAT);
+        Random rnd = new Random(11);
+        m.paramTable().values().forEach(p -> p.assign(random(rnd, p.shape()).mul(0.3)));
+        INDArray x = random(rnd, 2, 3, 6, 7).castTo(DataType.HALF);
+        INDArray outHalf = Nd4j.create(DataType.HALF, 2, 3, 9, 10);
+        INDArray outFloat = Nd4j.create(DataType.FLOAT, 2, 3, 9, 10);
+        BorderPredictor.forward(m.conf(), m.paramTable(), x, outHalf, "t", false);
+        BorderPredictor.forward(m.conf(), m.paramTable(), x.castTo(DataType.FLOAT), outFloat, "t", false);
+        assertEquals(DataType.HALF, outHalf.dataType());
+        double diff = outHalf.castTo(DataType.FLOAT).sub(outFloat).amaxNumber().doubleValue();
+        assertTrue(diff <= 2e-3 * Math.max(1, outFloat.amaxNumber().doubleValue()), "half vs float: " + diff);
+        INDArray eps = random(rnd, 2, 3, 9, 10);
+        INDArray dxHalf = Nd4j.create(DataType.HALF, 2, 3, 6, 7);
+        INDArray dxFloat = Nd4j.create(DataType.FLOAT, 2, 3, 6, 7);
+        BorderPredictor.backward(m.conf(), m.paramTable(), x, eps.castTo(DataType.HALF), dxHalf, "t");
+        BorderPredictor.backward(m.conf(), m.paramTable(), x.castTo(DataType.FLOAT), eps.castTo(DataType.HALF)
+                .castTo(DataType.FLOAT), dxFloat, "t");
+        double dDiff = dxHalf.castTo(DataType.FLOAT).sub(dxFloat).amaxNumber().doubleValue();
+        assertTrue(dDiff <= 2e-3 * Math.max(1, dxFloat.amaxNumber().doubleValue()), "half vs float gradient: " + dDiff);
+    }
+
+    @Test
     void resultsDoNotDependOnTheThreadCount() {
         PaddingModule conf = new PaddingModule.Builder().padding(1).build();
         StandalonePaddingModule m = new StandalonePaddingModule(conf, 16, DataType.FLOAT);
