@@ -25,8 +25,10 @@ import java.util.Map;
  *   <li>the backward pass accumulates the predictors' input gradients into the unit's copy of {@code eps} in place
  *       (the predicted top/bottom rows' gradients then already hold what the column predictors sent back).</li>
  * </ul>
- * Sums run in double; values are stored as float, as ND4J does for float arrays. Tests check these passes against the
- * general ones ({@code FloatDepthwisePassesTest}) for every side, ring count, context depth and window width.
+ * Partitions are ranges of channels, so each writes its own channels' gradient sums. Products are summed in double;
+ * values, and the gradients the backward pass accumulates in the plane, are stored as float, as ND4J does for float
+ * arrays. Tests check these passes against the general ones ({@code FloatDepthwisePassesTest}) for every side, ring
+ * count, context depth and window width.
  */
 final class FloatDepthwisePasses {
     private FloatDepthwisePasses() {
