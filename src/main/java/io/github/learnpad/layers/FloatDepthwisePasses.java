@@ -139,6 +139,10 @@ final class FloatDepthwisePasses {
                         for (int j = 0; j < st.len; j++) {
                             g[j] = ep[o + i * qs + j * js];
                         }
+                        if (kn.k == 2 && kn.w == 3 && st.len >= 2) {
+                            backward2x3(g, st.len, kn.weight, ep, o + (i + 1) * qs, o + (i + 2) * qs, js);
+                            continue;
+                        }
                         for (int d = 0; d < kn.k; d++) {
                             tapsBackward(g, st.len, kn.weight, d * kn.w, kn.w, ep, o + (i + 1 + d) * qs, js);
                         }
@@ -205,8 +209,8 @@ final class FloatDepthwisePasses {
     }
 
     // -----------------------------------------------------------------------------------------------------------------
-    // The prediction for the defaults k = 2, w = 3 in one sweep over both context rows: measured 1.5x faster than a
-    // sweep per row (the same for the weight gradient measured no faster, so it keeps a sweep per row).
+    // The defaults k = 2, w = 3 in one sweep over both context rows: the prediction measured 1.5x faster than a sweep
+    // per row, the backward about 1.2x (the same for the weight gradient measured no faster: it keeps a sweep per row).
 
     /**
      * {@link #predict} for k = 2, w = 3: {@code acc[j] = b + sum_u wt[u] x1[clamp(j+u-1)] + wt[3+u] x2[clamp(j+u-1)]},
@@ -229,6 +233,26 @@ final class FloatDepthwisePasses {
         }
         acc[len - 2] = b + u0 * l1 + u1 * m1 + u2 * r1 + v0 * l2 + v1 * m2 + v2 * r2;
         acc[len - 1] = b + u0 * m1 + (u1 + u2) * r1 + v0 * m2 + (v1 + v2) * r2;
+    }
+
+    /** {@link #tapsBackward3} into both context rows (k = 2) in one sweep, the ring's gradient read once. */
+    private static void backward2x3(double[] g, int len, double[] wt, float[] gx, int s1, int s2, int js) {
+        double u0 = wt[0], u1 = wt[1], u2 = wt[2], v0 = wt[3], v1 = wt[4], v2 = wt[5];
+        double gPrev = g[0], gCur = g[0], gNext = g[1];
+        // Position 0 also receives what the clamped taps of positions 0 and 1 sent it.
+        gx[s1] += (float) (u0 * (gCur + gNext) + u1 * gCur);
+        gx[s2] += (float) (v0 * (gCur + gNext) + v1 * gCur);
+        int at1 = s1 + js, at2 = s2 + js;
+        for (int m = 1; m < len - 1; m++, at1 += js, at2 += js) {
+            gPrev = gCur;
+            gCur = gNext;
+            gNext = g[m + 1];
+            gx[at1] += (float) (u0 * gNext + u1 * gCur + u2 * gPrev);
+            gx[at2] += (float) (v0 * gNext + v1 * gCur + v2 * gPrev);
+        }
+        double ga = g[len - 2], gb = g[len - 1];
+        gx[s1 + (len - 1) * js] += (float) (u2 * (ga + gb) + u1 * gb);
+        gx[s2 + (len - 1) * js] += (float) (v2 * (ga + gb) + v1 * gb);
     }
 
     // -----------------------------------------------------------------------------------------------------------------
