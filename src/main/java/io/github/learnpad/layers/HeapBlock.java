@@ -50,17 +50,10 @@ final class HeapBlock {
 
     /** Reads {@code len} values from index {@code at} on, {@code step} apart, into {@code dst[off ..]}. */
     void read(int at, int step, int len, double[] dst, int off) {
-        if (f != null && step == 1) {
-            // Separate unit-stride loops: the JIT vectorises them (rows), not the strided ones (columns).
-            for (int j = 0; j < len; j++) {
-                dst[off + j] = f[at + j];
-            }
-        } else if (f != null) {
+        if (f != null) {
             for (int j = 0; j < len; j++) {
                 dst[off + j] = f[at + j * step];
             }
-        } else if (step == 1) {
-            System.arraycopy(d, at, dst, off, len);
         } else {
             for (int j = 0; j < len; j++) {
                 dst[off + j] = d[at + j * step];
@@ -70,15 +63,7 @@ final class HeapBlock {
 
     /** Writes (or adds, if {@code add}) {@code src[off .. off+len)} to indices {@code at, at+step, ...}. */
     void write(int at, int step, int len, double[] src, int off, boolean add) {
-        if (f != null && step == 1 && !add) {
-            for (int j = 0; j < len; j++) {
-                f[at + j] = (float) src[off + j];
-            }
-        } else if (f != null && step == 1) {
-            for (int j = 0; j < len; j++) {
-                f[at + j] += (float) src[off + j];
-            }
-        } else if (f != null) {
+        if (f != null) {
             for (int j = 0; j < len; j++) {
                 int k = at + j * step;
                 f[k] = add ? f[k] + (float) src[off + j] : (float) src[off + j];

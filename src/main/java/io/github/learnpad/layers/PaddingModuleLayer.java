@@ -86,7 +86,7 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
                 lastLocalLoss = loss.loss;
             }
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("PaddingModule " + displayName() + ": " + e.getMessage(), e);
+            throw named(e);
         }
         return out;
     }
@@ -115,7 +115,7 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
                 try {
                     lastLocalLoss = BorderPredictor.localLoss(m, paramTable, input, gradTable);
                 } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("PaddingModule " + displayName() + ": " + e.getMessage(), e);
+                    throw named(e);
                 }
             }
             pendingLocalLoss = null;
@@ -128,6 +128,11 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
             g.gradientForVariable().put(s.biasKey(), gradTable.get(s.biasKey()));
         }
         return new Pair<>(g, dx);
+    }
+
+    /** {@code e} with this layer's name in front of its message. */
+    private IllegalArgumentException named(IllegalArgumentException e) {
+        return new IllegalArgumentException("PaddingModule " + displayName() + ": " + e.getMessage(), e);
     }
 
     @Override
