@@ -30,12 +30,14 @@ import java.util.Map;
  * Times one padding layer's training step (forward + backward, local loss included) and its inference forward
  * against DL4J's {@code ZeroPaddingLayer}, measured in the same run, interleaved, and prints medians and ratios.
  *
- * <pre>./learnpad bench [--shape N,C,H,W] [--reps R] [--no-workspaces]</pre>
+ * <pre>./learnpad bench [--shape N,C,H,W] [--reps R] [--no-workspaces] [--conv-layout]</pre>
  *
  * Default input {@code (32, 64, 32, 32)} float, padding 1, 30 timed repetitions after 100 warm-ups. By default every
  * layer runs in workspaces of its own, as layers do when a network trains ({@code WorkspaceMode.ENABLED} is DL4J's
  * default): the arrays of one step reuse the memory of the previous one. With {@code --no-workspaces} every step
  * allocates fresh arrays, and the first writes into that memory (the kernel's page faults) become part of the time.
+ * The input and the upstream gradient are packed NCHW arrays, unless {@code --conv-layout} gives them the memory
+ * layout they have between DL4J convolutions: (N, C, H, W) views of (C, N, H, W) arrays.
  */
 public final class PaddingModuleBenchmark {
     /** Warm-up repetitions (2 for the slow layers: channel mixing and the SAMEDIFF reference). */
@@ -57,13 +59,11 @@ public final class PaddingModuleBenchmark {
         }
     }
 
-    /** Runs the benchmark in workspaces; the SAMEDIFF reference gets {@code sameDiffReps} repetitions (it is slow). */
-    public static List<Timing> run(long[] shape, int reps, int sameDiffReps) {
-        return run(shape, reps, sameDiffReps, true);
-    }
-
-    /** Runs the benchmark, in per-layer workspaces or not; SAMEDIFF gets {@code sameDiffReps} repetitions. */
-    public static List<Timing> run(long[] shape, int reps, int sameDiffReps, boolean workspaces) {
+    /**
+     * Runs the benchmark, in per-layer workspaces or not, on packed NCHW arrays or in the layout of a convolution's
+     * output ({@code convLayout}); the SAMEDIFF reference gets {@code sameDiffReps} repetitions (it is slow).
+     */
+    public static List<Timing> run(long[] shape, int reps, int sameDiffReps, boolean workspaces, boolean convLayout) {
         Map<String, org.deeplearning4j.nn.conf.layers.Layer> layers = new LinkedHashMap<>();
         layers.put("ZeroPaddingLayer (DL4J)", new ZeroPaddingLayer.Builder(1, 1, 1, 1).build());
         layers.put("PaddingModule FAST (default)", new PaddingModule.Builder().padding(1).build());
@@ -78,6 +78,13 @@ public final class PaddingModuleBenchmark {
         }
         x.assign(Nd4j.create(v, shape, 'c'));
         INDArray eps = Nd4j.ones(DataType.FLOAT, shape[0], shape[1], shape[2] + 2, shape[3] + 2);
+        if (convLayout) {
+            x = inConvLayout(x);
+            eps = inConvLayout(eps);
+        }
+        // The Padding Module's backward (like DL4J's own dropout backward) writes into the epsilon it receives, as a
+        // network's layers may: every step gets a fresh copy, made before the clock starts, for every layer alike.
+        INDArray epsStep = convLayout ? inConvLayout(eps) : eps.dup();
 
         Map<String, Layer> runtime = new LinkedHashMap<>();
         layers.forEach((name, conf) -> runtime.put(name, instantiate(conf, shape)));
@@ -113,11 +120,12 @@ public final class PaddingModuleBenchmark {
                     Layer l = e.getValue();
                     LayerWorkspaceMgr[] mgr = managers.get(e.getKey());
                     boolean inWs = workspaces && !sd;
+                    epsStep.assign(eps);
                     long t0 = System.nanoTime();
                     try (MemoryWorkspace ws = scope(mgr[0], inWs)) {
                         l.setInput(x, mgr[0]);
                         l.activate(true, mgr[0]);
-                        l.backpropGradient(eps, mgr[0]);
+                        l.backpropGradient(epsStep, mgr[0]);
                     }
                     long t1 = System.nanoTime();
                     try (MemoryWorkspace ws = scope(mgr[1], inWs)) {
@@ -135,6 +143,11 @@ public final class PaddingModuleBenchmark {
         List<Timing> out = new ArrayList<>();
         runtime.keySet().forEach(k -> out.add(new Timing(k, median(train.get(k)), median(infer.get(k)))));
         return out;
+    }
+
+    /** A copy of {@code a (N, C, H, W)} laid out in memory as (C, N, H, W), as DL4J's convolutions lay out theirs. */
+    private static INDArray inConvLayout(INDArray a) {
+        return a.permute(1, 0, 2, 3).dup('c').permute(1, 0, 2, 3);
     }
 
     /** One workspace for every array type: a step's arrays reuse the previous step's memory, as in training. */
@@ -163,16 +176,12 @@ public final class PaddingModuleBenchmark {
         return a.length == 0 ? Double.NaN : (a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2);
     }
 
-    /** A Markdown table: medians and ratios to the first (baseline) row. */
-    public static String report(List<Timing> t, long[] shape, int reps) {
-        return report(t, shape, reps, true);
-    }
-
     /** A Markdown table: medians and ratios to the first (baseline) row, and how it was measured. */
-    public static String report(List<Timing> t, long[] shape, int reps, boolean workspaces) {
+    public static String report(List<Timing> t, long[] shape, int reps, boolean workspaces, boolean convLayout) {
         StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "Input %s float, padding 1, median of %d after %d warm-ups (SAMEDIFF: "
-                        + "fewer), %d cores, %s, OMP_WAIT_POLICY=%s%n%n", Arrays.toString(shape), reps, WARMUP,
+        sb.append(String.format(Locale.ROOT, "Input %s float (%s), padding 1, median of %d after %d warm-ups (SAMEDIFF: "
+                        + "fewer), %d cores, %s, OMP_WAIT_POLICY=%s%n%n", Arrays.toString(shape),
+                convLayout ? "layout of a convolution's output: (C, N, H, W) in memory" : "packed NCHW", reps, WARMUP,
                 Runtime.getRuntime().availableProcessors(), workspaces ? "each layer in workspaces of its own (as in "
                         + "training; SAMEDIFF without)" : "no workspaces (fresh arrays every step)",
                 System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset (OpenMP threads spin after each op)")));

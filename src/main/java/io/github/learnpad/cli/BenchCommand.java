@@ -26,6 +26,10 @@ final class BenchCommand implements Callable<Integer> {
             + "workspaces of its own (as DL4J does in training).")
     boolean noWorkspaces;
 
+    @Option(names = "--conv-layout", description = "Give the input and the upstream gradient the memory layout they "
+            + "have between DL4J convolutions ((N, C, H, W) views of (C, N, H, W) arrays) instead of packed NCHW.")
+    boolean convLayout;
+
     @Override
     public Integer call() {
         if (shape.size() != 4 || shape.stream().anyMatch(v -> v < 1)) {
@@ -36,8 +40,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         long[] s = shape.stream().mapToLong(Long::longValue).toArray();
         boolean ws = !noWorkspaces;
-        System.out.println(PaddingModuleBenchmark.report(PaddingModuleBenchmark.run(s, reps, Math.max(3, reps / 6), ws),
-                s, reps, ws));
+        System.out.println(PaddingModuleBenchmark.report(PaddingModuleBenchmark.run(s, reps, Math.max(3, reps / 6), ws,
+                convLayout), s, reps, ws, convLayout));
         return 0;
     }
 }

@@ -122,6 +122,33 @@ public final class BorderPredictor {
         }
     }
 
+    /**
+     * The predictors' parameters as one pass reads them: each padded side's kernels, indexed by {@link Units#kernel}.
+     * Read once per training step (the forward pass's copy serves the local loss and the backward pass too: reading
+     * the parameter arrays costs more than a pass over a small layer's borders, and backprop must use the weights
+     * the forward pass used anyway).
+     */
+    static final class Weights {
+        private final Kernel[][] bySide = new Kernel[Side.values().length][];
+
+        private Weights() {
+        }
+
+        static Weights read(PaddingModule conf, Map<String, INDArray> params) {
+            Weights wt = new Weights();
+            int per = conf.isChannelMixing() ? (int) conf.getNChannels() : 1;
+            for (Side s : conf.paddedSides()) {
+                wt.bySide[s.ordinal()] = Kernel.of(conf, params, s).forUnits(per);
+            }
+            return wt;
+        }
+
+        /** Side s's kernels (s must be padded). */
+        Kernel[] of(Side s) {
+            return bySide[s.ordinal()];
+        }
+    }
+
     // =================================================================================================================
     // The primitive: predict row i of a canonical strip A (N, C, rows, L) from rows i+1 .. i+k.
 
@@ -353,8 +380,7 @@ public final class BorderPredictor {
     }
 
     /** The padding steps in order (top, bottom, left, right), with the kernels each uses (fallback included). */
-    static Step[] plan(PaddingModule conf, Map<String, INDArray> params, long h, long w, Units units,
-                               String layerName) {
+    static Step[] plan(PaddingModule conf, Weights weights, long h, long w, Units units, String layerName) {
         int t = conf.getTop(), b = conf.getBottom(), l = conf.getLeft();
         Step[] steps = new Step[4];
         int i = 0;
@@ -364,15 +390,14 @@ public final class BorderPredictor {
                 continue;
             }
             long axis = s.isRow() ? h : w;
-            Kernel kn;
+            Kernel[] ks;
             if (axis < conf.getContextDepth()) {
                 warnSmall(layerName, s, axis, conf.getContextDepth());
-                kn = Kernel.replicate(units.c);
+                ks = Kernel.replicate(units.c).forUnits(units.per);
             } else {
-                kn = Kernel.of(conf, params, s);
+                ks = weights.of(s);
             }
-            Kernel[] ks = kn.forUnits(units.per);
-            int rows = p + kn.k;
+            int rows = p + ks[0].k;
             // Rows extend the input region; columns extend the row-extended map (so they predict the corners).
             steps[i++] = s.isRow() ? new Step(s, p, rows, ks, t, t + h, l, l + w)
                     : new Step(s, p, rows, ks, 0, h + t + b, l, l + w);
@@ -468,20 +493,42 @@ public final class BorderPredictor {
         return s.isPacked() ? s : StridedAccess.of(b.dup('c'));
     }
 
+    /**
+     * True if {@code a}'s elements are contiguous in its buffer, in c order. Parameters and their gradients are such
+     * views of the network's flat vectors (DL4J gives the bias vectors order 'f', which does not matter for a vector).
+     */
+    private static boolean isFlat(INDArray a) {
+        return (a.ordering() == 'c' || a.isVector()) && a.elementWiseStride() == 1 && !a.isEmpty();
+    }
+
+    /** {@code a}'s elements in c order. */
     private static double[] readFlat(INDArray a) {
-        if (a.ordering() == 'c' && a.elementWiseStride() == 1 && !a.isEmpty()) {
-            // Parameters are contiguous views of the network's parameter vector: read them straight from its buffer
-            // (a dup, an ND4J op, for each parameter in every pass was a noticeable share of the layer's time).
-            Nd4j.getAffinityManager().ensureLocation(a, org.nd4j.linalg.api.concurrency.AffinityManager.Location.HOST);
-            double[] out = new double[(int) a.length()];
-            // As in StridedAccess, a view's data() starts at the view's first element.
-            org.nd4j.linalg.api.buffer.DataBuffer b = a.data();
-            for (int i = 0; i < out.length; i++) {
-                out[i] = b.getDouble(i);
-            }
-            return out;
+        if (!isFlat(a)) {
+            return a.dup('c').data().asDouble();
         }
-        return a.dup('c').data().asDouble();
+        // Read straight from the buffer: an ND4J op (a dup) per parameter per pass was a noticeable share of the
+        // layer's time. As in StridedAccess, a view's data() starts at the view's first element.
+        Nd4j.getAffinityManager().ensureLocation(a, org.nd4j.linalg.api.concurrency.AffinityManager.Location.HOST);
+        org.nd4j.linalg.api.buffer.DataBuffer b = a.data();
+        double[] out = new double[(int) a.length()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = b.getDouble(i);
+        }
+        return out;
+    }
+
+    /** Overwrites {@code a} with {@code v} (c order), the counterpart of {@link #readFlat}. */
+    private static void writeFlat(INDArray a, double[] v) {
+        if (!isFlat(a)) {
+            a.assign(array(v, a.shape(), a.dataType()));
+            return;
+        }
+        Nd4j.getAffinityManager().ensureLocation(a, org.nd4j.linalg.api.concurrency.AffinityManager.Location.HOST);
+        org.nd4j.linalg.api.buffer.DataBuffer b = a.data();
+        for (int i = 0; i < v.length; i++) {
+            b.put(i, v[i]);
+        }
+        Nd4j.getAffinityManager().tagLocation(a, org.nd4j.linalg.api.concurrency.AffinityManager.Location.HOST);
     }
 
     private static INDArray array(double[] data, long[] shape, DataType dt) {
@@ -501,10 +548,16 @@ public final class BorderPredictor {
         final INDArray tmp;
         final StridedAccess access;
 
+        /** For writes of whole units: the target must be packed. */
         Destination(INDArray target, DataType dt) {
+            this(target, dt, false);
+        }
+
+        /** For writes of units of one plane each, if {@code planes}: then contiguous planes in any order suffice. */
+        Destination(INDArray target, DataType dt, boolean planes) {
             this.target = target;
             StridedAccess direct = target.dataType() == dt ? StridedAccess.of(target) : null;
-            if (direct != null && direct.isPacked()) {
+            if (direct != null && (planes ? direct.planesContiguous() : direct.isPacked())) {
                 tmp = null;
                 access = direct;
             } else {
@@ -529,26 +582,38 @@ public final class BorderPredictor {
      * (e.g. in a DL4J workspace); every element of {@code out} is written.
      */
     public static void forward(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray out, String layerName) {
-        forward(conf, params, x, out, layerName, false);
+        forward(conf, Weights.read(conf, params), x, out, layerName, false);
     }
 
     /**
-     * {@link #forward(PaddingModule, Map, INDArray, INDArray, String)}; when {@code training} and the module has a
+     * {@link #forward(PaddingModule, Map, INDArray, INDArray, String)} with the weights read; when {@code training} and the module has a
      * local loss, also computes the local loss of {@code x} and its gradient in the same walk (each unit is in cache
      * then), for the backward pass to hand to the updater. Returns null otherwise.
      *
      * @throws IllegalArgumentException if training and the rows/columns the local loss reads contain NaN or Inf
      */
-    static LocalLossResult forward(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray out,
+    static LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out,
                                    String layerName, boolean training) {
         if (FloatDepthwisePasses.handles(conf, computeType(x))) {
-            return FloatDepthwisePasses.forward(conf, params, x, out, layerName, training);
+            return FloatDepthwisePasses.forward(conf, weights, x, out, layerName, training);
         }
-        return forwardGeneral(conf, params, x, out, layerName, training);
+        return forwardGeneral(conf, weights, x, out, layerName, training);
+    }
+
+    /**
+     * True if {@code x} is FLOAT in the (C, N, H, W) memory layout of a convolution's output and {@link #forward}
+     * would walk it channel-major: the output is then best allocated in that layout too.
+     */
+    static boolean keepsChannelMajor(PaddingModule conf, INDArray x) {
+        if (x.dataType() != DataType.FLOAT || !FloatDepthwisePasses.handles(conf, DataType.FLOAT)) {
+            return false;
+        }
+        StridedAccess s = StridedAccess.of(x);
+        return s.planesContiguous() && s.channelMajor();
     }
 
     /** The general forward pass (any configuration and data type); {@link #forward} uses it unless a faster one applies. */
-    static LocalLossResult forwardGeneral(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray out,
+    static LocalLossResult forwardGeneral(PaddingModule conf, Weights weights, INDArray x, INDArray out,
                                           String layerName, boolean training) {
         long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
         int t = conf.getTop(), l = conf.getLeft();
@@ -556,8 +621,8 @@ public final class BorderPredictor {
         StridedAccess xs = packed(x, dt);
         Destination dst = new Destination(out, dt);
         Units units = new Units(conf, n, c);
-        Step[] steps = plan(conf, params, h, w, units, layerName);
-        LossPass loss = training && conf.getLocalLoss() != LocalLoss.NONE ? new LossPass(conf, params, x.shape(), units) : null;
+        Step[] steps = plan(conf, weights, h, w, units, layerName);
+        LossPass loss = training && conf.getLocalLoss() != LocalLoss.NONE ? new LossPass(conf, weights, x.shape(), units) : null;
         int parts = Partitions.count(units.count);
         LossPass[] partLoss = new LossPass[parts];
         Partitions.run(parts, part -> {
@@ -594,25 +659,49 @@ public final class BorderPredictor {
     }
 
     /**
-     * Main-loss backward pass: writes {@code dL/dx (N, C, H, W)} into {@code dx} from {@code eps = dL/dy}. The
-     * predictor weights are constants here: their gradient comes from the local loss alone ({@link #localLoss}).
+     * Main-loss backward pass: writes {@code dL/dx (N, C, H, W)} into {@code dx} from {@code eps = dL/dy}, leaving
+     * {@code eps} as it is. The predictor weights are constants here: their gradient comes from the local loss alone
+     * ({@link #localLoss}).
      */
     public static void backward(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray eps,
                                 INDArray dx, String layerName) {
-        long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+        backward(conf, Weights.read(conf, params), x, eps, dx, layerName);
+    }
+
+    static void backward(PaddingModule conf, Weights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
+        long h = x.size(2), w = x.size(3);
         if (!conf.isBorderGradient() || conf.paddedSides().length == 0) {
             dx.assign(eps.get(interior(conf, h, w)));
-            return;
-        }
-        if (FloatDepthwisePasses.handles(conf, computeType(dx))) {
-            FloatDepthwisePasses.backward(conf, params, x, eps, dx, layerName);
+        } else if (FloatDepthwisePasses.handles(conf, computeType(dx))) {
+            INDArray work = eps.castTo(DataType.FLOAT).dup('c');
+            FloatDepthwisePasses.backwardInPlace(conf, weights, h, w, work, layerName);
+            dx.assign(work.get(interior(conf, h, w)));
         } else {
-            backwardGeneral(conf, params, x, eps, dx, layerName);
+            backwardGeneral(conf, weights, x, eps, dx, layerName);
         }
     }
 
+    /**
+     * The backward pass without a copy, when the layout allows: adds the border's gradient onto its sources in
+     * {@code eps} itself and returns {@code dL/dx} as the view of {@code eps}'s interior, as {@code ZeroPaddingLayer}
+     * returns a view of its epsilon. Returns null (and leaves {@code eps} alone) when it cannot: with border gradients
+     * on, it needs FLOAT data whose (n, c) planes are each contiguous (packed NCHW, or the (C, N, H, W) layout of a
+     * convolution's input gradient), and the depthwise predictor; use {@link #backward} then.
+     */
+    static INDArray backwardInPlace(PaddingModule conf, Weights weights, INDArray x, INDArray eps, String layerName) {
+        long h = x.size(2), w = x.size(3);
+        if (conf.isBorderGradient() && conf.paddedSides().length > 0) {
+            if (eps.dataType() != DataType.FLOAT || !FloatDepthwisePasses.handles(conf, DataType.FLOAT)
+                    || !StridedAccess.of(eps).planesContiguous()) {
+                return null;
+            }
+            FloatDepthwisePasses.backwardInPlace(conf, weights, h, w, eps, layerName);
+        }
+        return eps.get(interior(conf, h, w));
+    }
+
     /** The general backward pass, border gradients on (any configuration and data type). */
-    static void backwardGeneral(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray eps,
+    static void backwardGeneral(PaddingModule conf, Weights weights, INDArray x, INDArray eps,
                                 INDArray dx, String layerName) {
         long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
         DataType dt = computeType(dx);
@@ -621,7 +710,7 @@ public final class BorderPredictor {
         Destination dst = new Destination(dx, dt);
         Units units = new Units(conf, n, c);
         int per = units.per;
-        Step[] steps = plan(conf, params, h, w, units, layerName);
+        Step[] steps = plan(conf, weights, h, w, units, layerName);
         int parts = Partitions.count(units.count);
         Partitions.run(parts, part -> {
             HeapBlock eb = HeapBlock.scratch(1, dt, per, (int) eps.size(2), (int) eps.size(3));
@@ -713,10 +802,7 @@ public final class BorderPredictor {
 
         /** Overwrites {@code target}'s arrays (same keys and shapes as the parameters) with the gradient. */
         void writeTo(Map<String, INDArray> target) {
-            grads.forEach((key, g) -> {
-                INDArray a = target.get(key);
-                a.assign(array(g, a.shape(), a.dataType()));
-            });
+            grads.forEach((key, g) -> writeFlat(target.get(key), g));
         }
     }
 
@@ -744,7 +830,7 @@ public final class BorderPredictor {
         final double[] pred;
         final double[] g;
 
-        LossPass(PaddingModule conf, Map<String, INDArray> params, long[] shape, Units units) {
+        LossPass(PaddingModule conf, Weights weights, long[] shape, Units units) {
             type = conf.getLocalLoss();
             padded = conf.paddedSides();
             per = units.per;
@@ -754,7 +840,7 @@ public final class BorderPredictor {
             long h = shape[2], w = shape[3];
             for (int si = 0; si < padded.length; si++) {
                 Side s = padded[si];
-                kernels[si] = Kernel.of(conf, params, s).forUnits(per);
+                kernels[si] = weights.of(s);
                 if (type != LocalLoss.NONE && (s.isRow() ? h : w) >= kernels[si][0].k + 1) {
                     pairs[si] = pairStep(s, kernels[si], h, w);
                     count[si] = (double) shape[0] * shape[1] * pairs[si].len;
@@ -847,17 +933,6 @@ public final class BorderPredictor {
             return result();
         }
 
-        /**
-         * {@link #result()} after adding the partitions' loss sums ({@code partSums[part][side]}, in partition
-         * order), for passes whose partitions wrote their gradient sums into this instance directly.
-         */
-        LocalLossResult result(double[][] partSums) {
-            for (double[] p : partSums) {
-                addTo(sum, p);
-            }
-            return result();
-        }
-
         /** The loss and gradient from this instance's sums. */
         private LocalLossResult result() {
             int sides = 0;
@@ -907,18 +982,22 @@ public final class BorderPredictor {
      * @throws IllegalArgumentException if the rows/columns it reads contain NaN or Inf (nothing is written then)
      */
     public static double localLoss(PaddingModule conf, Map<String, INDArray> params, INDArray x, Map<String, INDArray> grads) {
+        return localLoss(conf, Weights.read(conf, params), x, grads);
+    }
+
+    static double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
         if (FloatDepthwisePasses.handles(conf, computeType(x))) {
-            return FloatDepthwisePasses.localLoss(conf, params, x, grads);
+            return FloatDepthwisePasses.localLoss(conf, weights, x, grads);
         }
-        return localLossGeneral(conf, params, x, grads);
+        return localLossGeneral(conf, weights, x, grads);
     }
 
     /** The general local loss (any configuration and data type). */
-    static double localLossGeneral(PaddingModule conf, Map<String, INDArray> params, INDArray x, Map<String, INDArray> grads) {
+    static double localLossGeneral(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
         DataType dt = computeType(x);
         StridedAccess xs = packed(x, dt);
         Units units = new Units(conf, x.size(0), x.size(1));
-        LossPass loss = new LossPass(conf, params, x.shape(), units);
+        LossPass loss = new LossPass(conf, weights, x.shape(), units);
         int parts = Partitions.count(units.count);
         LossPass[] partLoss = new LossPass[parts];
         Partitions.run(parts, part -> {

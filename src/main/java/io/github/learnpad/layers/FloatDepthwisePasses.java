@@ -6,6 +6,7 @@ import io.github.learnpad.layers.BorderPredictor.LocalLossResult;
 import io.github.learnpad.layers.BorderPredictor.LossPass;
 import io.github.learnpad.layers.BorderPredictor.Step;
 import io.github.learnpad.layers.BorderPredictor.Units;
+import io.github.learnpad.layers.BorderPredictor.Weights;
 import io.github.learnpad.layers.PaddingModule.LocalLoss;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -39,29 +40,31 @@ final class FloatDepthwisePasses {
         return !conf.isChannelMixing() && dt == DataType.FLOAT;
     }
 
-    /** See {@link BorderPredictor#forward(PaddingModule, Map, INDArray, INDArray, String, boolean)}. */
-    static LocalLossResult forward(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray out,
+    /** See {@link BorderPredictor#forward(PaddingModule, Weights, INDArray, INDArray, String, boolean)}. */
+    static LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out,
                                    String layerName, boolean training) {
         int h = (int) x.size(2), w = (int) x.size(3), ho = (int) out.size(2), wo = (int) out.size(3);
         int t = conf.getTop(), l = conf.getLeft();
-        StridedAccess xs = BorderPredictor.packed(x, DataType.FLOAT);
-        Destination dst = new Destination(out, DataType.FLOAT);
+        StridedAccess xs = planes(x);
+        Destination dst = new Destination(out, DataType.FLOAT, true);
         Units units = new Units(conf, x.size(0), x.size(1));
-        Step[] steps = BorderPredictor.plan(conf, params, h, w, units, layerName);
-        LossPass loss = training && conf.getLocalLoss() != LocalLoss.NONE ? new LossPass(conf, params, x.shape(), units) : null;
+        Step[] steps = BorderPredictor.plan(conf, weights, h, w, units, layerName);
+        LossPass loss = training && conf.getLocalLoss() != LocalLoss.NONE ? new LossPass(conf, weights, x.shape(), units) : null;
         int maxLen = Math.max(ho, wo);
-        int n = (int) x.size(0), channels = (int) x.size(1);
-        int parts = Partitions.count(channels);
-        double[][] partSums = new double[parts][conf.paddedSides().length];
+        PlaneOrder order = new PlaneOrder(x, xs);
+        int parts = Partitions.count(order.planes);
+        LossPass[] partLoss = new LossPass[parts];
         Partitions.run(parts, part -> {
+            LossPass pl = loss == null ? null : loss.fresh();
+            partLoss[part] = pl;
             HeapBlock xb = HeapBlock.scratch(0, DataType.FLOAT, 1, h, w);
             HeapBlock ob = HeapBlock.scratch(1, DataType.FLOAT, 1, ho, wo);
             float[] xp = xb.f;
             float[] op = ob.f;
             double[] acc = new double[maxLen];
             double[] g = new double[maxLen];
-            for (int u = unitFrom(n, channels, part); u < unitFrom(n, channels, part + 1); u++) {
-                int c = u / n, sample = u % n;
+            for (int u = order.from(part); u < order.from(part + 1); u++) {
+                int c = order.channel(u), sample = order.sample(u);
                 xs.load(sample, c, xb);
                 for (int i = 0; i < h; i++) {
                     System.arraycopy(xp, i * w, op, (t + i) * wo + l, w);
@@ -77,60 +80,62 @@ final class FloatDepthwisePasses {
                         }
                     }
                 }
-                if (loss != null) {
-                    addLoss(loss, xp, w, c, acc, g, partSums[part]);
+                if (pl != null) {
+                    addLoss(pl, xp, w, c, acc, g);
                 }
                 dst.access.store(ob, sample, c);
             }
         });
         dst.finish();
-        return loss == null ? null : loss.result(partSums);
+        return loss == null ? null : loss.result(partLoss);
     }
 
     /** See {@link BorderPredictor#localLoss}; writes the gradient into {@code grads} and returns the loss. */
-    static double localLoss(PaddingModule conf, Map<String, INDArray> params, INDArray x, Map<String, INDArray> grads) {
+    static double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
         int h = (int) x.size(2), w = (int) x.size(3);
-        StridedAccess xs = BorderPredictor.packed(x, DataType.FLOAT);
+        StridedAccess xs = planes(x);
         Units units = new Units(conf, x.size(0), x.size(1));
-        LossPass loss = new LossPass(conf, params, x.shape(), units);
-        int n = (int) x.size(0), channels = (int) x.size(1);
-        int parts = Partitions.count(channels);
-        double[][] partSums = new double[parts][conf.paddedSides().length];
+        LossPass loss = new LossPass(conf, weights, x.shape(), units);
+        PlaneOrder order = new PlaneOrder(x, xs);
+        int parts = Partitions.count(order.planes);
+        LossPass[] partLoss = new LossPass[parts];
         Partitions.run(parts, part -> {
             HeapBlock xb = HeapBlock.scratch(0, DataType.FLOAT, 1, h, w);
             double[] acc = new double[Math.max(h, w)];
             double[] g = new double[acc.length];
-            for (int u = unitFrom(n, channels, part); u < unitFrom(n, channels, part + 1); u++) {
-                xs.load(u % n, u / n, xb);
-                addLoss(loss, xb.f, w, u / n, acc, g, partSums[part]);
+            LossPass pl = loss.fresh();
+            partLoss[part] = pl;
+            for (int u = order.from(part); u < order.from(part + 1); u++) {
+                xs.load(order.sample(u), order.channel(u), xb);
+                addLoss(pl, xb.f, w, order.channel(u), acc, g);
             }
         });
-        LocalLossResult r = loss.result(partSums);
+        LocalLossResult r = loss.result(partLoss);
         r.writeTo(grads);
         return r.loss;
     }
 
-    /** See {@link BorderPredictor#backward}; only called with border gradients on. */
-    static void backward(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray eps, INDArray dx,
-                         String layerName) {
-        int h = (int) x.size(2), w = (int) x.size(3), ho = (int) eps.size(2), wo = (int) eps.size(3);
-        int t = conf.getTop(), l = conf.getLeft();
-        StridedAccess es = BorderPredictor.packed(eps, DataType.FLOAT);
-        Destination dst = new Destination(dx, DataType.FLOAT);
-        Units units = new Units(conf, x.size(0), x.size(1));
-        Step[] steps = BorderPredictor.plan(conf, params, h, w, units, layerName);
-        int n = (int) x.size(0), channels = (int) x.size(1);
-        int parts = Partitions.count(channels);
+    /**
+     * See {@link BorderPredictor#backwardInPlace}: adds the border's gradient onto its sources in {@code eps} (FLOAT,
+     * {@code (N, C, H+t+b, W+l+r)} for an input {@code h x w}, {@link StridedAccess#planesContiguous contiguous planes}),
+     * whose interior is then dL/dx. Only called with border gradients on.
+     */
+    static void backwardInPlace(PaddingModule conf, Weights weights, long h, long w, INDArray eps, String layerName) {
+        int ho = (int) eps.size(2), wo = (int) eps.size(3);
+        StridedAccess es = StridedAccess.of(eps);
+        Units units = new Units(conf, eps.size(0), eps.size(1));
+        Step[] steps = BorderPredictor.plan(conf, weights, h, w, units, layerName);
+        PlaneOrder order = new PlaneOrder(eps, es);
+        int parts = Partitions.count(order.planes);
         Partitions.run(parts, part -> {
             HeapBlock eb = HeapBlock.scratch(1, DataType.FLOAT, 1, ho, wo);
-            HeapBlock db = HeapBlock.scratch(0, DataType.FLOAT, 1, h, w);
             float[] ep = eb.f;
             double[] g = new double[Math.max(ho, wo)];
-            for (int u = unitFrom(n, channels, part); u < unitFrom(n, channels, part + 1); u++) {
-                int c = u / n, sample = u % n;
+            for (int u = order.from(part); u < order.from(part + 1); u++) {
+                int c = order.channel(u), sample = order.sample(u);
                 es.load(sample, c, eb);
                 // Undo the sides last first and each side's rings outer first, adding each predicted ring's gradient
-                // into the positions it was predicted from: ep then holds dL/d(row-extended map) and finally dL/dx.
+                // into the positions it was predicted from: ep then holds dL/d(row-extended map), its interior dL/dx.
                 for (int si = steps.length - 1; si >= 0; si--) {
                     Step st = steps[si];
                     Kernel kn = st.kernels[c];
@@ -148,14 +153,51 @@ final class FloatDepthwisePasses {
                         }
                     }
                 }
-                float[] dp = db.f;
-                for (int i = 0; i < h; i++) {
-                    System.arraycopy(ep, (t + i) * wo + l, dp, i * w, w);
-                }
-                dst.access.store(db, sample, c);
+                // The plane was just read, so writing it back whole stays in cache (only the border frame changed).
+                es.store(eb, sample, c);
             }
         });
-        dst.finish();
+        es.commit();
+    }
+
+    /** {@code a} as FLOAT with contiguous planes (copied only if it is not). */
+    private static StridedAccess planes(INDArray a) {
+        INDArray b = a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
+        StridedAccess s = StridedAccess.of(b);
+        return s.planesContiguous() ? s : StridedAccess.of(b.dup('c'));
+    }
+
+    /**
+     * The order a pass walks the (n, c) planes in: the order they lie in memory, sample-major for packed NCHW arrays
+     * and channel-major for the (C, N, H, W) layout DL4J's convolutions produce. Walking across memory (a jump of a
+     * whole sample or channel between consecutive planes) measured the load of a step's planes 1.5x slower. Partitions
+     * are ranges of this order; the local loss's sums are added per partition, in partition order, so results do not
+     * depend on the thread count (their last bits may depend on the layout).
+     */
+    private static final class PlaneOrder {
+        final int n;
+        final int channels;
+        final int planes;
+        final boolean channelMajor;
+
+        PlaneOrder(INDArray a, StridedAccess access) {
+            n = (int) a.size(0);
+            channels = (int) a.size(1);
+            planes = n * channels;
+            channelMajor = access.channelMajor();
+        }
+
+        int from(int part) {
+            return Partitions.start(planes, part);
+        }
+
+        int sample(int u) {
+            return channelMajor ? u % n : u / channels;
+        }
+
+        int channel(int u) {
+            return channelMajor ? u / n : u % channels;
+        }
     }
 
     /** {@code acc[0 .. len) =} the prediction of canonical row i from rows i+1 .. i+k of the plane {@code a}. */
@@ -170,19 +212,8 @@ final class FloatDepthwisePasses {
         }
     }
 
-    /**
-     * First unit of partition {@code part}, units numbered channel-major ({@code u = c * n + sample}): partitions are
-     * ranges of channels, so each writes its own channels' gradient sums and needs no accumulators of its own.
-     */
-    private static int unitFrom(int n, int channels, int part) {
-        return Partitions.start(channels, part) * n;
-    }
-
-    /**
-     * Adds the local-loss pairs of plane {@code a} ({@code h x w}, channel c): the gradient to {@code pl}'s sums for
-     * channel c, the loss to {@code sums} (by side).
-     */
-    private static void addLoss(LossPass pl, float[] a, int w, int c, double[] acc, double[] g, double[] sums) {
+    /** Adds the local-loss pairs of plane {@code a} ({@code h x w}, channel c) to {@code pl}'s sums. */
+    private static void addLoss(LossPass pl, float[] a, int w, int c, double[] acc, double[] g) {
         boolean mse = pl.type == LocalLoss.MSE;
         for (int si = 0; si < pl.padded.length; si++) {
             Step st = pl.pairs[si];
@@ -199,7 +230,7 @@ final class FloatDepthwisePasses {
                 g[j] = mse ? 2 * e : Math.signum(e);
                 gs += g[j];
             }
-            sums[si] += s;
+            pl.sum[si] += s;
             pl.dB[si][c] += gs;
             int kw = kn.k * kn.w;
             for (int d = 0; d < kn.k; d++) {

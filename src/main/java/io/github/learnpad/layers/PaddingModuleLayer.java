@@ -35,9 +35,13 @@ import java.util.Map;
 public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.SameDiffLayer {
     static final String EPS_KEY = "mainEps";
     private double lastLocalLoss = Double.NaN;
-    /** The FAST training forward's local loss and gradient, and the input they belong to. */
-    private BorderPredictor.LocalLossResult pendingLocalLoss;
+    /**
+     * The FAST training forward's input, the weights it read and its local loss and gradient (null without a local
+     * loss), for the backward pass on the same input.
+     */
     private INDArray pendingInput;
+    private BorderPredictor.Weights pendingWeights;
+    private BorderPredictor.LocalLossResult pendingLocalLoss;
 
     public PaddingModuleLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -73,16 +77,27 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         if (m.getImplementation() == PaddingModule.Implementation.SAMEDIFF) {
             return super.activate(training, workspaceMgr);
         }
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(),
-                input.size(0), input.size(1), input.size(2) + m.getTop() + m.getBottom(),
-                input.size(3) + m.getLeft() + m.getRight());
-        pendingLocalLoss = null;
-        pendingInput = null;
+        long n = input.size(0), c = input.size(1);
+        long ho = input.size(2) + m.getTop() + m.getBottom(), wo = input.size(3) + m.getLeft() + m.getRight();
+        INDArray out;
+        if (BorderPredictor.keepsChannelMajor(m, input)) {
+            // Output in the input's (C, N, H, W) layout, as DL4J's convolutions give theirs: each pass walks memory
+            // in order, for the input and the output alike.
+            out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), new long[]{c, n, ho, wo}, 'c')
+                    .permute(1, 0, 2, 3);
+        } else {
+            out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), n, c, ho, wo);
+        }
+        clearPending();
+        BorderPredictor.Weights weights = BorderPredictor.Weights.read(m, paramTable);
         try {
-            BorderPredictor.LocalLossResult loss = BorderPredictor.forward(m, paramTable, input, out, displayName(), training);
-            if (loss != null) {
-                pendingLocalLoss = loss;
+            BorderPredictor.LocalLossResult loss = BorderPredictor.forward(m, weights, input, out, displayName(), training);
+            if (training) {
                 pendingInput = input;
+                pendingWeights = weights;
+                pendingLocalLoss = loss;
+            }
+            if (loss != null) {
                 lastLocalLoss = loss.loss;
             }
         } catch (IllegalArgumentException e) {
@@ -106,22 +121,31 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         if (m.getImplementation() == PaddingModule.Implementation.SAMEDIFF) {
             dx = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, sameDiffBackprop(epsilon));
         } else {
+            // Backprop goes through the forward pass's weights (what the output was computed with) when it has them.
+            boolean sameInput = pendingInput == input;
+            BorderPredictor.Weights weights = sameInput ? pendingWeights : BorderPredictor.Weights.read(m, paramTable);
             if (m.getLocalLoss() == PaddingModule.LocalLoss.NONE) {
                 gradTable.values().forEach(a -> a.assign(0));
                 lastLocalLoss = Double.NaN;
-            } else if (pendingLocalLoss != null && pendingInput == input) {
+            } else if (sameInput && pendingLocalLoss != null) {
                 pendingLocalLoss.writeTo(gradTable);
             } else {
                 try {
-                    lastLocalLoss = BorderPredictor.localLoss(m, paramTable, input, gradTable);
+                    lastLocalLoss = BorderPredictor.localLoss(m, weights, input, gradTable);
                 } catch (IllegalArgumentException e) {
                     throw named(e);
                 }
             }
-            pendingLocalLoss = null;
-            pendingInput = null;
-            dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape());
-            BorderPredictor.backward(m, paramTable, input, epsilon, dx, displayName());
+            clearPending();
+            // Like ZeroPaddingLayer, hand back a view of epsilon's interior: the border's gradient is added onto its
+            // sources in epsilon itself (DL4J layers may write into the epsilon they receive). Else a fresh array.
+            dx = BorderPredictor.backwardInPlace(m, weights, input, epsilon, displayName());
+            if (dx != null) {
+                dx = workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, dx);
+            } else {
+                dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape());
+                BorderPredictor.backward(m, weights, input, epsilon, dx, displayName());
+            }
         }
         for (PaddingModule.Side s : m.paddedSides()) {
             g.gradientForVariable().put(s.weightKey(), gradTable.get(s.weightKey()));
@@ -138,8 +162,13 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
     @Override
     public void clear() {
         super.clear();
-        pendingLocalLoss = null;
+        clearPending();
+    }
+
+    private void clearPending() {
         pendingInput = null;
+        pendingWeights = null;
+        pendingLocalLoss = null;
     }
 
     private void validate(INDArray x, boolean training) {

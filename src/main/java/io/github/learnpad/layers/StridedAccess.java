@@ -69,7 +69,24 @@ final class StridedAccess {
         return true;
     }
 
-    /** Copies channels {@code c0 ..} of sample n of this packed array into {@code dst}, filling it: one bulk read. */
+    /**
+     * True if every (n, c) plane is contiguous, in c order, whatever the order of the planes: what {@link #load} and
+     * {@link #store} of single-plane blocks need. Besides packed NCHW arrays this is the layout DL4J's convolutions
+     * produce (activations and input gradients are (N, C, H, W) views of (C, N, H, W) arrays).
+     */
+    boolean planesContiguous() {
+        return (shape[3] == 1 || s3 == 1) && (shape[2] == 1 || s2 == shape[3]);
+    }
+
+    /** True if the planes lie channel-major in memory (the (C, N, H, W) layout), so walks should go channel by channel. */
+    boolean channelMajor() {
+        return shape[0] > 1 && shape[1] > 1 && s1 > s0;
+    }
+
+    /**
+     * Copies channels {@code c0 ..} of sample n into {@code dst}, filling it, with one bulk read: the array must be
+     * {@link #isPacked packed}, or {@link #planesContiguous have contiguous planes} when {@code dst} is one plane.
+     */
     void load(long n, long c0, HeapBlock dst) {
         int at = index(n, c0, 0, 0);
         if (f != null) {
@@ -79,7 +96,7 @@ final class StridedAccess {
         }
     }
 
-    /** Copies {@code src} into channels {@code c0 ..} of sample n of this packed array: one bulk write. */
+    /** Copies {@code src} into channels {@code c0 ..} of sample n, with one bulk write (the layouts of {@link #load}). */
     void store(HeapBlock src, long n, long c0) {
         int at = index(n, c0, 0, 0);
         if (f != null) {

@@ -5,9 +5,19 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -57,8 +67,8 @@ class FloatDepthwisePassesTest {
         long[] outShape = {n, c, h + t + b, wd + l + r};
         INDArray fast = Nd4j.create(DataType.FLOAT, outShape);
         INDArray general = Nd4j.create(DataType.FLOAT, outShape);
-        BorderPredictor.LocalLossResult fastLoss = BorderPredictor.forward(cf, params, x, fast, "t", true);
-        BorderPredictor.LocalLossResult generalLoss = BorderPredictor.forwardGeneral(cf, params, x, general, "t", true);
+        BorderPredictor.LocalLossResult fastLoss = BorderPredictor.forward(cf, BorderPredictor.Weights.read(cf, params), x, fast, "t", true);
+        BorderPredictor.LocalLossResult generalLoss = BorderPredictor.forwardGeneral(cf, BorderPredictor.Weights.read(cf, params), x, general, "t", true);
         assertClose(general, fast, "output");
         assertEquals(Double.isNaN(generalLoss.loss), Double.isNaN(fastLoss.loss));
         if (!Double.isNaN(generalLoss.loss)) {
@@ -82,9 +92,17 @@ class FloatDepthwisePassesTest {
         INDArray eps = random(rnd, outShape);
         INDArray dxFast = Nd4j.create(DataType.FLOAT, x.shape());
         INDArray dxGeneral = Nd4j.create(DataType.FLOAT, x.shape());
+        INDArray epsBefore = eps.dup();
         BorderPredictor.backward(cf, params, x, eps, dxFast, "t");
-        BorderPredictor.backwardGeneral(cf, params, x, eps, dxGeneral, "t");
+        BorderPredictor.backwardGeneral(cf, BorderPredictor.Weights.read(cf, params), x, eps, dxGeneral, "t");
         assertClose(dxGeneral, dxFast, "input gradient");
+        assertEquals(epsBefore, eps, "backward leaves eps alone");
+        // What the layer uses: the same gradient, computed in eps itself and returned as the view of its interior.
+        INDArray dxInPlace = BorderPredictor.backwardInPlace(cf, BorderPredictor.Weights.read(cf, params), x, eps, "t");
+        assertNotNull(dxInPlace);
+        assertEquals(dxFast, dxInPlace, "in place == copy, bit for bit");
+        dxInPlace.assign(7);
+        assertEquals(7.0, eps.getDouble(0, 0, t, l), "the in-place gradient is a view of eps");
     }
 
     @Test
@@ -99,9 +117,38 @@ class FloatDepthwisePassesTest {
                 org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2, 10));
         INDArray packed = view.dup('c');
         INDArray fOrder = view.dup('f');
-        INDArray a = m.pad(view), b = m.pad(packed), c = m.pad(fOrder);
+        // The (C, N, H, W) layout of a convolution's output: contiguous planes, walked channel-major, no copy.
+        INDArray cnhw = view.permute(1, 0, 2, 3).dup('c').permute(1, 0, 2, 3);
+        assertTrue(StridedAccess.of(cnhw).planesContiguous() && StridedAccess.of(cnhw).channelMajor());
+        INDArray a = m.pad(view), b = m.pad(packed), c = m.pad(fOrder), d = m.pad(cnhw);
         assertEquals(b, a);
         assertEquals(b, c);
+        assertEquals(b, d);
+        Map<String, INDArray> gPacked = zerosLike(m.paramTable()), gCnhw = zerosLike(m.paramTable());
+        double lPacked = BorderPredictor.localLoss(m.conf(), m.paramTable(), packed, gPacked);
+        double lCnhw = BorderPredictor.localLoss(m.conf(), m.paramTable(), cnhw, gCnhw);
+        assertEquals(lPacked, lCnhw, 1e-6 * lPacked, "the walk's order only changes the order of the sums");
+        for (String key : gPacked.keySet()) {
+            assertClose(gPacked.get(key), gCnhw.get(key), key);
+        }
+        // The in-place backward declines a non-packed gradient (e.g. a MergeVertex's view), DOUBLE and channel
+        // mixing; backward then gives the same result from the copy path.
+        INDArray epsBig = random(rnd, 2, 3, 12, 18);
+        INDArray epsView = epsBig.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2, 16));
+        BorderPredictor.Weights wt = BorderPredictor.Weights.read(m.conf(), m.paramTable());
+        assertNull(BorderPredictor.backwardInPlace(m.conf(), wt, view, epsView, "t"));
+        assertNull(BorderPredictor.backwardInPlace(m.conf(), wt, view, epsView.castTo(DataType.DOUBLE), "t"));
+        INDArray fromView = Nd4j.create(DataType.FLOAT, view.shape());
+        BorderPredictor.backward(m.conf(), m.paramTable(), view, epsView, fromView, "t");
+        INDArray inPlace = BorderPredictor.backwardInPlace(m.conf(), wt, packed, epsView.dup('c'), "t");
+        assertEquals(inPlace, fromView);
+        INDArray epsCnhw = epsView.permute(1, 0, 2, 3).dup('c').permute(1, 0, 2, 3);
+        assertEquals(fromView, BorderPredictor.backwardInPlace(m.conf(), wt, packed, epsCnhw, "t"));
+        PaddingModule mixing = new PaddingModule.Builder().padding(1).channelMixing(true).build();
+        StandalonePaddingModule mm = new StandalonePaddingModule(mixing, 3, DataType.FLOAT);
+        assertNull(BorderPredictor.backwardInPlace(mm.conf(), BorderPredictor.Weights.read(mm.conf(), mm.paramTable()),
+                packed, random(rnd, 2, 3, 11, 7), "t"));
     }
 
     @Test
@@ -113,8 +160,8 @@ class FloatDepthwisePassesTest {
         INDArray x = random(rnd, 2, 3, 6, 7).castTo(DataType.HALF);
         INDArray outHalf = Nd4j.create(DataType.HALF, 2, 3, 9, 10);
         INDArray outFloat = Nd4j.create(DataType.FLOAT, 2, 3, 9, 10);
-        BorderPredictor.forward(m.conf(), m.paramTable(), x, outHalf, "t", false);
-        BorderPredictor.forward(m.conf(), m.paramTable(), x.castTo(DataType.FLOAT), outFloat, "t", false);
+        BorderPredictor.forward(m.conf(), m.paramTable(), x, outHalf, "t");
+        BorderPredictor.forward(m.conf(), m.paramTable(), x.castTo(DataType.FLOAT), outFloat, "t");
         assertEquals(DataType.HALF, outHalf.dataType());
         double diff = outHalf.castTo(DataType.FLOAT).sub(outFloat).amaxNumber().doubleValue();
         assertTrue(diff <= 2e-3 * Math.max(1, outFloat.amaxNumber().doubleValue()), "half vs float: " + diff);
@@ -149,6 +196,47 @@ class FloatDepthwisePassesTest {
         } finally {
             Nd4j.getEnvironment().setMaxMasterThreads(saved);
         }
+    }
+
+    /**
+     * In a network, FLOAT takes the in-place backward (the module adds its border's gradient into the epsilon it
+     * receives and hands back a view): the gradients reaching the layer before it must be those of the DOUBLE network
+     * (general path, fresh arrays). The module's output feeds two branches, so its epsilon is ComputationGraph's sum.
+     */
+    @Test
+    void inANetworkTheInPlaceBackwardGivesTheGeneralPathsGradients() {
+        ComputationGraph f = branchedGraph(DataType.FLOAT), d = branchedGraph(DataType.DOUBLE);
+        Random rnd = new Random(21);
+        f.getLayer("pm").paramTable().values().forEach(p -> p.assign(random(rnd, p.shape()).mul(0.5)));
+        d.setParams(f.params().castTo(DataType.DOUBLE));
+        INDArray x = random(rnd, 3, 2, 7, 6), y = random(rnd, 3, 2, 8, 7);
+        f.setInputs(x);
+        f.setLabels(y);
+        f.computeGradientAndScore();
+        d.setInputs(x.castTo(DataType.DOUBLE));
+        d.setLabels(y.castTo(DataType.DOUBLE));
+        d.computeGradientAndScore();
+        INDArray gf = f.gradient().getGradientFor("c1_W"), gd = d.gradient().getGradientFor("c1_W");
+        double scale = gd.amaxNumber().doubleValue();
+        assertTrue(scale > 1e-3, "the first convolution gets a gradient through the module");
+        double diff = gd.sub(gf.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
+        assertTrue(diff <= 1e-4 * Math.max(1, scale), "float (in place) vs double: " + diff + " (scale " + scale + ")");
+    }
+
+    private static ComputationGraph branchedGraph(DataType dt) {
+        ComputationGraph g = new ComputationGraph(new NeuralNetConfiguration.Builder().dataType(dt).seed(3)
+                .updater(new Sgd(0.1)).convolutionMode(ConvolutionMode.Same).graphBuilder()
+                .addInputs("in").setInputTypes(InputType.convolutional(7, 6, 2))
+                .addLayer("c1", new ConvolutionLayer.Builder(3, 3).nOut(3).activation(Activation.TANH).build(), "in")
+                .addLayer("pm", new PaddingModule.Builder().padding(1, 0, 0, 1).build(), "c1")
+                .addLayer("a", new ConvolutionLayer.Builder(3, 3).nOut(2).activation(Activation.TANH).build(), "pm")
+                .addLayer("b", new ConvolutionLayer.Builder(1, 1).nOut(2).activation(Activation.IDENTITY).build(), "pm")
+                .addVertex("sum", new ElementWiseVertex(ElementWiseVertex.Op.Add), "a", "b")
+                .addLayer("out", new CnnLossLayer.Builder(LossFunctions.LossFunction.MSE).activation(Activation.IDENTITY)
+                        .build(), "sum")
+                .setOutputs("out").build());
+        g.init();
+        return g;
     }
 
     private static void assertClose(INDArray expected, INDArray actual, String what) {
