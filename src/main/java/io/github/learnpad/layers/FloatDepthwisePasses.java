@@ -19,17 +19,21 @@ import java.util.Map;
  * FLOAT data and the depthwise predictor. Same maths, same order of rings and sides, same clamping; what differs is
  * only how the work is laid out, because in a training step of a small layer the layout is the cost:
  * <ul>
- *   <li>each unit (one (n, c) plane) is copied to a float array on the heap with one bulk read, and the predictor
- *       reads and writes that plane in place, in float, walking a side's rows or columns by index steps
- *       ({@link Step#origin}, {@link Step#qStep}, {@link Step#jStep}) instead of gathering them into double strips;</li>
+ *   <li>each unit (one (n, c) plane) is read into a float array on the heap with bulk reads (the forward pass reads
+ *       the input's rows straight into the interior of the output plane), and the predictor reads and writes that
+ *       plane in place, in float, walking a side's rows or columns by index steps ({@link Step#origin},
+ *       {@link Step#qStep}, {@link Step#jStep}) instead of gathering them into double strips;</li>
+ *   <li>the planes are walked in the order they lie in memory ({@link PlaneOrder}): NCHW and the (C, N, H, W) layout
+ *       of DL4J's convolutions are both read without a copy;</li>
  *   <li>the local loss of a unit is computed in the training forward pass, while the unit is in cache;</li>
- *   <li>the backward pass accumulates the predictors' input gradients into the unit's copy of {@code eps} in place
- *       (the predicted top/bottom rows' gradients then already hold what the column predictors sent back).</li>
+ *   <li>the backward pass works in the upstream gradient itself: each plane is read, the predictors' input gradients
+ *       are added into it (the predicted top/bottom rows' gradients then already hold what the column predictors
+ *       sent back), and it is written back while still in cache; its interior is the input gradient.</li>
  * </ul>
- * Partitions are ranges of channels, so each writes its own channels' gradient sums. Products are summed in double;
- * values, and the gradients the backward pass accumulates in the plane, are stored as float, as ND4J does for float
- * arrays. Tests check these passes against the general ones ({@code FloatDepthwisePassesTest}) for every side, ring
- * count, context depth and window width.
+ * Each partition sums its local-loss gradient on its own and the partitions are added in order. Products are summed
+ * in double; values, and the gradients the backward pass accumulates in the plane, are stored as float, as ND4J does
+ * for float arrays. Tests check these passes against the general ones ({@code FloatDepthwisePassesTest}) for every
+ * side, ring count, context depth and window width.
  */
 final class FloatDepthwisePasses {
     private FloatDepthwisePasses() {
@@ -57,18 +61,14 @@ final class FloatDepthwisePasses {
         Partitions.run(parts, part -> {
             LossPass pl = loss == null ? null : loss.fresh();
             partLoss[part] = pl;
-            HeapBlock xb = HeapBlock.scratch(0, DataType.FLOAT, 1, h, w);
             HeapBlock ob = HeapBlock.scratch(1, DataType.FLOAT, 1, ho, wo);
-            float[] xp = xb.f;
             float[] op = ob.f;
             double[] acc = new double[maxLen];
             double[] g = new double[maxLen];
             for (int u = order.from(part); u < order.from(part + 1); u++) {
                 int c = order.channel(u), sample = order.sample(u);
-                xs.load(sample, c, xb);
-                for (int i = 0; i < h; i++) {
-                    System.arraycopy(xp, i * w, op, (t + i) * wo + l, w);
-                }
+                // The input goes straight into the interior of the output plane, where the local loss reads it too.
+                xs.loadRows(sample, c, op, t * wo + l, wo);
                 for (Step st : steps) {
                     Kernel kn = st.kernels[c];
                     int o = st.origin(wo), qs = st.qStep(wo), js = st.jStep(wo);
@@ -81,7 +81,7 @@ final class FloatDepthwisePasses {
                     }
                 }
                 if (pl != null) {
-                    addLoss(pl, xp, w, c, acc, g);
+                    addLoss(pl, op, wo, t * wo + l, c, acc, g);
                 }
                 dst.access.store(ob, sample, c);
             }
@@ -107,7 +107,7 @@ final class FloatDepthwisePasses {
             partLoss[part] = pl;
             for (int u = order.from(part); u < order.from(part + 1); u++) {
                 xs.load(order.sample(u), order.channel(u), xb);
-                addLoss(pl, xb.f, w, order.channel(u), acc, g);
+                addLoss(pl, xb.f, w, 0, order.channel(u), acc, g);
             }
         });
         LocalLossResult r = loss.result(partLoss);
@@ -212,8 +212,11 @@ final class FloatDepthwisePasses {
         }
     }
 
-    /** Adds the local-loss pairs of plane {@code a} ({@code h x w}, channel c) to {@code pl}'s sums. */
-    private static void addLoss(LossPass pl, float[] a, int w, int c, double[] acc, double[] g) {
+    /**
+     * Adds the local-loss pairs of channel c's input plane to {@code pl}'s sums: the plane's element (i, j) is
+     * {@code a[base + i * planeW + j]}.
+     */
+    private static void addLoss(LossPass pl, float[] a, int planeW, int base, int c, double[] acc, double[] g) {
         boolean mse = pl.type == LocalLoss.MSE;
         for (int si = 0; si < pl.padded.length; si++) {
             Step st = pl.pairs[si];
@@ -221,7 +224,7 @@ final class FloatDepthwisePasses {
                 continue;
             }
             Kernel kn = st.kernels[c];
-            int o = st.origin(w), qs = st.qStep(w), js = st.jStep(w), len = st.len;
+            int o = base + st.origin(planeW), qs = st.qStep(planeW), js = st.jStep(planeW), len = st.len;
             predict(a, o, qs, js, len, 0, kn, acc);
             double s = 0, gs = 0;
             for (int j = 0; j < len; j++) {

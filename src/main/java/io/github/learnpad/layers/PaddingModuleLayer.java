@@ -34,6 +34,8 @@ import java.util.Map;
  */
 public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.SameDiffLayer {
     static final String EPS_KEY = "mainEps";
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PaddingModuleLayer.class);
+    private static final java.util.concurrent.atomic.AtomicBoolean waitPolicyHinted = new java.util.concurrent.atomic.AtomicBoolean();
     private double lastLocalLoss = Double.NaN;
     /**
      * The FAST training forward's input, the weights it read and its local loss and gradient (null without a local
@@ -87,6 +89,9 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
                     .permute(1, 0, 2, 3);
         } else {
             out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), n, c, ho, wo);
+        }
+        if (training) {
+            hintWaitPolicy();
         }
         clearPending();
         BorderPredictor.Weights weights = BorderPredictor.Weights.read(m, paramTable);
@@ -152,6 +157,19 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
             g.gradientForVariable().put(s.biasKey(), gradTable.get(s.biasKey()));
         }
         return new Pair<>(g, dx);
+    }
+
+    /**
+     * Once per JVM: the FAST passes are Java threads, and ND4J's OpenMP threads, by default, spin for a while after
+     * every native op on the cores those passes need (see docs/benchmarks.md).
+     */
+    private static void hintWaitPolicy() {
+        if (System.getenv("OMP_WAIT_POLICY") == null && waitPolicyHinted.compareAndSet(false, true)) {
+            log.info("OMP_WAIT_POLICY is not set: ND4J's OpenMP threads then spin after each op and slow down the "
+                    + "Padding Module's training passes (measured 3.4-4.1x ZeroPaddingLayer's cost instead of 2.0-2.7x "
+                    + "with PASSIVE). Start the JVM with OMP_WAIT_POLICY=PASSIVE in the environment; see "
+                    + "docs/benchmarks.md");
+        }
     }
 
     /** {@code e} with this layer's name in front of its message. */

@@ -96,6 +96,17 @@ final class StridedAccess {
         }
     }
 
+    /**
+     * Copies plane (n, c) of this FLOAT array into {@code dst}, row i at {@code off + i * rowStride}: one bulk read per
+     * row (rows must be contiguous), straight into a padded plane.
+     */
+    void loadRows(long n, long c, float[] dst, int off, int rowStride) {
+        int rows = (int) shape[2], w = (int) shape[3];
+        for (int i = 0; i < rows; i++) {
+            f.get(index(n, c, i, 0), dst, off + i * rowStride, w);
+        }
+    }
+
     /** Copies {@code src} into channels {@code c0 ..} of sample n, with one bulk write (the layouts of {@link #load}). */
     void store(HeapBlock src, long n, long c0) {
         int at = index(n, c0, 0, 0);
