@@ -586,9 +586,9 @@ public final class BorderPredictor {
     }
 
     /**
-     * {@link #forward(PaddingModule, Map, INDArray, INDArray, String)} with the weights read; when {@code training} and the module has a
-     * local loss, also computes the local loss of {@code x} and its gradient in the same walk (each unit is in cache
-     * then), for the backward pass to hand to the updater. Returns null otherwise.
+     * {@link #forward(PaddingModule, Map, INDArray, INDArray, String)} with weights already read; when
+     * {@code training} and the module has a local loss, also computes the local loss of {@code x} and its gradient in
+     * the same walk (each unit is in cache then), for the backward pass to hand to the updater. Returns null otherwise.
      *
      * @throws IllegalArgumentException if training and the rows/columns the local loss reads contain NaN or Inf
      */

@@ -117,8 +117,9 @@ final class FloatDepthwisePasses {
 
     /**
      * See {@link BorderPredictor#backwardInPlace}: adds the border's gradient onto its sources in {@code eps} (FLOAT,
-     * {@code (N, C, H+t+b, W+l+r)} for an input {@code h x w}, {@link StridedAccess#planesContiguous contiguous planes}),
-     * whose interior is then dL/dx. Only called with border gradients on.
+     * {@code (N, C, H+t+b, W+l+r)} for an input {@code h x w}, with
+     * {@link StridedAccess#planesContiguous contiguous planes}), whose interior is then dL/dx. Only called with border
+     * gradients on.
      */
     static void backwardInPlace(PaddingModule conf, Weights weights, long h, long w, INDArray eps, String layerName) {
         int ho = (int) eps.size(2), wo = (int) eps.size(3);

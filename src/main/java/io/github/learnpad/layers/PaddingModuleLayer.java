@@ -11,12 +11,15 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Runtime layer of {@link PaddingModule}.
@@ -34,8 +37,8 @@ import java.util.Map;
  */
 public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.SameDiffLayer {
     static final String EPS_KEY = "mainEps";
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PaddingModuleLayer.class);
-    private static final java.util.concurrent.atomic.AtomicBoolean waitPolicyHinted = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final Logger log = LoggerFactory.getLogger(PaddingModuleLayer.class);
+    private static final AtomicBoolean waitPolicyHinted = new AtomicBoolean();
     private double lastLocalLoss = Double.NaN;
     /**
      * The FAST training forward's input, the weights it read and its local loss and gradient (null without a local
@@ -85,8 +88,8 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         if (BorderPredictor.keepsChannelMajor(m, input)) {
             // Output in the input's (C, N, H, W) layout, as DL4J's convolutions give theirs: each pass walks memory
             // in order, for the input and the output alike.
-            out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), new long[]{c, n, ho, wo}, 'c')
-                    .permute(1, 0, 2, 3);
+            out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(),
+                    new long[]{c, n, ho, wo}, 'c').permute(1, 0, 2, 3);
         } else {
             out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), n, c, ho, wo);
         }
@@ -96,7 +99,8 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         clearPending();
         BorderPredictor.Weights weights = BorderPredictor.Weights.read(m, paramTable);
         try {
-            BorderPredictor.LocalLossResult loss = BorderPredictor.forward(m, weights, input, out, displayName(), training);
+            BorderPredictor.LocalLossResult loss =
+                    BorderPredictor.forward(m, weights, input, out, displayName(), training);
             if (training) {
                 pendingInput = input;
                 pendingWeights = weights;
@@ -166,7 +170,7 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
     private static void hintWaitPolicy() {
         if (System.getenv("OMP_WAIT_POLICY") == null && waitPolicyHinted.compareAndSet(false, true)) {
             log.info("OMP_WAIT_POLICY is not set: ND4J's OpenMP threads then spin after each op and slow down the "
-                    + "Padding Module's training passes (measured 3.4-4.1x ZeroPaddingLayer's cost instead of 2.0-2.7x "
+                    + "Padding Module's training passes (measured 3.2-3.8x ZeroPaddingLayer's cost instead of 1.8-3.1x "
                     + "with PASSIVE). Start the JVM with OMP_WAIT_POLICY=PASSIVE in the environment; see "
                     + "docs/benchmarks.md");
         }

@@ -78,7 +78,7 @@ final class StridedAccess {
         return (shape[3] == 1 || s3 == 1) && (shape[2] == 1 || s2 == shape[3]);
     }
 
-    /** True if the planes lie channel-major in memory (the (C, N, H, W) layout), so walks should go channel by channel. */
+    /** True if the planes lie channel-major in memory (the (C, N, H, W) layout): walks should go channel by channel. */
     boolean channelMajor() {
         return shape[0] > 1 && shape[1] > 1 && s1 > s0;
     }
@@ -107,7 +107,7 @@ final class StridedAccess {
         }
     }
 
-    /** Copies {@code src} into channels {@code c0 ..} of sample n, with one bulk write (the layouts of {@link #load}). */
+    /** Copies {@code src} into channels {@code c0 ..} of sample n with one bulk write (layouts as for {@link #load}). */
     void store(HeapBlock src, long n, long c0) {
         int at = index(n, c0, 0, 0);
         if (f != null) {
