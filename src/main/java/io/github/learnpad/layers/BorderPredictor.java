@@ -60,7 +60,8 @@ import java.util.Map;
  * {@link Partitions#MAX} partitions run in parallel. The general passes here gather each side into canonical strips
  * of doubles; {@link FloatDepthwisePasses} is the same maths for FLOAT data and the depthwise predictor (the
  * defaults), working on the float plane in place, and {@link #forward}, {@link #backward} and {@link #localLoss}
- * choose it whenever it applies. The local loss is computed in the training forward pass.
+ * choose it whenever it applies. The local loss is computed in the training forward pass, and the layer's backward
+ * pass adds the border's gradient into the upstream gradient itself when the layout allows ({@link #backwardInPlace}).
  */
 public final class BorderPredictor {
     private static final Logger log = LoggerFactory.getLogger(BorderPredictor.class);
