@@ -1,5 +1,6 @@
 package io.github.learnpad.cli;
 
+import io.github.learnpad.charts.Charts;
 import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.train.Comparison;
 import io.github.learnpad.train.ComparisonResult;
@@ -61,7 +62,7 @@ final class CompareCommand implements Callable<Integer> {
                 .network((p, seed) -> options.network(p, data.train.numClasses(), data.train.channels(),
                         data.train.height(), data.train.width(), seed))
                 .batches(data::batches).batchSize(options.batch).train(data.train).test(data.test)
-                .epochs(options.epochs).outDir(out).resume(resume).progress(options.progress).budget(budget)
+                .epochs(options.epochs).outDir(out).resume(resume).progress(options.progress.on(System.err)).reporter(Charts.REPORTER).budget(budget)
                 .gallery(Math.max(galleryPad, 1), galleryPad > 0 ? 4 : 0, 300).build().run();
     }
 }

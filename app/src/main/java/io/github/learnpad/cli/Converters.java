@@ -2,7 +2,6 @@ package io.github.learnpad.cli;
 
 import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.models.Variant;
-import io.github.learnpad.train.Progress;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 

@@ -3,7 +3,6 @@ package io.github.learnpad.cli;
 import io.github.learnpad.data.FashionMnistReader;
 import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.train.ComparisonResult;
-import io.github.learnpad.train.Progress;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

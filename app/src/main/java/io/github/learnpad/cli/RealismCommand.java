@@ -9,7 +9,7 @@ import io.github.learnpad.realism.BandResult;
 import io.github.learnpad.realism.BorderRealism;
 import io.github.learnpad.realism.BorderRealismResult;
 import io.github.learnpad.realism.FeatureMapRealism;
-import io.github.learnpad.realism.RealismCharts;
+import io.github.learnpad.charts.RealismCharts;
 import io.github.learnpad.realism.RealismReport;
 import org.deeplearning4j.nn.api.Model;
 import picocli.CommandLine.Command;

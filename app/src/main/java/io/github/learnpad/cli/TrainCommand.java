@@ -1,5 +1,6 @@
 package io.github.learnpad.cli;
 
+import io.github.learnpad.charts.Charts;
 import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.train.Trainer;
 import io.github.learnpad.train.TrainingResult;
@@ -63,7 +64,7 @@ final class TrainCommand implements Callable<Integer> {
                 data.train.size(), data.train.name(), options.epochs, data.test.size()));
         TrainingResult r = Trainer.builder().batches(data.batches(seed)).batchesPerEpoch(data.batchesPerEpoch())
                 .test(data.test).epochs(options.epochs).seed(seed).outDir(dir).resume(resume)
-                .progress(options.progress).runInfo(info).build().train(net);
+                .progress(options.progress.on(System.err)).reporter(Charts.REPORTER).runInfo(info).build().train(net);
         System.out.println(String.format(Locale.ROOT, "final test accuracy %.4f, test loss %.4f after %d epochs "
                         + "(%.1f s of training); results in %s", r.last().testAccuracy(), r.last().testLoss(),
                 r.metrics().size(), r.trainSeconds(), dir));

@@ -5,7 +5,6 @@ import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.models.ResNet50;
 import io.github.learnpad.models.Variant;
 import io.github.learnpad.models.Vgg16;
-import io.github.learnpad.train.Progress;
 import io.github.learnpad.train.SmallCnn;
 import io.github.learnpad.train.Threads;
 import org.deeplearning4j.nn.graph.ComputationGraph;

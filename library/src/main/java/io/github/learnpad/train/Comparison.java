@@ -20,11 +20,9 @@ import java.util.Objects;
  * <pre>
  * out/runs/PADDING-seedS/     one {@link Trainer} run directory per padding x seed
  * out/results.md, results.json  mean ± std of final test accuracy, test loss, training time; parameter counts
- * out/accuracy.png            mean final test accuracy per padding, error bars = sample std over seeds
- * out/curves-loss.png, curves-test-loss.png, curves-accuracy.png   per-epoch curves, mean over seeds
- * out/local-loss.png          each Padding Module's local loss per epoch (when LEARNED is compared)
  * out/gallery.png             test images padded by each mode with a wide margin (see {@link PaddingGallery})
  * </pre>
+ * A {@link RunReporter} may add files (the command line's charts) to each run directory and to {@code out}.
  */
 public final class Comparison {
     /** Makes the untrained network for a padding and seed. */
@@ -49,8 +47,9 @@ public final class Comparison {
     private final int epochs;
     private final Path outDir;
     private final boolean resume;
-    private final Progress progress;
+    private final TrainingProgress progress;
     private final PrintStream log;
+    private final RunReporter reporter;
     private final Map<String, Object> budget;
     private final int galleryPad;
     private final int galleryImages;
@@ -74,8 +73,9 @@ public final class Comparison {
         this.epochs = b.epochs;
         this.outDir = Objects.requireNonNull(b.outDir, "Comparison: outDir(...) must be set");
         this.resume = b.resume;
-        this.progress = b.progress;
-        this.log = b.log;
+        this.log = Objects.requireNonNull(b.log, "Comparison: log(...) must not be null");
+        this.progress = b.progress != null ? b.progress : TrainingProgress.lines(log);
+        this.reporter = Objects.requireNonNull(b.reporter, "Comparison: reporter(...) must not be null");
         this.budget = new LinkedHashMap<>(b.budget);
         this.budget.put("epochs", epochs);
         this.budget.put("batchSize", bs);
@@ -99,16 +99,14 @@ public final class Comparison {
         for (long seed : seeds) {
             for (PaddingMode p : paddings) {
                 k++;
-                if (progress != Progress.NONE) {
-                    log.println(String.format(Locale.ROOT, "learnpad: run %d/%d: padding %s, seed %d", k,
-                            paddings.size() * seeds.size(), p.id(), seed));
-                }
+                progress.message(String.format(Locale.ROOT, "run %d/%d: padding %s, seed %d", k,
+                        paddings.size() * seeds.size(), p.id(), seed));
                 Map<String, Object> info = new LinkedHashMap<>(budget);
                 info.put("padding", p.id());
                 info.put("seed", seed);
                 Trainer t = Trainer.builder().batches(batches.create(seed)).batchesPerEpoch(batchesPerEpoch)
                         .test(test).epochs(epochs).seed(seed).outDir(runDir(p, seed)).resume(resume)
-                        .progress(progress).log(log).runInfo(info).build();
+                        .progress(progress).log(log).reporter(reporter).runInfo(info).build();
                 results.get(p).add(t.train(network.create(p, seed)));
             }
         }
@@ -116,35 +114,17 @@ public final class Comparison {
         results.forEach((p, runs) -> summaries.add(new PaddingSummary(p, seeds, runs)));
         ComparisonResult r = new ComparisonResult(summaries, budget);
         r.write(outDir);
-        writeCharts(summaries);
         if (galleryImages > 0) {
             PaddingGallery.write(train, test, paddings, galleryPad, galleryImages, gallerySteps, seeds.get(0),
                     outDir.resolve("gallery.png"));
         }
+        reporter.comparisonFinished(r, outDir);
         return r;
     }
 
     /** The run directory of one padding and seed. */
     public Path runDir(PaddingMode p, long seed) {
         return outDir.resolve("runs").resolve(p.id() + "-seed" + seed);
-    }
-
-    private void writeCharts(List<PaddingSummary> summaries) throws IOException {
-        Map<String, List<List<EpochMetrics>>> curves = new LinkedHashMap<>();
-        for (PaddingSummary s : summaries) {
-            List<List<EpochMetrics>> runs = new ArrayList<>();
-            s.runs().forEach(r -> runs.add(r.metrics()));
-            curves.put(s.padding().id(), runs);
-        }
-        String what = budget.get("dataset") + ", " + epochs + " epochs, " + seeds.size() + " seed(s)";
-        Charts.accuracyBars(summaries, "Final test accuracy by padding (" + what + ")", outDir.resolve("accuracy.png"));
-        Charts.curves(curves, EpochMetrics::trainLoss, "Training loss (mean over seeds)", "train loss",
-                outDir.resolve("curves-loss.png"));
-        Charts.curves(curves, EpochMetrics::testLoss, "Test loss (mean over seeds)", "test loss",
-                outDir.resolve("curves-test-loss.png"));
-        Charts.curves(curves, EpochMetrics::testAccuracy, "Test accuracy (mean over seeds)", "test accuracy",
-                outDir.resolve("curves-accuracy.png"));
-        Charts.localLosses(curves, "Padding Module local loss (mean over seeds)", outDir.resolve("local-loss.png"));
     }
 
     /** Builder for {@link Comparison}. */
@@ -159,8 +139,9 @@ public final class Comparison {
         private int epochs = 1;
         private Path outDir;
         private boolean resume;
-        private Progress progress = Progress.AUTO;
+        private TrainingProgress progress;
         private PrintStream log = System.err;
+        private RunReporter reporter = RunReporter.NONE;
         private final Map<String, Object> budget = new LinkedHashMap<>();
         private int galleryPad = 6;
         private int galleryImages = 4;
@@ -179,8 +160,12 @@ public final class Comparison {
         public Builder outDir(Path d) { this.outDir = d; return this; }
         /** Continue interrupted runs from their checkpoints; finished runs are reused. */
         public Builder resume(boolean r) { this.resume = r; return this; }
-        public Builder progress(Progress p) { this.progress = p; return this; }
+        /** How progress is shown (default: {@link TrainingProgress#lines} on the {@link #log log}). */
+        public Builder progress(TrainingProgress p) { this.progress = p; return this; }
+        /** Where warnings about damaged checkpoints, and by default progress, go (default stderr). */
         public Builder log(PrintStream s) { this.log = s; return this; }
+        /** Adds files to each run directory and to the comparison's directory at the end (default: none). */
+        public Builder reporter(RunReporter r) { this.reporter = r; return this; }
         /** Extra budget entries for the report (model, learning rate, ...). */
         public Builder budget(Map<String, ?> b) { this.budget.putAll(b); return this; }
         /** Gallery: padding width (default 6), number of images (default 4; 0 = no gallery), local steps (300). */

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,8 +27,9 @@ import java.util.Optional;
  * out/metrics.jsonl           one {@link EpochMetrics} JSON line per epoch (rewritten atomically each epoch)
  * out/checkpoints/epoch-N.*   the network + updater after each epoch (see {@link Checkpoints}), newest two kept
  * out/model.zip               the final network (ModelSerializer, with updater), when all epochs are done
- * out/loss.png, accuracy.png, local-loss.png   per-epoch charts (local loss only with Padding Modules)
  * </pre>
+ * Progress goes to a {@link TrainingProgress} (default: lines on the {@link Builder#log log}); a {@link RunReporter}
+ * may add files to the run directory at the end (the command line's charts).
  *
  * <p>Reproducibility: epoch {@code e} starts by seeding ND4J's global random generator with
  * {@link #epochRngSeed(long, int)} (dropout, random init inside layers), and takes its minibatches from
@@ -53,11 +53,11 @@ public final class Trainer {
     private final Path outDir;
     private final boolean resume;
     private final int evalBatchSize;
-    private final Progress progress;
+    private final TrainingProgress progress;
     private final PrintStream log;
     private final EpochListener epochListener;
     private final Map<String, Object> runInfo;
-    private final boolean charts;
+    private final RunReporter reporter;
 
     /** Called after each epoch is evaluated and checkpointed. */
     @FunctionalInterface
@@ -77,11 +77,11 @@ public final class Trainer {
         this.seed = b.seed;
         this.resume = b.resume;
         this.evalBatchSize = b.evalBatchSize;
-        this.progress = b.progress;
-        this.log = b.log;
+        this.log = Objects.requireNonNull(b.log, "Trainer: log(...) must not be null");
+        this.progress = b.progress != null ? b.progress : TrainingProgress.lines(log);
         this.epochListener = b.epochListener;
         this.runInfo = new LinkedHashMap<>(b.runInfo);
-        this.charts = b.charts;
+        this.reporter = Objects.requireNonNull(b.reporter, "Trainer: reporter(...) must not be null");
     }
 
     public static Builder builder() {
@@ -182,9 +182,7 @@ public final class Trainer {
         if (Files.exists(last)) {
             AtomicFiles.write(modelFile(), out -> Files.copy(last, out));
         }
-        if (charts) {
-            Charts.runCharts(metrics, String.valueOf(runInfo.getOrDefault("name", outDir.getFileName())), outDir);
-        }
+        reporter.runFinished(metrics, String.valueOf(runInfo.getOrDefault("name", outDir.getFileName())), outDir);
         return new TrainingResult(net, metrics, resumedFrom);
     }
 
@@ -194,7 +192,7 @@ public final class Trainer {
         listener.startEpoch();
         DataSetIterator it = batches.forEpoch(epoch);
         long t0 = System.nanoTime();
-        try (Progress.EpochBar bar = progress.epochBar(log, epoch, epochs, batchesPerEpoch)) {
+        try (TrainingProgress.Epoch bar = progress.epochStarted(epoch, epochs, batchesPerEpoch)) {
             while (it.hasNext()) {
                 DataSet ds = it.next();
                 fit(net, ds);
@@ -206,7 +204,7 @@ public final class Trainer {
                     throw new IllegalStateException("training diverged at epoch " + epoch + " (loss " + last.score()
                             + "); lower the learning rate");
                 }
-                bar.step(last.score(), last.localLosses().values().stream().filter(Double::isFinite)
+                bar.batchDone(last.score(), last.localLosses().values().stream().filter(Double::isFinite)
                         .mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
             }
         }
@@ -217,12 +215,7 @@ public final class Trainer {
         Evaluator.Result r = Evaluator.evaluate(net, test, evalBatchSize);
         EpochMetrics m = new EpochMetrics(epoch, listener.meanScore(), r.loss(), r.accuracy(), seconds,
                 listener.meanLocalLosses());
-        if (progress.resolve() != Progress.NONE) {
-            double local = m.meanLocalLoss();
-            log.println(String.format(Locale.ROOT, "epoch %d/%d: train loss %.4f, test loss %.4f, test accuracy %.4f, "
-                            + "%.1f s%s", epoch, epochs, m.trainLoss(), m.testLoss(), m.testAccuracy(), seconds,
-                    Double.isFinite(local) ? String.format(Locale.ROOT, ", padding local loss %.5f", local) : ""));
-        }
+        progress.epochDone(m, epochs);
         return m;
     }
 
@@ -235,9 +228,7 @@ public final class Trainer {
     }
 
     private void message(String s) {
-        if (progress != Progress.NONE) {
-            log.println("learnpad: " + s);
-        }
+        progress.message(s);
     }
 
     private static void fit(Model net, DataSet ds) {
@@ -282,11 +273,11 @@ public final class Trainer {
         private Path outDir;
         private boolean resume;
         private int evalBatchSize = 256;
-        private Progress progress = Progress.AUTO;
+        private TrainingProgress progress;
         private PrintStream log = System.err;
         private EpochListener epochListener;
         private final Map<String, Object> runInfo = new LinkedHashMap<>();
-        private boolean charts = true;
+        private RunReporter reporter = RunReporter.NONE;
 
         /** The training minibatches, reproducible per epoch. */
         public Builder batches(EpochBatches b) { this.batches = b; return this; }
@@ -318,9 +309,10 @@ public final class Trainer {
 
         public Builder evalBatchSize(int n) { this.evalBatchSize = n; return this; }
 
-        public Builder progress(Progress p) { this.progress = p; return this; }
+        /** How progress is shown (default: {@link TrainingProgress#lines} on the {@link #log log}). */
+        public Builder progress(TrainingProgress p) { this.progress = p; return this; }
 
-        /** Where progress and messages go (default stderr). */
+        /** Where warnings about damaged checkpoints, and by default progress, go (default stderr). */
         public Builder log(PrintStream s) { this.log = s; return this; }
 
         public Builder epochListener(EpochListener l) { this.epochListener = l; return this; }
@@ -328,8 +320,8 @@ public final class Trainer {
         /** Values saved with every checkpoint (e.g. the command-line options of the run). */
         public Builder runInfo(Map<String, ?> info) { this.runInfo.putAll(info); return this; }
 
-        /** Write loss.png, accuracy.png and local-loss.png into outDir at the end (default true). */
-        public Builder charts(boolean c) { this.charts = c; return this; }
+        /** Adds files to the run directory when the run is finished (default: none). */
+        public Builder reporter(RunReporter r) { this.reporter = r; return this; }
 
         public Trainer build() {
             if (batches == null && trainData != null) {

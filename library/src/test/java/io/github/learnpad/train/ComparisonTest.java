@@ -19,6 +19,8 @@ class ComparisonTest {
     @TempDir
     static Path out;
     static ComparisonResult result;
+    static final List<Path> reportedRuns = new java.util.ArrayList<>();
+    static final List<ComparisonResult> reportedComparisons = new java.util.ArrayList<>();
 
     @BeforeAll
     static void run() throws Exception {
@@ -28,20 +30,30 @@ class ComparisonTest {
         result = Comparison.builder().paddings(List.of(PaddingMode.ZERO, PaddingMode.LEARNED)).seeds(List.of(1L, 2L))
                 .network((p, seed) -> SmallCnn.builder().numClasses(3).inputShape(1, 12, 12).baseWidth(4)
                         .padding(p::layer).seed(seed).build().init())
-                .train(train).test(test).batchSize(16).epochs(2).outDir(out).progress(Progress.NONE)
+                .train(train).test(test).batchSize(16).epochs(2).outDir(out).progress(TrainingProgress.NONE)
+                .reporter(new RunReporter() {
+                    @Override
+                    public void runFinished(List<EpochMetrics> metrics, String title, Path dir) {
+                        reportedRuns.add(dir);
+                    }
+
+                    @Override
+                    public void comparisonFinished(ComparisonResult r, Path dir) {
+                        reportedComparisons.add(r);
+                    }
+                })
                 .budget(java.util.Map.of("model", "small")).gallery(4, 3, 20).build().run();
     }
 
     @Test
-    void writesResultsChartsAndGallery() throws Exception {
-        for (String f : List.of("results.md", "results.json", "accuracy.png", "curves-loss.png",
-                "curves-test-loss.png", "curves-accuracy.png", "local-loss.png", "gallery.png")) {
+    void writesResultsAndGalleryAndTellsTheReporter() throws Exception {
+        for (String f : List.of("results.md", "results.json", "gallery.png")) {
             assertTrue(Files.size(out.resolve(f)) > 0, f);
         }
-        for (String f : List.of("accuracy.png", "curves-accuracy.png", "local-loss.png")) {
-            BufferedImage img = ImageIO.read(out.resolve(f).toFile());
-            assertEquals(800, img.getWidth(), f);
-        }
+        // Charts are the reporter's business (the command line's); the reporter saw every run and the comparison.
+        assertEquals(List.of(result), reportedComparisons);
+        assertEquals(List.of(out.resolve("runs/zero-seed1"), out.resolve("runs/learned-seed1"),
+                out.resolve("runs/zero-seed2"), out.resolve("runs/learned-seed2")), reportedRuns);
         // Gallery: 3 rows of (12 + 2*4) px images, 2 columns, enlarged by 160 / 20 = 8.
         BufferedImage g = ImageIO.read(out.resolve("gallery.png").toFile());
         assertTrue(g.getWidth() >= 2 * (20 * 8 + 8) + 8, "width " + g.getWidth());

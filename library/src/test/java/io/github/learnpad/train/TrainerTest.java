@@ -34,13 +34,28 @@ class TrainerTest {
 
     static Trainer.Builder trainer(Path out) {
         return Trainer.builder().train(train, 16).test(test).epochs(EPOCHS).seed(SEED).outDir(out)
-                .progress(Progress.NONE);
+                .progress(TrainingProgress.NONE);
     }
+
+    /** Progress lines and checkpoint warnings into {@code log}. */
+    static Trainer.Builder logged(Trainer.Builder b, ByteArrayOutputStream log) {
+        PrintStream ps = new PrintStream(log, true, StandardCharsets.UTF_8);
+        return b.log(ps).progress(TrainingProgress.lines(ps));
+    }
+
+    /** What the reporter was told: metrics, title and directory of each finished run. */
+    static final List<Object[]> reported = new java.util.ArrayList<>();
 
     @BeforeAll
     static void uninterrupted() throws Exception {
         Threads.limit(1); // the test machine is shared; see Threads
-        baseline = trainer(tmp.resolve("baseline")).build().train(net());
+        baseline = trainer(tmp.resolve("baseline")).runInfo(java.util.Map.of("name", "base run"))
+                .reporter(new RunReporter() {
+                    @Override
+                    public void runFinished(List<EpochMetrics> metrics, String title, Path dir) {
+                        reported.add(new Object[]{List.copyOf(metrics), title, dir});
+                    }
+                }).build().train(net());
     }
 
     @Test
@@ -69,11 +84,14 @@ class TrainerTest {
         assertEquals(trained.getUpdater().getStateViewArray(), loaded.getUpdater().getStateViewArray());
         assertEquals(Evaluator.evaluate(trained, test, 10).accuracy(), Evaluator.evaluate(loaded, test, 7).accuracy());
         assertEquals(baseline.last().testAccuracy(), Evaluator.evaluate(loaded, test, 7).accuracy());
-        // Charts of the run.
-        for (String png : List.of("loss.png", "accuracy.png")) {
-            assertEquals(800, javax.imageio.ImageIO.read(out.resolve(png).toFile()).getWidth(), png);
+        // The reporter saw the finished run once; the library itself draws no charts.
+        assertEquals(1, reported.size());
+        assertEquals(baseline.metrics(), reported.get(0)[0]);
+        assertEquals("base run", reported.get(0)[1]);
+        assertEquals(out, reported.get(0)[2]);
+        try (var s = Files.list(out)) {
+            assertTrue(s.noneMatch(p -> p.getFileName().toString().endsWith(".png")), "no charts in the library");
         }
-        assertFalse(Files.exists(out.resolve("local-loss.png")), "no Padding Module, no local-loss chart");
         // No temporary files left behind.
         try (var s = Files.list(c)) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")));
@@ -89,7 +107,7 @@ class TrainerTest {
     @Test
     void differentSeedDifferentMetrics() throws Exception {
         TrainingResult other = Trainer.builder().train(train, 16).test(test).epochs(1).seed(SEED + 1)
-                .outDir(tmp.resolve("other")).progress(Progress.NONE).build().train(net());
+                .outDir(tmp.resolve("other")).progress(TrainingProgress.NONE).build().train(net());
         assertNotEquals(baseline.metrics().get(0).trainLoss(), other.metrics().get(0).trainLoss());
     }
 
@@ -108,8 +126,7 @@ class TrainerTest {
                 "a second fresh run into the same directory must refuse");
 
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        TrainingResult resumed = trainer(out).resume(true).progress(Progress.LINES)
-                .log(new PrintStream(log, true, StandardCharsets.UTF_8)).build().train(net());
+        TrainingResult resumed = logged(trainer(out).resume(true), log).build().train(net());
         assertEquals(1, resumed.resumedFromEpoch());
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("resuming from"), log.toString());
         assertIdentical(baseline.metrics(), resumed.metrics());
@@ -131,8 +148,7 @@ class TrainerTest {
         assertThrows(java.io.IOException.class, () -> Checkpoints.verifyZip(latest));
 
         ByteArrayOutputStream log = new ByteArrayOutputStream();
-        TrainingResult resumed = trainer(out).resume(true).progress(Progress.LINES)
-                .log(new PrintStream(log, true, StandardCharsets.UTF_8)).build().train(net());
+        TrainingResult resumed = logged(trainer(out).resume(true), log).build().train(net());
         String text = log.toString(StandardCharsets.UTF_8);
         assertTrue(text.contains("epoch-0002.zip is damaged"), text);
         assertTrue(text.contains("using the previous checkpoint"), text);
@@ -151,13 +167,12 @@ class TrainerTest {
         // With crop-and-flip augmentation: a resumed run must replay the same augmented batches.
         java.util.function.Function<Path, Trainer.Builder> t = out -> Trainer.builder()
                 .batches(ImageBatchEpochs.training(small, 16, SEED, true)).test(test)
-                .epochs(2).seed(SEED).outDir(out).progress(Progress.NONE);
+                .epochs(2).seed(SEED).outDir(out).progress(TrainingProgress.NONE);
         TrainingResult full = t.apply(tmp.resolve("learned-full")).build().train(learned.get());
         for (EpochMetrics m : full.metrics()) {
             assertEquals(List.of("pad1", "pad2", "pad3", "pad4"), List.copyOf(m.localLosses().keySet()));
             m.localLosses().values().forEach(v -> assertTrue(Double.isFinite(v) && v > 0, m.toString()));
         }
-        assertTrue(Files.exists(tmp.resolve("learned-full/local-loss.png")));
         Path out = tmp.resolve("learned-resumed");
         assertThrows(RuntimeException.class, () -> t.apply(out).epochListener((m, n) -> {
             throw new RuntimeException("simulated crash");

@@ -1,6 +1,11 @@
-package io.github.learnpad.realism;
+package io.github.learnpad.charts;
 
 import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.realism.BandRegions;
+import io.github.learnpad.realism.BandResult;
+import io.github.learnpad.realism.BorderRealismResult;
+import io.github.learnpad.realism.MeanCi;
+import io.github.learnpad.realism.ModeResult;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;

@@ -1,5 +1,10 @@
-package io.github.learnpad.train;
+package io.github.learnpad.charts;
 
+import io.github.learnpad.train.AtomicFiles;
+import io.github.learnpad.train.ComparisonResult;
+import io.github.learnpad.train.EpochMetrics;
+import io.github.learnpad.train.PaddingSummary;
+import io.github.learnpad.train.RunReporter;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -17,8 +22,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
-/** PNG charts of training runs and comparisons (XChart, headless). */
+/**
+ * PNG charts of training runs and comparisons (XChart, headless). {@link #REPORTER} draws them for the library's
+ * {@link io.github.learnpad.train.Trainer} and {@link io.github.learnpad.train.Comparison}:
+ * <pre>
+ * run directory:        loss.png, accuracy.png, local-loss.png (local loss only with Padding Modules)
+ * comparison directory: accuracy.png (mean final test accuracy per padding, error bars = sample std over seeds),
+ *                       curves-loss.png, curves-test-loss.png, curves-accuracy.png (per-epoch means over seeds),
+ *                       local-loss.png (each Padding Module's local loss per epoch, when LEARNED is compared)
+ * </pre>
+ */
 public final class Charts {
+    /** Writes the charts of each finished run and comparison. */
+    public static final RunReporter REPORTER = new RunReporter() {
+        @Override
+        public void runFinished(List<EpochMetrics> metrics, String title, Path dir) throws IOException {
+            runCharts(metrics, title, dir);
+        }
+
+        @Override
+        public void comparisonFinished(ComparisonResult result, Path dir) throws IOException {
+            comparisonCharts(result, dir);
+        }
+    };
+
     static {
         // Charts are drawn into images; never open a window (servers and CI have no display).
         System.setProperty("java.awt.headless", "true");
@@ -130,6 +157,28 @@ public final class Charts {
         runs.put("test accuracy", one);
         curves(runs, EpochMetrics::testAccuracy, title + ": test accuracy", "test accuracy", dir.resolve("accuracy.png"));
         localLosses(runs, title + ": Padding Module local loss", dir.resolve("local-loss.png"));
+    }
+
+    /** The charts of a comparison in {@code dir} (see the class comment). */
+    public static void comparisonCharts(ComparisonResult result, Path dir) throws IOException {
+        List<PaddingSummary> summaries = result.summaries();
+        Map<String, List<List<EpochMetrics>>> curves = new LinkedHashMap<>();
+        for (PaddingSummary s : summaries) {
+            List<List<EpochMetrics>> runs = new ArrayList<>();
+            s.runs().forEach(r -> runs.add(r.metrics()));
+            curves.put(s.padding().id(), runs);
+        }
+        int seeds = summaries.isEmpty() ? 0 : summaries.get(0).seeds().size();
+        String what = result.budget().get("dataset") + ", " + result.budget().get("epochs") + " epochs, " + seeds
+                + " seed(s)";
+        accuracyBars(summaries, "Final test accuracy by padding (" + what + ")", dir.resolve("accuracy.png"));
+        curves(curves, EpochMetrics::trainLoss, "Training loss (mean over seeds)", "train loss",
+                dir.resolve("curves-loss.png"));
+        curves(curves, EpochMetrics::testLoss, "Test loss (mean over seeds)", "test loss",
+                dir.resolve("curves-test-loss.png"));
+        curves(curves, EpochMetrics::testAccuracy, "Test accuracy (mean over seeds)", "test accuracy",
+                dir.resolve("curves-accuracy.png"));
+        localLosses(curves, "Padding Module local loss (mean over seeds)", dir.resolve("local-loss.png"));
     }
 
     /** Epochs with a finite mean over the runs. */
