@@ -1,7 +1,5 @@
 package io.github.learnpad.data;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +37,7 @@ import java.util.zip.GZIPInputStream;
  *   <li>Fashion-MNIST: the four {@code .gz} files under {@value #FASHION_MNIST_BASE_URL}
  *       ({@link #FASHION_MNIST_MD5}); override the base URL with the system property
  *       {@value #FASHION_MNIST_URL_PROPERTY} (a mirror must serve identical files).</li>
- *   <li>CIFAR-10: {@value #CIFAR10_URL} (MD5 {@value #CIFAR10_MD5}, 162 MB), extracted with Apache commons-compress
- *       (already on the classpath through nd4j-common) into {@code DIR/cifar-10-batches-bin}; only the regular files
+ *   <li>CIFAR-10: {@value #CIFAR10_URL} (MD5 {@value #CIFAR10_MD5}, 162 MB), extracted with {@link TarReader} into {@code DIR/cifar-10-batches-bin}; only the regular files
  *       directly in that folder are extracted, then the archive is deleted. Override the URL with
  *       {@value #CIFAR10_URL_PROPERTY}.</li>
  * </ul>
@@ -182,14 +179,13 @@ public final class Downloader {
         Path out = dir.resolve(Cifar10Reader.BATCH_FOLDER);
         Files.createDirectories(out);
         int extracted = 0;
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                new GZIPInputStream(new BufferedInputStream(Files.newInputStream(archive)), 1 << 16))) {
-            TarArchiveEntry e;
-            while ((e = tar.getNextTarEntry()) != null) {
-                if (!e.isFile()) {
+        try (InputStream gz = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(archive)), 1 << 16)) {
+            TarReader tar = new TarReader(gz);
+            while (tar.next()) {
+                if (!tar.isFile()) {
                     continue;
                 }
-                String[] parts = e.getName().replace('\\', '/').split("/");
+                String[] parts = tar.name().replace('\\', '/').split("/");
                 List<String> p = java.util.Arrays.stream(parts).filter(s -> !s.isEmpty() && !s.equals(".")).toList();
                 if (p.size() != 2 || !p.get(0).equals(Cifar10Reader.BATCH_FOLDER) || p.get(1).equals("..")) {
                     continue;
@@ -197,7 +193,7 @@ public final class Downloader {
                 Path target = out.resolve(p.get(1));
                 Path tmp = Files.createTempFile(out, p.get(1), ".part");
                 try {
-                    Files.copy(tar, tmp, StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(tar.content(), tmp, StandardCopyOption.REPLACE_EXISTING);
                     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
                 } finally {
                     Files.deleteIfExists(tmp);
