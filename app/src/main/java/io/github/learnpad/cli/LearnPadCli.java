@@ -14,7 +14,7 @@ import java.util.Arrays;
  * <p>Exit codes: 0 success, 2 usage error (unknown option, bad value; picocli prints the usage), 1 runtime error
  * (one line {@code learnpad: error: ...} on stderr; the stack trace only with {@code --verbose}).
  */
-@Command(name = "learnpad", mixinStandardHelpOptions = true, version = "learnpad 0.1.0-SNAPSHOT",
+@Command(name = "learnpad", mixinStandardHelpOptions = true, versionProvider = LearnPadCli.Version.class,
         description = "Train networks with zero, reflect, replicate, circular or learned padding and compare them.",
         subcommands = {TrainCommand.class, EvalCommand.class, CompareCommand.class, DemoCommand.class,
                 RealismCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
@@ -29,6 +29,21 @@ public final class LearnPadCli implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "missing command: train, eval, compare, demo, realism or bench");
+    }
+
+    /** {@code learnpad --version}: the project version that Maven wrote into version.properties. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws java.io.IOException {
+            java.util.Properties p = new java.util.Properties();
+            try (java.io.InputStream in = LearnPadCli.class.getResourceAsStream("version.properties")) {
+                if (in == null) {
+                    throw new java.io.FileNotFoundException("version.properties is missing from the build");
+                }
+                p.load(in);
+            }
+            return new String[]{"learnpad " + p.getProperty("version")};
+        }
     }
 
     public static void main(String[] args) {

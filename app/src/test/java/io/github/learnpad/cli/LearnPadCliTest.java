@@ -138,6 +138,16 @@ class LearnPadCliTest {
     }
 
     @Test
+    void versionIsThePomVersion() {
+        Run r = cli("--version");
+        assertEquals(0, r.code());
+        // Surefire passes the version from the root pom (see app/pom.xml).
+        String expected = System.getProperty("learnpad.pomVersion");
+        assertNotNull(expected, "run under Maven, which sets learnpad.pomVersion");
+        assertEquals("learnpad " + expected, r.out().strip());
+    }
+
+    @Test
     void usageErrorsExitWith2() {
         Run r = cli("train", "--padding", "bogus");
         assertEquals(2, r.code());

@@ -26,7 +26,7 @@ public final class BandRegions {
     private BandRegions() {
     }
 
-    /** The region names in report order: overall, top, bottom, left, right, corners, ring1..ring<b>. */
+    /** The region names in report order: overall, top, bottom, left, right, corners, ring1..ring{@code b}. */
     public static List<String> names(int b) {
         List<String> names = new ArrayList<>(List.of(OVERALL, "top", "bottom", "left", "right", CORNERS));
         for (int d = 1; d <= b; d++) {
