@@ -1,6 +1,7 @@
 package io.github.learnpad.cli;
 
 import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.models.Architecture;
 import io.github.learnpad.models.Variant;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -23,10 +24,10 @@ final class Converters {
                 + Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList());
     }
 
-    static final class ModelConverter implements ITypeConverter<TrainingOptions.ModelName> {
+    static final class ModelConverter implements ITypeConverter<Architecture> {
         @Override
-        public TrainingOptions.ModelName convert(String v) {
-            return parseEnum(TrainingOptions.ModelName.class, v, "model");
+        public Architecture convert(String v) {
+            return parseEnum(Architecture.class, v, "model");
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.learnpad.cli;
 
 import io.github.learnpad.data.FashionMnistReader;
 import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.models.Architecture;
 import io.github.learnpad.train.ComparisonResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -50,7 +51,7 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ensureData();
         TrainingOptions o = new TrainingOptions();
-        o.model = TrainingOptions.ModelName.SMALL;
+        o.model = Architecture.SMALL;
         o.dataset = "fashion-mnist";
         o.dataDir = dataDir;
         o.imageSize = 0;

@@ -4,6 +4,8 @@ import io.github.learnpad.data.ChannelPolicy;
 import io.github.learnpad.data.TrainTest;
 import io.github.learnpad.train.AtomicFiles;
 import io.github.learnpad.train.Evaluator;
+import io.github.learnpad.train.Json;
+import io.github.learnpad.train.RunMetadata;
 import io.github.learnpad.train.Threads;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
@@ -49,7 +51,7 @@ final class EvalCommand implements Callable<Integer> {
     int threads;
 
     @Option(names = "--image-size", defaultValue = "0", description = "Resize test images to SIZE x SIZE (default: "
-            + "the size in run.json next to the model, else the dataset's own).")
+            + "the size in the run.json next to the model, else the dataset's own).")
     int imageSize;
 
     @Option(names = "--out", description = "JSON file to write (default: eval.json next to the model).")
@@ -66,7 +68,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         io.github.learnpad.train.Checkpoints.verifyZip(zip);
         ComputationGraph net = ModelSerializer.restoreComputationGraph(zip.toFile(), false);
-        int[] chw = inputShape(zip);
+        int[] chw = RunMetadata.inputShape(zip.toAbsolutePath().getParent()).orElse(null);
         int size = imageSize > 0 ? imageSize : chw != null && chw[1] == chw[2] ? chw[1] : 0;
         ChannelPolicy policy = chw == null ? ChannelPolicy.KEEP : chw[0] == 1 ? ChannelPolicy.GREY : ChannelPolicy.RGB;
         TrainTest tt = DataAccess.load(dataset, dataDir, download, size, policy, 1, testSubset, dataSeed);
@@ -91,23 +93,9 @@ final class EvalCommand implements Callable<Integer> {
         m.put("loss", r.loss());
         m.put("seconds", seconds);
         Path json = out != null ? out : zip.toAbsolutePath().getParent().resolve("eval.json");
-        AtomicFiles.writeString(json, Cli.json(m));
+        AtomicFiles.writeString(json, Json.pretty(m) + "\n");
         System.out.println(String.format(Locale.ROOT, "accuracy %.4f, loss %.4f on %d test images of %s (%s)",
                 r.accuracy(), r.loss(), r.count(), dataset, json));
         return 0;
-    }
-
-    /**
-     * (C, H, W) the network was trained on, from the run.json that {@code learnpad train} writes next to model.zip;
-     * null when there is none (then the dataset's native size, or --image-size, is used).
-     */
-    static int[] inputShape(Path zip) throws IOException {
-        Path runJson = zip.toAbsolutePath().getParent().resolve("run.json");
-        if (!Files.exists(runJson)) {
-            return null;
-        }
-        org.nd4j.shade.jackson.databind.JsonNode s = new org.nd4j.shade.jackson.databind.ObjectMapper()
-                .readTree(runJson.toFile()).get("inputShape");
-        return s == null || s.size() != 3 ? null : new int[]{s.get(0).asInt(), s.get(1).asInt(), s.get(2).asInt()};
     }
 }

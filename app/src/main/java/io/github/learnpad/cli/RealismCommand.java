@@ -11,6 +11,8 @@ import io.github.learnpad.realism.BorderRealismResult;
 import io.github.learnpad.realism.FeatureMapRealism;
 import io.github.learnpad.charts.RealismCharts;
 import io.github.learnpad.realism.RealismReport;
+import io.github.learnpad.train.AtomicFiles;
+import io.github.learnpad.train.Json;
 import org.deeplearning4j.nn.api.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -126,8 +128,8 @@ public final class RealismCommand implements Callable<Integer> {
                 bands, paddings, steps);
         o.flush();
         BorderRealismResult r = new BorderRealism(opts).run(tt.test().name(), tt.train().features(), tt.test().features());
-        RealismReport.write(out.resolve("realism.md"), RealismReport.markdown(r));
-        RealismReport.write(out.resolve("realism.json"), RealismReport.json(RealismReport.tree(r)));
+        AtomicFiles.writeString(out.resolve("realism.md"), RealismReport.markdown(r));
+        AtomicFiles.writeString(out.resolve("realism.json"), Json.pretty(RealismReport.tree(r)) + "\n");
         for (BandResult band : r.bands()) {
             RealismCharts.psnrByDistance(r, band, out.resolve("realism-psnr-b" + band.band() + ".png"));
             if (gallery > 0) {
@@ -146,9 +148,9 @@ public final class RealismCommand implements Callable<Integer> {
         List<FeatureMapRealism.LayerRow> rows = FeatureMapRealism.measure(net, tt.test().features());
         String title = zip + " on " + tt.test().name();
         String md = FeatureMapRealism.markdown(title, tt.test().size(), rows);
-        RealismReport.write(out.resolve("featuremaps.md"), md);
-        RealismReport.write(out.resolve("featuremaps.json"),
-                RealismReport.json(FeatureMapRealism.tree(title, tt.test().size(), rows)));
+        AtomicFiles.writeString(out.resolve("featuremaps.md"), md);
+        AtomicFiles.writeString(out.resolve("featuremaps.json"),
+                Json.pretty(FeatureMapRealism.tree(title, tt.test().size(), rows)) + "\n");
         o.print(md);
         o.println("realism: wrote " + out.toAbsolutePath());
         o.flush();

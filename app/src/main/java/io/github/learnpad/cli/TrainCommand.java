@@ -57,8 +57,6 @@ final class TrainCommand implements Callable<Integer> {
         info.put("classes", data.train.classNames());
         info.put("parameters", net.numParams());
         info.put("name", info.get("model") + " " + padding.id() + " seed " + seed);
-        Files.createDirectories(dir);
-        io.github.learnpad.train.AtomicFiles.writeString(dir.resolve("run.json"), Cli.json(info));
         System.err.println(String.format(Locale.ROOT, "learnpad: training %s with %s padding (%,d parameters) on %d "
                         + "%s images for %d epochs; testing on %d", info.get("model"), padding.id(), net.numParams(),
                 data.train.size(), data.train.name(), options.epochs, data.test.size()));

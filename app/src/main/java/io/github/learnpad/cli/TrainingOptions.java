@@ -2,10 +2,9 @@ package io.github.learnpad.cli;
 
 import io.github.learnpad.data.ChannelPolicy;
 import io.github.learnpad.layers.PaddingMode;
-import io.github.learnpad.models.ResNet50;
+import io.github.learnpad.models.Architecture;
+import io.github.learnpad.models.ModelBuilder;
 import io.github.learnpad.models.Variant;
-import io.github.learnpad.models.Vgg16;
-import io.github.learnpad.train.SmallCnn;
 import io.github.learnpad.train.Threads;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.learning.config.Adam;
@@ -18,12 +17,9 @@ import java.util.Map;
 
 /** Options shared by {@code train} and {@code compare}: model, data and budget. */
 public final class TrainingOptions {
-    /** The networks the CLI can build. */
-    public enum ModelName { SMALL, VGG16, RESNET50 }
-
     @Option(names = "--model", defaultValue = "small", converter = Converters.ModelConverter.class,
             description = "small (SmallCnn, seconds per epoch on a subset), vgg16 or resnet50. Default: ${DEFAULT-VALUE}.")
-    ModelName model;
+    Architecture model;
 
     @Option(names = "--variant", converter = Converters.VariantConverter.class,
             description = "cifar or imagenet layout of vgg16/resnet50 (default: cifar up to 64x64 input, else imagenet).")
@@ -106,27 +102,19 @@ public final class TrainingOptions {
 
     /** An initialised network for this data shape. */
     ComputationGraph network(PaddingMode padding, int classes, int channels, int height, int width, long seed) {
-        Variant v = variant != null ? variant : Variant.defaultFor(height, width);
-        switch (model) {
-            case SMALL:
-                return SmallCnn.builder().numClasses(classes).inputShape(channels, height, width).padding(padding::layer)
-                        .learningRate(lr).seed(seed).build().init();
-            case VGG16:
-                return Vgg16.builder().numClasses(classes).inputShape(channels, height, width).padding(padding)
-                        .variant(v).updater(new Adam(lr)).seed(seed).build().init();
-            case RESNET50:
-                return ResNet50.builder().numClasses(classes).inputShape(channels, height, width).padding(padding)
-                        .variant(v).updater(new Adam(lr)).seed(seed).build().init();
-            default:
-                throw new AssertionError(model);
+        ModelBuilder<?, ?> b = model.builder().numClasses(classes).inputShape(channels, height, width)
+                .padding(padding).updater(new Adam(lr)).seed(seed);
+        if (variant != null && model.hasVariants()) {
+            b.variant(variant);
         }
+        return b.build().init();
     }
 
     /** The options as recorded in run.json / results.json. */
     Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("model", model.name().toLowerCase(Locale.ROOT));
-        if (model != ModelName.SMALL) {
+        m.put("model", model.id());
+        if (model.hasVariants()) {
             m.put("variant", variant == null ? "auto" : variant.name().toLowerCase(Locale.ROOT));
         }
         m.put("dataset", dataset);

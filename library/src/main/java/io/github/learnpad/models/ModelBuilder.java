@@ -19,7 +19,7 @@ import java.util.Objects;
  * @param <B> the concrete builder (for chaining)
  * @param <M> the model it builds
  */
-public abstract class ModelBuilder<B extends ModelBuilder<B, M>, M> {
+public abstract class ModelBuilder<B extends ModelBuilder<B, M>, M extends ModelBuilder.Model> {
     int numClasses;
     int channels = 3;
     int height = 32;

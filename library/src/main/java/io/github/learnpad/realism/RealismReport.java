@@ -159,23 +159,6 @@ public final class RealismReport {
         return m;
     }
 
-    /** Writes {@code text} to {@code file}, creating parent directories. */
-    public static void write(Path file, String text) throws IOException {
-        if (file.getParent() != null) {
-            Files.createDirectories(file.getParent());
-        }
-        Files.writeString(file, text, StandardCharsets.UTF_8);
-    }
-
-    /** Pretty-printed JSON of maps, lists, strings and numbers. */
-    public static String json(Object tree) {
-        try {
-            return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(tree) + "\n";
-        } catch (IOException e) {
-            throw new IllegalStateException("could not write JSON: " + e.getMessage(), e);
-        }
-    }
-
     static String mse(MeanCi c) {
         return String.format(Locale.ROOT, "%.3g ± %.2g", c.mean(), c.half());
     }

@@ -7,8 +7,11 @@ import org.nd4j.shade.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** JSON reading and writing with the Jackson that ND4J ships (shaded), so LearnPad needs no extra dependency. */
-final class Json {
+/**
+ * LearnPad's one JSON set-up, for every file it writes and reads (run.json, metrics.jsonl, checkpoints, results,
+ * realism reports, eval.json): the Jackson that ND4J ships (shaded), so LearnPad needs no extra dependency.
+ */
+public final class Json {
     /** NaN and infinities become null: JSON has no NaN. */
     static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     static final ObjectMapper COMPACT = new ObjectMapper();
@@ -17,7 +20,7 @@ final class Json {
     }
 
     /** Pretty-printed JSON of maps, lists, strings, numbers; non-finite doubles are written as null. */
-    static String pretty(Object value) {
+    public static String pretty(Object value) {
         try {
             return MAPPER.writeValueAsString(finite(value));
         } catch (IOException e) {
@@ -26,7 +29,7 @@ final class Json {
     }
 
     /** One-line JSON; non-finite doubles are written as null. */
-    static String line(Object value) {
+    public static String line(Object value) {
         try {
             return COMPACT.writeValueAsString(finite(value));
         } catch (IOException e) {
@@ -34,16 +37,16 @@ final class Json {
         }
     }
 
-    static JsonNode parse(String text) throws IOException {
+    public static JsonNode parse(String text) throws IOException {
         return COMPACT.readTree(text);
     }
 
-    static JsonNode read(Path file) throws IOException {
+    public static JsonNode read(Path file) throws IOException {
         return COMPACT.readTree(file.toFile());
     }
 
     /** A JSON number as double; null (how NaN is stored) reads back as NaN. */
-    static double number(JsonNode n) {
+    public static double number(JsonNode n) {
         return n == null || n.isNull() ? Double.NaN : n.asDouble();
     }
 

@@ -24,6 +24,7 @@ import java.util.Optional;
 /**
  * Trains a network for a number of epochs, evaluating on a test set after each, and writes a run directory:
  * <pre>
+ * out/run.json                the run's {@code runInfo} ({@link RunMetadata}), when runInfo is not empty
  * out/metrics.jsonl           one {@link EpochMetrics} JSON line per epoch (rewritten atomically each epoch)
  * out/checkpoints/epoch-N.*   the network + updater after each epoch (see {@link Checkpoints}), newest two kept
  * out/model.zip               the final network (ModelSerializer, with updater), when all epochs are done
@@ -153,6 +154,9 @@ public final class Trainer {
                     + "or choose another output directory");
         }
         int resumedFrom = start - 1;
+        if (!runInfo.isEmpty()) {
+            RunMetadata.write(outDir, runInfo);
+        }
         writeMetrics(metrics);
 
         LocalLossListener listener = new LocalLossListener();
@@ -317,7 +321,7 @@ public final class Trainer {
 
         public Builder epochListener(EpochListener l) { this.epochListener = l; return this; }
 
-        /** Values saved with every checkpoint (e.g. the command-line options of the run). */
+        /** Values written to run.json and saved with every checkpoint (e.g. the command-line options of the run). */
         public Builder runInfo(Map<String, ?> info) { this.runInfo.putAll(info); return this; }
 
         /** Adds files to the run directory when the run is finished (default: none). */

@@ -1,6 +1,7 @@
 package io.github.learnpad.train;
 
 import io.github.learnpad.data.ImageDataset;
+import io.github.learnpad.models.SmallCnn;
 import io.github.learnpad.layers.PaddingMode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class ComparisonTest {
         ImageDataset test = TinyData.make("tiny-test", 32, 1, 12, 12);
         result = Comparison.builder().paddings(List.of(PaddingMode.ZERO, PaddingMode.LEARNED)).seeds(List.of(1L, 2L))
                 .network((p, seed) -> SmallCnn.builder().numClasses(3).inputShape(1, 12, 12).baseWidth(4)
-                        .padding(p::layer).seed(seed).build().init())
+                        .padding(p).seed(seed).build().init())
                 .train(train).test(test).batchSize(16).epochs(2).outDir(out).progress(TrainingProgress.NONE)
                 .reporter(new RunReporter() {
                     @Override

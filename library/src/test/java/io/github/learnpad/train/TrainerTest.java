@@ -1,12 +1,15 @@
 package io.github.learnpad.train;
 
 import io.github.learnpad.data.ImageDataset;
+import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.models.SmallCnn;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.linalg.learning.config.Adam;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -28,8 +31,8 @@ class TrainerTest {
     static TrainingResult baseline;
 
     static ComputationGraph net() {
-        return SmallCnn.builder().numClasses(3).inputShape(1, 12, 12).baseWidth(8).learningRate(1e-2)
-                .padding((t, b, l, r) -> new ZeroPaddingLayer(t, b, l, r)).seed(SEED).build().init();
+        return SmallCnn.builder().numClasses(3).inputShape(1, 12, 12).baseWidth(8).updater(new Adam(1e-2))
+                .padding(PaddingMode.ZERO).seed(SEED).build().init();
     }
 
     static Trainer.Builder trainer(Path out) {
@@ -84,6 +87,8 @@ class TrainerTest {
         assertEquals(trained.getUpdater().getStateViewArray(), loaded.getUpdater().getStateViewArray());
         assertEquals(Evaluator.evaluate(trained, test, 10).accuracy(), Evaluator.evaluate(loaded, test, 7).accuracy());
         assertEquals(baseline.last().testAccuracy(), Evaluator.evaluate(loaded, test, 7).accuracy());
+        // run.json holds the runInfo.
+        assertEquals("base run", RunMetadata.read(out).orElseThrow().get("name").asText());
         // The reporter saw the finished run once; the library itself draws no charts.
         assertEquals(1, reported.size());
         assertEquals(baseline.metrics(), reported.get(0)[0]);
@@ -162,8 +167,8 @@ class TrainerTest {
     void learnedPaddingWithAugmentationRecordsLocalLossesAndResumesExactly() throws Exception {
         ImageDataset small = train.subset(48, 3);
         java.util.function.Supplier<ComputationGraph> learned = () -> SmallCnn.builder().numClasses(3)
-                .inputShape(1, 12, 12).baseWidth(4).learningRate(1e-2)
-                .padding(io.github.learnpad.layers.PaddingMode.LEARNED::layer).seed(SEED).build().init();
+                .inputShape(1, 12, 12).baseWidth(4).updater(new Adam(1e-2))
+                .padding(PaddingMode.LEARNED).seed(SEED).build().init();
         // With crop-and-flip augmentation: a resumed run must replay the same augmented batches.
         java.util.function.Function<Path, Trainer.Builder> t = out -> Trainer.builder()
                 .batches(ImageBatchEpochs.training(small, 16, SEED, true)).test(test)
