@@ -1,6 +1,7 @@
 package io.github.learnpad.layers;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -26,6 +27,36 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class FixedPaddingOps {
 
     private FixedPaddingOps() {
+    }
+
+    /**
+     * Pads images outside any network with a fixed mode, exactly as the mode's DL4J layer ({@code mode.layer(b)})
+     * does inside one.
+     *
+     * @param x    {@code (N, C, H, W)}, FLOAT or DOUBLE
+     * @param mode ZERO, REFLECT, REPLICATE or CIRCULAR
+     * @param b    the amount on every side, {@code >= 0}
+     * @return a new {@code (N, C, H + 2b, W + 2b)} array of {@code x}'s data type
+     * @throws IllegalArgumentException for LEARNED, or when the mode cannot pad that much
+     *                                  ({@link FixedPadding#checkSize})
+     */
+    public static INDArray pad(INDArray x, PaddingMode mode, int b) {
+        if (mode == PaddingMode.LEARNED) {
+            throw new IllegalArgumentException("FixedPaddingOps pads with the fixed modes; LEARNED needs a trained "
+                    + "predictor (StandalonePaddingModule)");
+        }
+        if (x.rank() != 4 || b < 0) {
+            throw new IllegalArgumentException("expected images (N, C, H, W) and an amount >= 0, got shape "
+                    + java.util.Arrays.toString(x.shape()) + " and " + b);
+        }
+        INDArray out = Nd4j.create(x.dataType(), x.size(0), x.size(1), x.size(2) + 2L * b, x.size(3) + 2L * b);
+        if (mode == PaddingMode.ZERO) {
+            out.get(all(), all(), NDArrayIndex.interval(b, b + x.size(2)), NDArrayIndex.interval(b, b + x.size(3)))
+                    .assign(x);
+            return out;
+        }
+        ((FixedPadding) mode.layer(b)).checkSize(x.size(2), x.size(3), "of images");
+        return pad(x, mode.fixedMode(), new int[]{b, b, b, b}, out);
     }
 
     /**

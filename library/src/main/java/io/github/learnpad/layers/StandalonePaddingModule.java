@@ -90,6 +90,31 @@ public final class StandalonePaddingModule {
         return loss;
     }
 
+    /**
+     * LearnPad's one way to fit a standalone module: {@code steps} updates ({@link #fitLocal(INDArray)}), each on
+     * {@code min(batchSize, N)} images of {@code images (N, C, H, W)} drawn at random with replacement (a
+     * {@code java.util.Random} seeded with {@code seed}, so the same arguments give the same module).
+     */
+    public void fitLocal(INDArray images, int steps, int batchSize, long seed) {
+        check(images);
+        if (steps < 0 || batchSize < 1) {
+            throw new IllegalArgumentException("steps must be >= 0 and batchSize >= 1, got " + steps + " and "
+                    + batchSize);
+        }
+        java.util.Random rnd = new java.util.Random(seed);
+        int n = (int) images.size(0);
+        int bs = Math.min(batchSize, n);
+        for (int s = 0; s < steps; s++) {
+            long[] idx = new long[bs];
+            for (int i = 0; i < bs; i++) {
+                idx[i] = rnd.nextInt(n);
+            }
+            fitLocal(images.get(org.nd4j.linalg.indexing.NDArrayIndex.indices(idx),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all()).dup());
+        }
+    }
+
     /** Copies of the predictor parameters by name ({@code topW}, {@code topB}, ...). */
     public Map<String, INDArray> params() {
         Map<String, INDArray> copy = new LinkedHashMap<>();

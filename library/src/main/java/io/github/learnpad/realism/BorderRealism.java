@@ -1,5 +1,6 @@
 package io.github.learnpad.realism;
 
+import io.github.learnpad.layers.FixedPaddingOps;
 import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.layers.PaddingModule;
 import io.github.learnpad.layers.StandalonePaddingModule;
@@ -25,7 +26,7 @@ import java.util.Random;
  *
  * <p>The LEARNED mode is a {@link PaddingModule} with padding b, one per band, trained on the training images with
  * its local loss alone (no labels): {@link Options#steps} Adam updates on random minibatches of
- * {@link Options#batchSize} whole training images. Fixed modes go through their DL4J layers ({@link FixedPadder}).
+ * {@link Options#batchSize} whole training images. Fixed modes pad as their DL4J layers do ({@link FixedPaddingOps#pad(INDArray, PaddingMode, int)}).
  */
 public final class BorderRealism {
 
@@ -165,7 +166,13 @@ public final class BorderRealism {
                     fit = train(module, train.castTo(DataType.FLOAT));
                     recon = module.pad(centre);
                 } else {
-                    recon = FixedPadder.pad(m, centre, b);
+                    try {
+                        recon = FixedPaddingOps.pad(centre, m, b);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("band " + b + " is too wide for " + m.id() + " padding of the "
+                                + centre.size(2) + "x" + centre.size(3) + " centre; use a narrower band ("
+                                + e.getMessage() + ")", e);
+                    }
                 }
                 recons.put(m, recon);
             }
@@ -201,21 +208,11 @@ public final class BorderRealism {
 
     /** Trains the module with its local loss alone, on random minibatches of whole training images. */
     LearnedFit train(StandalonePaddingModule module, INDArray train) {
-        Random rnd = new Random(options.seed);
         int n = (int) train.size(0);
-        int bs = Math.min(options.batchSize, n);
         INDArray probe = first(train, Math.min(n, 512));
         double before = module.localLoss(probe);
-        for (int s = 0; s < options.steps; s++) {
-            long[] idx = new long[bs];
-            for (int i = 0; i < bs; i++) {
-                idx[i] = rnd.nextInt(n);
-            }
-            INDArray batch = train.get(NDArrayIndex.indices(idx), NDArrayIndex.all(), NDArrayIndex.all(),
-                    NDArrayIndex.all()).dup();
-            module.fitLocal(batch);
-        }
-        return new LearnedFit(options.steps, bs, before, module.localLoss(probe));
+        module.fitLocal(train, options.steps, options.batchSize, options.seed);
+        return new LearnedFit(options.steps, Math.min(options.batchSize, n), before, module.localLoss(probe));
     }
 
     /** Per-image MSE over the whole band. */

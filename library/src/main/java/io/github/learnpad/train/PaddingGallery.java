@@ -1,9 +1,9 @@
 package io.github.learnpad.train;
 
 import io.github.learnpad.data.ImageDataset;
+import io.github.learnpad.layers.FixedPaddingOps;
 import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.layers.PaddingModule;
-import io.github.learnpad.realism.FixedPadder;
 import io.github.learnpad.layers.StandalonePaddingModule;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -28,7 +28,7 @@ import java.util.function.UnaryOperator;
  * A picture of what each padding mode adds around real images: one row per image, one column per mode, each cell the
  * image padded by a wide margin (default 6 px) and enlarged, with a thin line where the original image ends.
  *
- * <p>Fixed modes run their DL4J layer ({@link PaddingMode#layer}) in a one-layer network. LEARNED is a
+ * <p>Fixed modes pad as their DL4J layers do ({@link FixedPaddingOps#pad(INDArray, PaddingMode, int)}). LEARNED is a
  * {@link StandalonePaddingModule} trained on the training images' own local loss (no labels, no classifier): a
  * padding module in a trained network pads feature maps, whose channels are not the image's, so it cannot be shown
  * on images directly.
@@ -39,29 +39,6 @@ public final class PaddingGallery {
     }
 
     private PaddingGallery() {
-    }
-
-    /**
-     * A Padding Module trained on random minibatches of {@code train} by its local loss alone.
-     *
-     * @param steps     local-loss updates (each on 32 images)
-     * @param learningRate Adam learning rate of the predictor
-     */
-    public static StandalonePaddingModule trainLearned(ImageDataset train, int pad, int steps, double learningRate,
-            long seed) {
-        PaddingModule conf = new PaddingModule.Builder().padding(pad).predictorUpdater(new Adam(learningRate)).build();
-        StandalonePaddingModule m = new StandalonePaddingModule(conf, train.channels());
-        Random r = new Random(seed);
-        int batch = Math.min(32, train.size());
-        for (int s = 0; s < steps; s++) {
-            long[] idx = new long[batch];
-            for (int i = 0; i < batch; i++) {
-                idx[i] = r.nextInt(train.size());
-            }
-            m.fitLocal(train.features().get(NDArrayIndex.indices(idx), NDArrayIndex.all(), NDArrayIndex.all(),
-                    NDArrayIndex.all()).dup());
-        }
-        return m;
     }
 
     /**
@@ -171,10 +148,13 @@ public final class PaddingGallery {
         Map<String, UnaryOperator<INDArray>> padders = new LinkedHashMap<>();
         for (PaddingMode m : modes) {
             if (m == PaddingMode.LEARNED) {
-                StandalonePaddingModule module = trainLearned(train, pad, learnedSteps, 1e-2, seed);
+                // Minibatches of 32 images, Adam 1e-2: the predictor's local loss alone.
+                StandalonePaddingModule module = new StandalonePaddingModule(new PaddingModule.Builder().padding(pad)
+                        .predictorUpdater(new Adam(1e-2)).build(), train.channels());
+                module.fitLocal(train.features(), learnedSteps, 32, seed);
                 padders.put("learned (" + learnedSteps + " local steps)", module::pad);
             } else {
-                padders.put(m.id(), x -> FixedPadder.pad(m, x, pad));
+                padders.put(m.id(), x -> FixedPaddingOps.pad(x, m, pad));
             }
         }
         StringBuilder t = new StringBuilder(test.name() + ": " + pad + " px of padding outside the red line; classes: ");
