@@ -7,8 +7,6 @@ import io.github.learnpad.train.ComparisonResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -16,14 +14,14 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code learnpad demo}: a short, fixed comparison of zero and learned padding on Fashion-MNIST with the small CNN
- * (a subset, two seeds): 4.8 minutes measured on two lightly loaded cores, 12.9 on heavily shared ones.
+ * (a subset, two seeds). Its measured time and results are in docs/benchmarks.md and docs/cli.md.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Compare zero and learned padding on Fashion-MNIST with the small CNN: "
                 + "3000 training and 1000 test images, 2 epochs, seeds 1 and 2, batch 64, Adam 0.002. "
-                + "About 5 minutes on 2 cores (13 when they are shared with other work). Prints the table and writes the charts into --out.",
-                "If Fashion-MNIST is missing and this runs as root on a system with apt-get, it installs the Debian "
-                        + "package dataset-fashion-mnist."})
+                + "Minutes on 2 cores (measured times: docs/benchmarks.md). Prints the table and writes the charts "
+                + "into --out.",
+                "Needs Fashion-MNIST: Debian's package dataset-fashion-mnist, or the four files in --data-dir."})
 final class DemoCommand implements Callable<Integer> {
     static final int TRAIN = 3000;
     static final int TEST = 1000;
@@ -75,34 +73,15 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Installs the Debian package when possible, else says exactly what to do. */
+    /** Says exactly how to get Fashion-MNIST when it is missing (installing system packages is not the demo's job). */
     private void ensureData() throws Exception {
         Path dir = dataDir != null ? dataDir : DataAccess.DEBIAN_FASHION_MNIST;
         if (FashionMnistReader.isPresent(dir)) {
             return;
         }
-        boolean root = "root".equals(System.getProperty("user.name"));
-        boolean apt = Files.isExecutable(Path.of("/usr/bin/apt-get"));
-        if (dataDir == null && root && apt) {
-            System.err.println("learnpad: Fashion-MNIST is missing; installing the Debian package dataset-fashion-mnist");
-            run("apt-get", "update");
-            run("apt-get", "install", "-y", "dataset-fashion-mnist");
-            if (FashionMnistReader.isPresent(dir)) {
-                return;
-            }
-        }
         throw new java.nio.file.NoSuchFileException("Fashion-MNIST not found in " + dir + ". Install it with 'sudo apt-get update && "
                 + "sudo apt-get install -y dataset-fashion-mnist', or download train-images-idx3-ubyte.gz, "
                 + "train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz into a "
                 + "directory and pass it with --data-dir");
-    }
-
-    private static void run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.to(new File("/dev/stderr")))
-                .redirectErrorStream(true).start();
-        int rc = p.waitFor();
-        if (rc != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + " failed with exit code " + rc);
-        }
     }
 }

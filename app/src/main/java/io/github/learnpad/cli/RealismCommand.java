@@ -1,8 +1,6 @@
 package io.github.learnpad.cli;
 
-import io.github.learnpad.data.DataOptions;
-import io.github.learnpad.data.DatasetSpec;
-import io.github.learnpad.data.Datasets;
+import io.github.learnpad.data.ChannelPolicy;
 import io.github.learnpad.data.TrainTest;
 import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.realism.BandResult;
@@ -13,14 +11,14 @@ import io.github.learnpad.charts.RealismCharts;
 import io.github.learnpad.realism.RealismReport;
 import io.github.learnpad.train.AtomicFiles;
 import io.github.learnpad.train.Json;
+import io.github.learnpad.train.Threads;
 import org.deeplearning4j.nn.api.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.PrintWriter;
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -39,7 +37,7 @@ import java.util.concurrent.Callable;
         description = {"How realistic is each padding? Cuts the outer band of test images, pads the centre back with "
                 + "each mode and compares with the real pixels (MSE, PSNR by side, corner and distance).",
                 "With --model: compares a trained network's Padding Modules with fixed paddings on its own feature maps."})
-public final class RealismCommand implements Callable<Integer> {
+final class RealismCommand implements Callable<Integer> {
     @Option(names = "--dataset", defaultValue = "fashion-mnist",
             description = "fashion-mnist, cifar10 or folder:PATH. Default: ${DEFAULT-VALUE}.")
     String dataset;
@@ -47,13 +45,19 @@ public final class RealismCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Where the dataset files are (default: the usual places).")
     Path dataDir;
 
+    @Option(names = "--download", description = "Download the dataset into --data-dir if it is missing.")
+    boolean download;
+
+    @Option(names = "--threads", defaultValue = "0", description = "ND4J threads (0: one per core).")
+    int threads;
+
     @Option(names = "--image-size", defaultValue = "0",
             description = "Resize images to SIZE x SIZE (0: native size). With --model: the size the model was trained on.")
     int imageSize;
 
     @Option(names = "--paddings", split = ",", defaultValue = "zero,reflect,replicate,circular,learned",
-            description = "Modes to compare. Default: ${DEFAULT-VALUE}.")
-    List<String> paddings;
+            converter = Converters.PaddingConverter.class, description = "Modes to compare. Default: ${DEFAULT-VALUE}.")
+    List<PaddingMode> paddings;
 
     @Option(names = "--band", split = ",", defaultValue = "1,2,4,8",
             description = "Band widths b (pixels cut from each side). Default: ${DEFAULT-VALUE}.")
@@ -91,33 +95,22 @@ public final class RealismCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "realism-out", description = "Output directory. Default: ${DEFAULT-VALUE}.")
     Path out;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
-        if (trainImages < 1 || testImages < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                    "--train-images and --test-images must be >= 1");
+        TrainingOptions.require(trainImages >= 1 && testImages >= 1, "--train-images and --test-images must be >= 1");
+        TrainingOptions.require(epochs >= 0 && batch >= 1, "--epochs must be >= 0 and --batch >= 1");
+        TrainingOptions.require(threads >= 0, "--threads must be >= 0, got " + threads);
+        if (threads > 0) {
+            Threads.limit(threads);
         }
-        if (epochs < 0 || batch < 1) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--epochs must be >= 0 and --batch >= 1");
-        }
-        PrintWriter o = spec.commandLine().getOut();
-        DataOptions.Builder db = DataOptions.builder().dataDir(dataDir).trainLimit(trainImages).testLimit(testImages)
-                .seed(seed);
-        if (imageSize > 0) {
-            db.size(imageSize, imageSize);
-        }
-        TrainTest tt = Datasets.load(DatasetSpec.parse(dataset), db.build());
+        PrintStream o = System.out;
+        TrainTest tt = DataAccess.load(dataset, dataDir, download, imageSize, ChannelPolicy.KEEP, trainImages,
+                testImages, seed);
         Files.createDirectories(out);
         if (model != null) {
             return featureMaps(tt, o);
         }
-        List<PaddingMode> modes = new ArrayList<>();
-        for (String p : paddings) {
-            modes.add(PaddingMode.parse(p));
-        }
+        List<PaddingMode> modes = paddings;
         int[] b = bands.stream().mapToInt(Integer::intValue).toArray();
         int n = tt.train().size();
         int steps = epochs * ((n + batch - 1) / batch);
@@ -125,8 +118,7 @@ public final class RealismCommand implements Callable<Integer> {
                 .learningRate(lr).seed(seed).galleryImages(gallery);
         o.printf("realism: %s, %d train / %d test images %dx%dx%d, bands %s, modes %s, %d local-loss steps per band%n",
                 tt.test().name(), n, tt.test().size(), tt.test().channels(), tt.test().height(), tt.test().width(),
-                bands, paddings, steps);
-        o.flush();
+                bands, modes.stream().map(PaddingMode::id).toList(), steps);
         BorderRealismResult r = new BorderRealism(opts).run(tt.test().name(), tt.train().features(), tt.test().features());
         AtomicFiles.writeString(out.resolve("realism.md"), RealismReport.markdown(r));
         AtomicFiles.writeString(out.resolve("realism.json"), Json.pretty(RealismReport.tree(r)) + "\n");
@@ -138,11 +130,10 @@ public final class RealismCommand implements Callable<Integer> {
         }
         o.print(RealismReport.markdown(r));
         o.println("realism: wrote " + out.toAbsolutePath());
-        o.flush();
         return 0;
     }
 
-    private int featureMaps(TrainTest tt, PrintWriter o) throws Exception {
+    private int featureMaps(TrainTest tt, PrintStream o) throws Exception {
         Path zip = Files.isDirectory(model) ? model.resolve("model.zip") : model;
         Model net = FeatureMapRealism.load(zip);
         List<FeatureMapRealism.LayerRow> rows = FeatureMapRealism.measure(net, tt.test().features());
@@ -153,7 +144,6 @@ public final class RealismCommand implements Callable<Integer> {
                 Json.pretty(FeatureMapRealism.tree(title, tt.test().size(), rows)) + "\n");
         o.print(md);
         o.println("realism: wrote " + out.toAbsolutePath());
-        o.flush();
         return 0;
     }
 }

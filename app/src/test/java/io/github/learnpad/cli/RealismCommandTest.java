@@ -4,11 +4,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.shade.jackson.databind.JsonNode;
 import org.nd4j.shade.jackson.databind.ObjectMapper;
-import picocli.CommandLine;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,11 +38,15 @@ class RealismCommandTest {
         return dir.resolve("data");
     }
 
+    /** {@code learnpad realism ARGS} through the command line's entry point; stdout and stderr into {@code out}. */
     private static int run(StringWriter out, String... args) {
-        CommandLine cl = new CommandLine(new RealismCommand());
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(out));
-        return cl.execute(args);
+        String[] all = new String[args.length + 1];
+        all[0] = "realism";
+        System.arraycopy(args, 0, all, 1, args.length);
+        LearnPadCliTest.Run r = LearnPadCliTest.cli(all);
+        out.write(r.out());
+        out.write(r.err());
+        return r.code();
     }
 
     @Test

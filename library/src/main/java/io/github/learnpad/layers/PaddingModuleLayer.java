@@ -170,9 +170,8 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
     private static void hintWaitPolicy() {
         if (System.getenv("OMP_WAIT_POLICY") == null && waitPolicyHinted.compareAndSet(false, true)) {
             log.info("OMP_WAIT_POLICY is not set: ND4J's OpenMP threads then spin after each op and slow down the "
-                    + "Padding Module's training passes (measured 2.2-4.4x ZeroPaddingLayer's cost instead of 1.6-2.2x "
-                    + "with PASSIVE). Start the JVM with OMP_WAIT_POLICY=PASSIVE in the environment; see "
-                    + "docs/benchmarks.md");
+                    + "Padding Module's training passes (measured in docs/benchmarks.md). Start the JVM with "
+                    + "OMP_WAIT_POLICY=PASSIVE in the environment");
         }
     }
 
