@@ -2,7 +2,11 @@ package io.github.learnpad.models;
 
 import io.github.learnpad.layers.PaddingMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -96,6 +100,20 @@ public abstract class ModelBuilder<B extends ModelBuilder<B, M>, M extends Model
             throw new IllegalStateException(model + ": invalid inputShape (" + channels + ", " + height + ", " + width
                     + "); all must be >= 1");
         }
+    }
+
+    /**
+     * What every LearnPad model's configuration shares: the seed, data type and updater of this builder, He (ReLU)
+     * initialisation and unpadded (Truncate) convolutions, whose borders come from the padding layers.
+     */
+    NeuralNetConfiguration.Builder common() {
+        return new NeuralNetConfiguration.Builder().seed(seed).dataType(dataType).updater(updater)
+                .weightInit(WeightInit.RELU).convolutionMode(ConvolutionMode.Truncate);
+    }
+
+    /** The graph of {@code nn} with one input, {@code "input"}, of this builder's shape {@code (N, C, H, W)}. */
+    ComputationGraphConfiguration.GraphBuilder graph(NeuralNetConfiguration.Builder nn) {
+        return nn.graphBuilder().addInputs("input").setInputTypes(InputType.convolutional(height, width, channels));
     }
 
     /** Validates the options and builds the model description ({@code conf()} / {@code init()}). */

@@ -4,9 +4,7 @@ import io.github.learnpad.layers.PaddingMode;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -87,16 +85,7 @@ public final class ResNet50 extends ModelBuilder.Model {
     private static ComputationGraphConfiguration conf(Builder b) {
         boolean cifar = b.resolvedVariant() == Variant.CIFAR;
         PaddingMode mode = b.padding;
-        GraphBuilder g = new NeuralNetConfiguration.Builder()
-                .seed(b.seed)
-                .dataType(b.dataType)
-                .updater(b.updater)
-                .weightInit(WeightInit.RELU)
-                .activation(Activation.IDENTITY)
-                .convolutionMode(ConvolutionMode.Truncate)
-                .graphBuilder()
-                .addInputs("input")
-                .setInputTypes(InputType.convolutional(b.height, b.width, b.channels));
+        GraphBuilder g = b.graph(b.common().activation(Activation.IDENTITY));
 
         String stemOut;
         if (cifar) {

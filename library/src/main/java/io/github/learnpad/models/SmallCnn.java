@@ -1,10 +1,7 @@
 package io.github.learnpad.models;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.WorkspaceMode;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -81,17 +78,9 @@ public final class SmallCnn extends ModelBuilder.Model {
 
     /** The graph configuration: input "input" {@code (N, C, H, W)}, output "output" {@code (N, numClasses)}. */
     private static ComputationGraphConfiguration conf(Builder b) {
-        ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
-                .seed(b.seed)
-                .dataType(b.dataType)
-                .updater(b.updater)
-                .weightInit(WeightInit.RELU)
-                .convolutionMode(ConvolutionMode.Truncate)
+        ComputationGraphConfiguration.GraphBuilder g = b.graph(b.common()
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
-                .inferenceWorkspaceMode(WorkspaceMode.ENABLED)
-                .graphBuilder()
-                .addInputs("input")
-                .setInputTypes(InputType.convolutional(b.height, b.width, b.channels));
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED));
         String prev = "input";
         int[] widths = {b.baseWidth, b.baseWidth, 2 * b.baseWidth, 2 * b.baseWidth};
         for (int i = 0; i < widths.length; i++) {

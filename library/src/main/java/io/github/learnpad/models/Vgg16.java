@@ -2,9 +2,6 @@ package io.github.learnpad.models;
 
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
-import org.deeplearning4j.nn.conf.ConvolutionMode;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -67,16 +64,7 @@ public final class Vgg16 extends ModelBuilder.Model {
 
     private static ComputationGraphConfiguration conf(Builder b) {
         boolean cifar = b.resolvedVariant() == Variant.CIFAR;
-        GraphBuilder g = new NeuralNetConfiguration.Builder()
-                .seed(b.seed)
-                .dataType(b.dataType)
-                .updater(b.updater)
-                .weightInit(WeightInit.RELU)
-                .activation(Activation.RELU)
-                .convolutionMode(ConvolutionMode.Truncate)
-                .graphBuilder()
-                .addInputs("input")
-                .setInputTypes(InputType.convolutional(b.height, b.width, b.channels));
+        GraphBuilder g = b.graph(b.common().activation(Activation.RELU));
         String last = "input";
         for (int blk = 0; blk < BLOCKS.length; blk++) {
             for (int i = 0; i < BLOCKS[blk].length; i++) {
