@@ -1,6 +1,8 @@
 package io.github.learnpad.layers;
 
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.api.layers.LayerConstraint;
+import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -143,28 +145,53 @@ public class PaddingModule extends SameDiffLayer {
         validate();
     }
 
+    /**
+     * Checks the whole configuration. The Builder calls it, every setter checks its own value (Jackson sets the fields
+     * of a configuration read from JSON through the setters, so a bad value there fails at load time too), and
+     * {@link #setNIn} and {@link #instantiate} check again before the layer is used.
+     */
     private void validate() {
-        int[] p = {top, bottom, left, right};
-        for (int i = 0; i < 4; i++) {
-            if (p[i] < 0) {
-                throw new IllegalArgumentException("PaddingModule: negative padding " + p[i] + " for side "
-                        + Side.values()[i].key() + "; padding amounts must be >= 0");
-            }
-        }
-        if (contextDepth < 1) {
-            throw new IllegalArgumentException("PaddingModule: contextDepth must be >= 1, got " + contextDepth);
-        }
-        if (kernelWidth < 1 || kernelWidth % 2 == 0) {
-            throw new IllegalArgumentException("PaddingModule: kernelWidth must be odd and >= 1 (so the window is "
-                    + "centred on the padded position), got " + kernelWidth);
-        }
-        if (nChannels < 0) {
-            throw new IllegalArgumentException("PaddingModule: nChannels must be >= 0, got " + nChannels);
-        }
+        checkSide(Side.TOP, top);
+        checkSide(Side.BOTTOM, bottom);
+        checkSide(Side.LEFT, left);
+        checkSide(Side.RIGHT, right);
+        checkContextDepth(contextDepth);
+        checkKernelWidth(kernelWidth);
+        checkChannels(nChannels);
         Objects.requireNonNull(localLoss, "PaddingModule: localLoss must not be null");
         Objects.requireNonNull(predictorInit, "PaddingModule: predictorInit must not be null");
         Objects.requireNonNull(predictorUpdater, "PaddingModule: predictorUpdater must not be null");
         Objects.requireNonNull(implementation, "PaddingModule: implementation must not be null");
+    }
+
+    private static int checkSide(Side s, int amount) {
+        if (amount < 0) {
+            throw new IllegalArgumentException("PaddingModule: negative padding " + amount + " for side " + s.key()
+                    + "; padding amounts must be >= 0");
+        }
+        return amount;
+    }
+
+    private static int checkContextDepth(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("PaddingModule: contextDepth must be >= 1, got " + k);
+        }
+        return k;
+    }
+
+    private static int checkKernelWidth(int w) {
+        if (w < 1 || w % 2 == 0) {
+            throw new IllegalArgumentException("PaddingModule: kernelWidth must be odd and >= 1 (so the window is "
+                    + "centred on the padded position), got " + w);
+        }
+        return w;
+    }
+
+    private static long checkChannels(long c) {
+        if (c < 0) {
+            throw new IllegalArgumentException("PaddingModule: nChannels must be >= 0, got " + c);
+        }
+        return c;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -231,14 +258,38 @@ public class PaddingModule extends SameDiffLayer {
 
     @Override
     public void defineParameters(SDLayerParams params) {
-        if (paddedSides().length > 0 && nChannels <= 0) {
-            throw new IllegalStateException("PaddingModule: the number of channels is unknown. Call setInputType(...) "
-                    + "on the network configuration (e.g. InputType.convolutional(h, w, c)) or Builder.nChannels(c)");
-        }
+        requireChannels();
         for (Side s : paddedSides()) {
             params.addWeightParam(s.weightKey(), weightShape());
             params.addBiasParam(s.biasKey(), nChannels);
         }
+    }
+
+    private void requireChannels() {
+        if (paddedSides().length > 0 && nChannels <= 0) {
+            throw new IllegalStateException("PaddingModule: the number of channels is unknown. Call setInputType(...) "
+                    + "on the network configuration (e.g. InputType.convolutional(h, w, c)) or Builder.nChannels(c)");
+        }
+    }
+
+    /**
+     * The parameters for the current configuration; none while the channel count is unknown. DL4J's
+     * {@code LayerValidation} asks for the parameter keys while building the configuration, before {@link #setNIn}
+     * (to attach global constraints): the module must not fail there, and must not remember that empty answer.
+     * DL4J caches the list; it is recomputed if a setter changed the parameters' names or shapes since.
+     * {@link #instantiate} refuses an unknown channel count.
+     */
+    @Override
+    public SDLayerParams getLayerParams() {
+        SDLayerParams now = new SDLayerParams();
+        if (paddedSides().length > 0 && nChannels <= 0) {
+            return now;
+        }
+        defineParameters(now);
+        if (!now.equals(super.getLayerParams())) {
+            setLayerParams(now);
+        }
+        return super.getLayerParams();
     }
 
     @Override
@@ -269,6 +320,8 @@ public class PaddingModule extends SameDiffLayer {
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
             Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
             boolean initializeParams, DataType networkDataType) {
+        validate();
+        requireChannels();
         PaddingModuleLayer ret = new PaddingModuleLayer(conf, networkDataType);
         ret.setListeners(trainingListeners);
         ret.setIndex(layerIndex);
@@ -287,9 +340,10 @@ public class PaddingModule extends SameDiffLayer {
 
     @Override
     public void setNIn(InputType inputType, boolean override) {
+        validate();
         InputType.InputTypeConvolutional in = requireConvolutional(inputType);
         if (nChannels <= 0 || override) {
-            nChannels = in.getChannels();
+            setNChannels(in.getChannels());
         }
     }
 
@@ -324,6 +378,38 @@ public class PaddingModule extends SameDiffLayer {
     public void applyGlobalConfigToLayer(NeuralNetConfiguration.Builder globalConfig) {
         // Deliberately nothing: the predictor has its own updater and no regularisation (see getUpdaterByParam and
         // getRegularizationByParam), whatever the network sets globally.
+    }
+
+    /**
+     * Always {@link GradientNormalization#None}: the predictor's gradient is its local loss's, which the network's
+     * gradient normalisation or clipping must not rescale. DL4J copies the network's setting into every SameDiff layer
+     * ({@code AbstractSameDiffLayer.applyGlobalConfig}) and its updater reads it back through this getter.
+     */
+    @Override
+    public GradientNormalization getGradientNormalization() {
+        return GradientNormalization.None;
+    }
+
+    /** Unused (see {@link #getGradientNormalization()}); DL4J's default. */
+    @Override
+    public double getGradientNormalizationThreshold() {
+        return 1.0;
+    }
+
+    /**
+     * None: the network's constraints ({@code constrainAllParameters}, {@code constrainWeights}, ...) never reach
+     * the predictor, whose weights are set by its local loss alone (a non-negative constraint would clamp the
+     * {@code -1} weight that continues a linear ramp).
+     */
+    @Override
+    public List<LayerConstraint> getConstraints() {
+        return null;
+    }
+
+    /** Ignored: see {@link #getConstraints()}. */
+    @Override
+    public void setConstraints(List<LayerConstraint> constraints) {
+        // Deliberately nothing.
     }
 
     /** The predictor is trained by its own updater only, never by the network's. */
@@ -361,36 +447,44 @@ public class PaddingModule extends SameDiffLayer {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Getters and setters (JSON uses fields; these are for users)
+    // Getters and setters (Jackson uses them for JSON, users too); each setter checks its value
 
     public int getTop() { return top; }
-    public void setTop(int top) { this.top = top; }
+    public void setTop(int top) { this.top = checkSide(Side.TOP, top); }
     public int getBottom() { return bottom; }
-    public void setBottom(int bottom) { this.bottom = bottom; }
+    public void setBottom(int bottom) { this.bottom = checkSide(Side.BOTTOM, bottom); }
     public int getLeft() { return left; }
-    public void setLeft(int left) { this.left = left; }
+    public void setLeft(int left) { this.left = checkSide(Side.LEFT, left); }
     public int getRight() { return right; }
-    public void setRight(int right) { this.right = right; }
+    public void setRight(int right) { this.right = checkSide(Side.RIGHT, right); }
     /** {@code [top, bottom, left, right]}. */
     public int[] getPadding() { return new int[]{top, bottom, left, right}; }
     public int getContextDepth() { return contextDepth; }
-    public void setContextDepth(int contextDepth) { this.contextDepth = contextDepth; }
+    public void setContextDepth(int contextDepth) { this.contextDepth = checkContextDepth(contextDepth); }
     public int getKernelWidth() { return kernelWidth; }
-    public void setKernelWidth(int kernelWidth) { this.kernelWidth = kernelWidth; }
+    public void setKernelWidth(int kernelWidth) { this.kernelWidth = checkKernelWidth(kernelWidth); }
     public boolean isChannelMixing() { return channelMixing; }
     public void setChannelMixing(boolean channelMixing) { this.channelMixing = channelMixing; }
     public LocalLoss getLocalLoss() { return localLoss; }
-    public void setLocalLoss(LocalLoss localLoss) { this.localLoss = localLoss; }
+    public void setLocalLoss(LocalLoss localLoss) {
+        this.localLoss = Objects.requireNonNull(localLoss, "PaddingModule: localLoss must not be null");
+    }
     public boolean isBorderGradient() { return borderGradient; }
     public void setBorderGradient(boolean borderGradient) { this.borderGradient = borderGradient; }
     public PredictorInit getPredictorInit() { return predictorInit; }
-    public void setPredictorInit(PredictorInit predictorInit) { this.predictorInit = predictorInit; }
+    public void setPredictorInit(PredictorInit predictorInit) {
+        this.predictorInit = Objects.requireNonNull(predictorInit, "PaddingModule: predictorInit must not be null");
+    }
     public IUpdater getPredictorUpdater() { return predictorUpdater; }
-    public void setPredictorUpdater(IUpdater predictorUpdater) { this.predictorUpdater = predictorUpdater; }
+    public void setPredictorUpdater(IUpdater predictorUpdater) {
+        this.predictorUpdater = Objects.requireNonNull(predictorUpdater, "PaddingModule: predictorUpdater must not be null");
+    }
     public Implementation getImplementation() { return implementation; }
-    public void setImplementation(Implementation implementation) { this.implementation = implementation; }
+    public void setImplementation(Implementation implementation) {
+        this.implementation = Objects.requireNonNull(implementation, "PaddingModule: implementation must not be null");
+    }
     public long getNChannels() { return nChannels; }
-    public void setNChannels(long nChannels) { this.nChannels = nChannels; }
+    public void setNChannels(long nChannels) { this.nChannels = checkChannels(nChannels); }
 
     @Override
     public boolean equals(Object o) {

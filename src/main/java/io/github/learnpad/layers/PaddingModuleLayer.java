@@ -6,6 +6,8 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.autodiff.samediff.SDVariable;
+import org.nd4j.autodiff.samediff.SameDiff;
+import org.nd4j.autodiff.samediff.internal.memory.NoOpMemoryMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -67,6 +69,18 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
     private String displayName() {
         String n = conf().getLayer().getLayerName();
         return "'" + (n != null ? n : "layer " + getIndex()) + "'";
+    }
+
+    /**
+     * Copies {@code val} into the parameter {@code key} (DL4J's SameDiff runtime only checks the shape and keeps the
+     * old values).
+     *
+     * @throws IllegalArgumentException for an unknown key or a shape other than the parameter's
+     */
+    @Override
+    public void setParam(String key, INDArray val) {
+        super.setParam(key, val);
+        paramTable.get(key).assign(val);
     }
 
     @Override
@@ -208,7 +222,8 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         if (x.size(2) < 1 || x.size(3) < 1) {
             throw new IllegalArgumentException("PaddingModule " + displayName() + ": empty input " + Arrays.toString(x.shape()));
         }
-        // NaN/Inf in the rows the predictor trains on is refused by the local loss, before any update.
+        // NaN/Inf in the rows the predictor trains on is refused by the local loss, before any update (FAST: in the
+        // training forward; SAMEDIFF: in the backward pass, before the gradients are written).
     }
 
     // -----------------------------------------------------------------------------------------------------------------
@@ -243,31 +258,52 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
             if (!sameDiff.hasGradientFunction()) {
                 sameDiff.createGradFunction(INPUT_KEY);
             }
+            // Everything here runs outside DL4J's workspaces, so both sessions must allocate outside them too: the
+            // forward pass left the main session's memory manager on the forward's (now closed or borrowed)
+            // workspaces ("Can't borrow from borrowed workspace" in fit()).
+            outsideWorkspaces(sameDiff);
+            outsideWorkspaces(sameDiff.getFunction("grad"));
             Map<String, INDArray> ph = new HashMap<>();
             ph.put(INPUT_KEY, input.detach());
             ph.put(MASK_KEY, layerConf().onesMaskForInput(input));
             ph.put(EPS_KEY, epsilon.detach());
-            List<String> wanted = new ArrayList<>(paramTable.keySet());
-            wanted.add(INPUT_KEY);
-            Map<String, INDArray> grads = sameDiff.calculateGradients(ph, wanted);
-            for (String key : paramTable.keySet()) {
-                INDArray gk = grads.get(key);
-                if (gk == null) {
-                    gradTable.get(key).assign(0);
+            try {
+                // The local loss first: NaN/Inf in the rows it reads is refused before any gradient is written.
+                if (sameDiff.hasVariable(PaddingModuleGraph.LOCAL_LOSS)) {
+                    double loss = sameDiff.output(ph, PaddingModuleGraph.LOCAL_LOSS)
+                            .get(PaddingModuleGraph.LOCAL_LOSS).getDouble(0);
+                    if (!Double.isFinite(loss)) {
+                        throw new IllegalArgumentException("PaddingModule " + displayName() + ": the local loss is "
+                                + loss + ": the input's border rows/columns contain NaN or Inf (or values so large "
+                                + "the local loss overflows); training the predictor on them would make its weights "
+                                + "NaN. Check the data and the layers before the module (e.g. lower the learning rate)");
+                    }
+                    lastLocalLoss = loss;
                 } else {
-                    gradTable.get(key).assign(gk);
+                    lastLocalLoss = Double.NaN;
                 }
+                List<String> wanted = new ArrayList<>(paramTable.keySet());
+                wanted.add(INPUT_KEY);
+                Map<String, INDArray> grads = sameDiff.calculateGradients(ph, wanted);
+                for (String key : paramTable.keySet()) {
+                    INDArray gk = grads.get(key);
+                    if (gk == null) {
+                        gradTable.get(key).assign(0);
+                    } else {
+                        gradTable.get(key).assign(gk);
+                    }
+                }
+                return grads.get(INPUT_KEY);
+            } finally {
+                sameDiff.clearPlaceholders(true);
+                sameDiff.clearOpInputs();
             }
-            if (sameDiff.hasVariable(PaddingModuleGraph.LOCAL_LOSS)) {
-                lastLocalLoss = sameDiff.output(ph, PaddingModuleGraph.LOCAL_LOSS)
-                        .get(PaddingModuleGraph.LOCAL_LOSS).getDouble(0);
-            } else {
-                lastLocalLoss = Double.NaN;
-            }
-            INDArray dx = grads.get(INPUT_KEY);
-            sameDiff.clearPlaceholders(true);
-            sameDiff.clearOpInputs();
-            return dx;
         }
+    }
+
+    /** Makes this thread's session of {@code sd} allocate with plain (garbage-collected) arrays. */
+    private static void outsideWorkspaces(SameDiff sd) {
+        sd.getSessions().computeIfAbsent(Thread.currentThread().getId(),
+                id -> SameDiff.getInferenceFactory().create(sd)).setMmgr(new NoOpMemoryMgr());
     }
 }
