@@ -125,10 +125,12 @@ public class PaddingModule extends SameDiffLayer {
 
     /** For JSON deserialisation. */
     public PaddingModule() {
+        noGradientNormalization();
     }
 
     protected PaddingModule(Builder b) {
         super(b);
+        noGradientNormalization();
         this.top = b.top;
         this.bottom = b.bottom;
         this.left = b.left;
@@ -394,6 +396,24 @@ public class PaddingModule extends SameDiffLayer {
     @Override
     public double getGradientNormalizationThreshold() {
         return 1.0;
+    }
+
+    /** Ignored: see {@link #getGradientNormalization()}. */
+    @Override
+    public void setGradientNormalization(GradientNormalization ignored) {
+        noGradientNormalization();
+    }
+
+    /** Ignored: see {@link #getGradientNormalization()}. */
+    @Override
+    public void setGradientNormalizationThreshold(double ignored) {
+        noGradientNormalization();
+    }
+
+    /** The fields too (DL4J copies the network's setting into them unless set, and equals compares them). */
+    private void noGradientNormalization() {
+        gradientNormalization = GradientNormalization.None;
+        gradientNormalizationThreshold = 1.0;
     }
 
     /**
