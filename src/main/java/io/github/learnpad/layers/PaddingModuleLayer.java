@@ -5,9 +5,6 @@ import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.autodiff.samediff.SDVariable;
-import org.nd4j.autodiff.samediff.SameDiff;
-import org.nd4j.autodiff.samediff.internal.memory.NoOpMemoryMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -16,11 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -28,9 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>With {@link PaddingModule.Implementation#FAST} (default) forward and backward are {@link BorderPredictor}'s
  * hand-written passes: any H x W and minibatch size, no graph. With {@link PaddingModule.Implementation#SAMEDIFF}
- * it runs the SameDiff graph of {@link PaddingModuleGraph} through DL4J's SameDiff runtime, with one change: the main
- * gradient enters through a placeholder in the loss {@code sum(output * eps) + localLoss} (DL4J's external-errors
- * mechanism only works when the graph has no loss of its own, and returns gradients twice too large in M2.1).
+ * it runs the SameDiff graph of {@link PaddingModuleGraph} through DL4J's SameDiff runtime ({@link SameDiffReference}).
  *
  * <p>The predictor's gradient is the local loss's gradient, already a mean over the minibatch: it is not divided by
  * the minibatch size again ({@link #updaterDivideByMinibatch}). The FAST path computes the local loss and its
@@ -38,7 +29,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * backward pass without a training forward on the same input computes them itself.
  */
 public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.SameDiffLayer {
-    static final String EPS_KEY = "mainEps";
     private static final Logger log = LoggerFactory.getLogger(PaddingModuleLayer.class);
     private static final AtomicBoolean waitPolicyHinted = new AtomicBoolean();
     private double lastLocalLoss = Double.NaN;
@@ -227,83 +217,25 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
     }
 
     // -----------------------------------------------------------------------------------------------------------------
-    // SAMEDIFF reference path
+    // SAMEDIFF reference path: see SameDiffReference
 
     @Override
     protected void doInit() {
         super.doInit();
-        if (module().getImplementation() != PaddingModule.Implementation.SAMEDIFF) {
-            return;
-        }
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            SDVariable out = sameDiff.getVariable(outputKey);
-            long[] s = input.shape();
-            PaddingModule m = module();
-            SDVariable eps = sameDiff.placeHolder(EPS_KEY, dataType, -1, s[1], s[2] + m.getTop() + m.getBottom(),
-                    s[3] + m.getLeft() + m.getRight());
-            List<String> losses = new ArrayList<>();
-            losses.add(out.mul(eps).sum().name());
-            if (sameDiff.hasVariable(PaddingModuleGraph.LOCAL_LOSS)) {
-                losses.add(PaddingModuleGraph.LOCAL_LOSS);
-            }
-            sameDiff.setLossVariables(losses.toArray(new String[0]));
+        if (module().getImplementation() == PaddingModule.Implementation.SAMEDIFF) {
+            SameDiffReference.addLosses(sameDiff, outputKey, input.shape(), module(), dataType);
         }
     }
 
     private INDArray sameDiffBackprop(INDArray epsilon) {
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            if (sameDiff == null) {
+        if (sameDiff == null) {
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 doInit();
             }
-            if (!sameDiff.hasGradientFunction()) {
-                sameDiff.createGradFunction(INPUT_KEY);
-            }
-            // Everything here runs outside DL4J's workspaces, so both sessions must allocate outside them too: the
-            // forward pass left the main session's memory manager on the forward's (now closed or borrowed)
-            // workspaces ("Can't borrow from borrowed workspace" in fit()).
-            outsideWorkspaces(sameDiff);
-            outsideWorkspaces(sameDiff.getFunction("grad"));
-            Map<String, INDArray> ph = new HashMap<>();
-            ph.put(INPUT_KEY, input.detach());
-            ph.put(MASK_KEY, layerConf().onesMaskForInput(input));
-            ph.put(EPS_KEY, epsilon.detach());
-            try {
-                // The local loss first: NaN/Inf in the rows it reads is refused before any gradient is written.
-                if (sameDiff.hasVariable(PaddingModuleGraph.LOCAL_LOSS)) {
-                    double loss = sameDiff.output(ph, PaddingModuleGraph.LOCAL_LOSS)
-                            .get(PaddingModuleGraph.LOCAL_LOSS).getDouble(0);
-                    if (!Double.isFinite(loss)) {
-                        throw new IllegalArgumentException("PaddingModule " + displayName() + ": the local loss is "
-                                + loss + ": the input's border rows/columns contain NaN or Inf (or values so large "
-                                + "the local loss overflows); training the predictor on them would make its weights "
-                                + "NaN. Check the data and the layers before the module (e.g. lower the learning rate)");
-                    }
-                    lastLocalLoss = loss;
-                } else {
-                    lastLocalLoss = Double.NaN;
-                }
-                List<String> wanted = new ArrayList<>(paramTable.keySet());
-                wanted.add(INPUT_KEY);
-                Map<String, INDArray> grads = sameDiff.calculateGradients(ph, wanted);
-                for (String key : paramTable.keySet()) {
-                    INDArray gk = grads.get(key);
-                    if (gk == null) {
-                        gradTable.get(key).assign(0);
-                    } else {
-                        gradTable.get(key).assign(gk);
-                    }
-                }
-                return grads.get(INPUT_KEY);
-            } finally {
-                sameDiff.clearPlaceholders(true);
-                sameDiff.clearOpInputs();
-            }
         }
-    }
-
-    /** Makes this thread's session of {@code sd} allocate with plain (garbage-collected) arrays. */
-    private static void outsideWorkspaces(SameDiff sd) {
-        sd.getSessions().computeIfAbsent(Thread.currentThread().getId(),
-                id -> SameDiff.getInferenceFactory().create(sd)).setMmgr(new NoOpMemoryMgr());
+        SameDiffReference.Backward b = SameDiffReference.backward(sameDiff, input, layerConf().onesMaskForInput(input),
+                epsilon, gradTable, displayName());
+        lastLocalLoss = b.localLoss;
+        return b.inputGradient;
     }
 }
