@@ -2,6 +2,7 @@ package io.github.learnpad.layers;
 
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.api.layers.LayerConstraint;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -31,8 +32,10 @@ import java.util.Objects;
  * The Padding Module (Alrasheedi, Zhong and Huang, IEEE Access 2023): a layer that pads its input with values
  * predicted by a small self-supervised predictor instead of zeros.
  *
- * <p>Input {@code (N, C, H, W)} (NCHW); output {@code (N, C, H + top + bottom, W + left + right)}; the interior of
- * the output is the input, unchanged. Each side that is padded has its own linear predictor, which sees the
+ * <p>Input {@code (N, C, H, W)} (NCHW, DL4J's default) or {@code (N, H, W, C)} (NHWC: the format follows the
+ * network's {@code InputType}, as for DL4J's own layers, or {@link Builder#dataFormat}); output
+ * {@code (N, C, H + top + bottom, W + left + right)} (or NHWC likewise); the interior of the output is the input,
+ * unchanged. NHWC data is computed by the same passes through a permuted view (see {@code docs/padding-module.md}). Each side that is padded has its own linear predictor, which sees the
  * {@code contextDepth} (k) rows/columns just inside that side through a window of {@code kernelWidth} (w) positions
  * sliding along the border. Rows are padded first (top, then bottom, ring by ring), then columns over the
  * row-extended map (left, then right), so corners are predicted by the column predictors.
@@ -122,6 +125,7 @@ public class PaddingModule extends SameDiffLayer {
     private IUpdater predictorUpdater = new Adam(1e-3);
     private Implementation implementation = Implementation.FAST;
     private long nChannels;
+    private CNN2DFormat dataFormat = CNN2DFormat.NCHW;
 
     /** For JSON deserialisation. */
     public PaddingModule() {
@@ -144,6 +148,7 @@ public class PaddingModule extends SameDiffLayer {
         this.predictorUpdater = b.predictorUpdater;
         this.implementation = b.implementation;
         this.nChannels = b.nChannels;
+        this.dataFormat = b.dataFormat;
         validate();
     }
 
@@ -164,6 +169,7 @@ public class PaddingModule extends SameDiffLayer {
         Objects.requireNonNull(predictorInit, "PaddingModule: predictorInit must not be null");
         Objects.requireNonNull(predictorUpdater, "PaddingModule: predictorUpdater must not be null");
         Objects.requireNonNull(implementation, "PaddingModule: implementation must not be null");
+        Objects.requireNonNull(dataFormat, "PaddingModule: dataFormat must not be null");
     }
 
     private static int checkSide(Side s, int amount) {
@@ -315,7 +321,14 @@ public class PaddingModule extends SameDiffLayer {
 
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable layerInput, Map<String, SDVariable> paramTable, SDVariable mask) {
-        return PaddingModuleGraph.defineOutput(sd, layerInput, paramTable, this);
+        if (dataFormat == CNN2DFormat.NHWC) {
+            // The graph is written for NCHW: permute in and out (the reference is for tests, not for speed).
+            long[] s = layerInput.getShape();
+            SDVariable out = PaddingModuleGraph.defineOutput(sd, layerInput.permute(0, 3, 1, 2),
+                    new long[]{s[0], s[3], s[1], s[2]}, paramTable, this);
+            return out.permute(0, 2, 3, 1);
+        }
+        return PaddingModuleGraph.defineOutput(sd, layerInput, layerInput.getShape(), paramTable, this);
     }
 
     @Override
@@ -337,7 +350,7 @@ public class PaddingModule extends SameDiffLayer {
     public InputType getOutputType(int layerIndex, InputType inputType) {
         InputType.InputTypeConvolutional in = requireConvolutional(inputType);
         return InputType.convolutional(in.getHeight() + top + bottom, in.getWidth() + left + right,
-                in.getChannels(), in.getFormat());
+                in.getChannels(), dataFormat);
     }
 
     @Override
@@ -347,6 +360,8 @@ public class PaddingModule extends SameDiffLayer {
         if (nChannels <= 0 || override) {
             setNChannels(in.getChannels());
         }
+        // The network's format wins, as for DL4J's ZeroPaddingLayer (flat input is reshaped to NCHW).
+        dataFormat = in.getFormat();
     }
 
     @Override
@@ -366,14 +381,9 @@ public class PaddingModule extends SameDiffLayer {
         }
         if (!(inputType instanceof InputType.InputTypeConvolutional)) {
             throw new IllegalArgumentException("PaddingModule (layer " + getLayerName() + ") needs convolutional "
-                    + "input (N, C, H, W); got input type " + inputType);
+                    + "input (N, C, H, W) or (N, H, W, C); got input type " + inputType);
         }
-        InputType.InputTypeConvolutional c = (InputType.InputTypeConvolutional) inputType;
-        if (c.getFormat() != org.deeplearning4j.nn.conf.CNN2DFormat.NCHW) {
-            throw new IllegalArgumentException("PaddingModule supports NCHW input only; got " + c.getFormat()
-                    + ". Use an NCHW network (DL4J's default)");
-        }
-        return c;
+        return (InputType.InputTypeConvolutional) inputType;
     }
 
     @Override
@@ -503,6 +513,11 @@ public class PaddingModule extends SameDiffLayer {
     public void setImplementation(Implementation implementation) {
         this.implementation = Objects.requireNonNull(implementation, "PaddingModule: implementation must not be null");
     }
+    /** NCHW (default) or NHWC; set from the network's InputType when the network is built. */
+    public CNN2DFormat getDataFormat() { return dataFormat; }
+    public void setDataFormat(CNN2DFormat dataFormat) {
+        this.dataFormat = Objects.requireNonNull(dataFormat, "PaddingModule: dataFormat must not be null");
+    }
     public long getNChannels() { return nChannels; }
     public void setNChannels(long nChannels) { this.nChannels = checkChannels(nChannels); }
 
@@ -515,13 +530,13 @@ public class PaddingModule extends SameDiffLayer {
                 && contextDepth == p.contextDepth && kernelWidth == p.kernelWidth && channelMixing == p.channelMixing
                 && borderGradient == p.borderGradient && nChannels == p.nChannels && localLoss == p.localLoss
                 && predictorInit == p.predictorInit && implementation == p.implementation
-                && Objects.equals(predictorUpdater, p.predictorUpdater);
+                && dataFormat == p.dataFormat && Objects.equals(predictorUpdater, p.predictorUpdater);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(super.hashCode(), top, bottom, left, right, contextDepth, kernelWidth, channelMixing,
-                borderGradient, nChannels, localLoss, predictorInit, implementation, predictorUpdater);
+                borderGradient, nChannels, localLoss, predictorInit, implementation, predictorUpdater, dataFormat);
     }
 
     @Override
@@ -533,7 +548,8 @@ public class PaddingModule extends SameDiffLayer {
     public String toString() {
         return "PaddingModule(padding=[" + top + "," + bottom + "," + left + "," + right + "], k=" + contextDepth
                 + ", w=" + kernelWidth + (channelMixing ? ", channelMixing" : ", depthwise") + ", loss=" + localLoss
-                + ", init=" + predictorInit + ", updater=" + predictorUpdater + ", " + implementation + ")";
+                + ", init=" + predictorInit + ", updater=" + predictorUpdater + ", " + implementation
+                + (dataFormat == CNN2DFormat.NHWC ? ", NHWC" : "") + ")";
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -553,6 +569,7 @@ public class PaddingModule extends SameDiffLayer {
         private IUpdater predictorUpdater = new Adam(1e-3);
         private Implementation implementation = Implementation.FAST;
         private long nChannels;
+        private CNN2DFormat dataFormat = CNN2DFormat.NCHW;
 
         /** The same padding {@code p >= 0} on all four sides. */
         public Builder padding(int p) {
@@ -616,6 +633,15 @@ public class PaddingModule extends SameDiffLayer {
         /** FAST (default) or the SAMEDIFF reference. */
         public Builder implementation(Implementation impl) {
             this.implementation = impl;
+            return this;
+        }
+
+        /**
+         * The layout of the input and output: NCHW (default) or NHWC. In a network with an InputType the network's
+         * format is used (as for DL4J's layers); this is for a module used without one.
+         */
+        public Builder dataFormat(CNN2DFormat format) {
+            this.dataFormat = format;
             return this;
         }
 

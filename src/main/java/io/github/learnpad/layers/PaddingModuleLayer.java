@@ -1,5 +1,6 @@
 package io.github.learnpad.layers;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -86,10 +87,14 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         if (m.getImplementation() == PaddingModule.Implementation.SAMEDIFF) {
             return super.activate(training, workspaceMgr);
         }
-        long n = input.size(0), c = input.size(1);
-        long ho = input.size(2) + m.getTop() + m.getBottom(), wo = input.size(3) + m.getLeft() + m.getRight();
+        INDArray x = nchw(input);
+        long n = x.size(0), c = x.size(1);
+        long ho = x.size(2) + m.getTop() + m.getBottom(), wo = x.size(3) + m.getLeft() + m.getRight();
         INDArray out;
-        if (BorderPredictor.keepsChannelMajor(m, input)) {
+        if (nhwc()) {
+            // NHWC: the passes see (N, C, H, W) views of the NHWC arrays (they pack such views as they read and write).
+            out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), n, ho, wo, c);
+        } else if (BorderPredictor.keepsChannelMajor(m, x)) {
             // Output in the input's (C, N, H, W) layout, as DL4J's convolutions give theirs: each pass walks memory
             // in order, for the input and the output alike.
             out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(),
@@ -104,7 +109,7 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         BorderPredictor.Weights weights = BorderPredictor.Weights.read(m, paramTable);
         try {
             BorderPredictor.LocalLossResult loss =
-                    BorderPredictor.forward(m, weights, input, out, displayName(), training);
+                    BorderPredictor.forward(m, weights, x, nchw(out), displayName(), training);
             if (training) {
                 pendingInput = input;
                 pendingWeights = weights;
@@ -123,11 +128,16 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         PaddingModule m = module();
-        long[] outShape = {input.size(0), input.size(1), input.size(2) + m.getTop() + m.getBottom(),
-                input.size(3) + m.getLeft() + m.getRight()};
+        INDArray x = nchw(input);
+        long[] outShape = {x.size(0), x.size(1), x.size(2) + m.getTop() + m.getBottom(),
+                x.size(3) + m.getLeft() + m.getRight()};
+        if (nhwc()) {
+            outShape = new long[]{outShape[0], outShape[2], outShape[3], outShape[1]};
+        }
         if (!Arrays.equals(epsilon.shape(), outShape)) {
             throw new IllegalArgumentException("PaddingModule " + displayName() + ": gradient shape "
-                    + Arrays.toString(epsilon.shape()) + " does not match the output shape " + Arrays.toString(outShape));
+                    + Arrays.toString(epsilon.shape()) + " does not match the output shape " + Arrays.toString(outShape)
+                    + " (" + m.getDataFormat() + ")");
         }
         INDArray dx;
         Gradient g = new DefaultGradient();
@@ -144,7 +154,7 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
                 pendingLocalLoss.writeTo(gradTable);
             } else {
                 try {
-                    lastLocalLoss = BorderPredictor.localLoss(m, weights, input, gradTable);
+                    lastLocalLoss = BorderPredictor.localLoss(m, weights, x, gradTable);
                 } catch (IllegalArgumentException e) {
                     throw named(e);
                 }
@@ -152,12 +162,12 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
             clearPending();
             // Like ZeroPaddingLayer, hand back a view of epsilon's interior: the border's gradient is added onto its
             // sources in epsilon itself (DL4J layers may write into the epsilon they receive). Else a fresh array.
-            dx = BorderPredictor.backwardInPlace(m, weights, input, epsilon, displayName());
+            dx = BorderPredictor.backwardInPlace(m, weights, x, nchw(epsilon), displayName());
             if (dx != null) {
-                dx = workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, dx);
+                dx = workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, inFormat(dx));
             } else {
                 dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape());
-                BorderPredictor.backward(m, weights, input, epsilon, dx, displayName());
+                BorderPredictor.backward(m, weights, x, nchw(epsilon), nchw(dx), displayName());
             }
         }
         for (PaddingModule.Side s : m.paddedSides()) {
@@ -180,6 +190,20 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         }
     }
 
+    private boolean nhwc() {
+        return module().getDataFormat() == CNN2DFormat.NHWC;
+    }
+
+    /** {@code a} (in the layer's format) as an (N, C, H, W) view. */
+    private INDArray nchw(INDArray a) {
+        return nhwc() ? a.permute(0, 3, 1, 2) : a;
+    }
+
+    /** An (N, C, H, W) array as a view in the layer's format. */
+    private INDArray inFormat(INDArray a) {
+        return nhwc() ? a.permute(0, 2, 3, 1) : a;
+    }
+
     /** {@code e} with this layer's name in front of its message. */
     private IllegalArgumentException named(IllegalArgumentException e) {
         return new IllegalArgumentException("PaddingModule " + displayName() + ": " + e.getMessage(), e);
@@ -200,16 +224,19 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
     private void validate(INDArray x, boolean training) {
         PaddingModule m = module();
         if (x.rank() != 4) {
-            throw new IllegalArgumentException("PaddingModule " + displayName() + " expects rank-4 input (N, C, H, W), "
+            throw new IllegalArgumentException("PaddingModule " + displayName() + " expects rank-4 input "
+                    + (nhwc() ? "(N, H, W, C)" : "(N, C, H, W)") + ", "
                     + "got rank " + x.rank() + " with shape " + Arrays.toString(x.shape())
                     + ". For flat image input set InputType.convolutionalFlat(h, w, c) on the network configuration");
         }
-        if (m.getNChannels() > 0 && x.size(1) != m.getNChannels()) {
+        long channels = nchw(x).size(1);
+        if (m.getNChannels() > 0 && channels != m.getNChannels()) {
             throw new IllegalArgumentException("PaddingModule " + displayName() + " was configured for "
-                    + m.getNChannels() + " channels but got input with " + x.size(1) + " channels (shape "
-                    + Arrays.toString(x.shape()) + "). Is the input NCHW? Check nChannels / the InputType");
+                    + m.getNChannels() + " channels but got input with " + channels + " channels (shape "
+                    + Arrays.toString(x.shape()) + "). Is the input " + m.getDataFormat()
+                    + "? Check nChannels / the InputType");
         }
-        if (x.size(2) < 1 || x.size(3) < 1) {
+        if (x.size(1) < 1 || x.size(2) < 1 || x.size(3) < 1) {
             throw new IllegalArgumentException("PaddingModule " + displayName() + ": empty input " + Arrays.toString(x.shape()));
         }
         // NaN/Inf in the rows the predictor trains on is refused by the local loss, before any update (FAST: in the

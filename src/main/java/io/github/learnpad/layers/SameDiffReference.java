@@ -36,13 +36,17 @@ final class SameDiffReference {
      * Adds the main-gradient placeholder and the loss {@code sum(output * eps) [+ localLoss]} to a graph that DL4J's
      * runtime has just built ({@code doInit}).
      *
-     * @param inputShape the shape of the input the graph was built for, {@code (N, C, H, W)}
+     * @param inputShape the shape of the input the graph was built for, {@code (N, C, H, W)} or NHWC
      */
     static void addLosses(SameDiff sd, String outputKey, long[] inputShape, PaddingModule m, DataType dataType) {
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             SDVariable out = sd.getVariable(outputKey);
-            SDVariable eps = sd.placeHolder(EPS_KEY, dataType, -1, inputShape[1],
-                    inputShape[2] + m.getTop() + m.getBottom(), inputShape[3] + m.getLeft() + m.getRight());
+            boolean nhwc = m.getDataFormat() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;
+            long h = inputShape[nhwc ? 1 : 2] + m.getTop() + m.getBottom();
+            long w = inputShape[nhwc ? 2 : 3] + m.getLeft() + m.getRight();
+            long c = inputShape[nhwc ? 3 : 1];
+            SDVariable eps = nhwc ? sd.placeHolder(EPS_KEY, dataType, -1, h, w, c)
+                    : sd.placeHolder(EPS_KEY, dataType, -1, c, h, w);
             List<String> losses = new ArrayList<>();
             losses.add(out.mul(eps).sum().name());
             if (sd.hasVariable(PaddingModuleGraph.LOCAL_LOSS)) {

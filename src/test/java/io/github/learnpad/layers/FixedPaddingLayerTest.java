@@ -212,11 +212,11 @@ class FixedPaddingLayerTest {
                 && e.getMessage().contains("rank"), e.getMessage());
     }
 
+    /** Channels last: the layer takes the network's format (NhwcTest checks the values). */
     @Test
-    void channelsLastIsRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> net(new FixedPadding.Builder(FixedPadding.Mode.REPLICATE).padding(1).build(), DataType.FLOAT,
-                        WorkspaceMode.ENABLED, InputType.convolutional(4, 4, 1, CNN2DFormat.NHWC)));
-        assertTrue(e.getMessage().contains("only NCHW"), e.getMessage());
+    void channelsLastFollowsTheInputType() {
+        MultiLayerNetwork net = net(new FixedPadding.Builder(FixedPadding.Mode.REPLICATE).padding(1).build(),
+                DataType.FLOAT, WorkspaceMode.ENABLED, InputType.convolutional(4, 4, 1, CNN2DFormat.NHWC));
+        assertEquals(CNN2DFormat.NHWC, ((FixedPadding) net.getLayer(0).conf().getLayer()).getDataFormat());
     }
 }
