@@ -337,13 +337,18 @@ public class PaddingModule extends SameDiffLayer {
             boolean initializeParams, DataType networkDataType) {
         validate();
         requireChannels();
-        PaddingModuleLayer ret = new PaddingModuleLayer(conf, networkDataType);
+        PaddingModuleLayer ret = newRuntimeLayer(conf, networkDataType);
         ret.setListeners(trainingListeners);
         ret.setIndex(layerIndex);
         ret.setParamsViewArray(layerParamsView);
         ret.setParamTable(initializer().init(conf, layerParamsView, initializeParams));
         ret.setConf(conf);
         return ret;
+    }
+
+    /** The runtime layer {@link #instantiate} sets up (a test's subclass gives a deliberately broken one). */
+    PaddingModuleLayer newRuntimeLayer(NeuralNetConfiguration conf, DataType networkDataType) {
+        return new PaddingModuleLayer(conf, networkDataType);
     }
 
     @Override

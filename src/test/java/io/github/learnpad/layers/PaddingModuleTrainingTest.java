@@ -15,7 +15,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.deeplearning4j.optimize.api.TrainingListener;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +31,6 @@ import org.nd4j.linalg.learning.config.Nesterovs;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.io.File;
-import java.util.Collection;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -131,15 +129,8 @@ class PaddingModuleTrainingTest {
         }
 
         @Override
-        public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
-                Collection<TrainingListener> listeners, int index, INDArray view, boolean init, DataType dt) {
-            LeakyLayer ret = new LeakyLayer(conf, dt);
-            ret.setListeners(listeners);
-            ret.setIndex(index);
-            ret.setParamsViewArray(view);
-            ret.setParamTable(initializer().init(conf, view, init));
-            ret.setConf(conf);
-            return ret;
+        PaddingModuleLayer newRuntimeLayer(NeuralNetConfiguration conf, DataType dt) {
+            return new LeakyLayer(conf, dt);
         }
     }
 
