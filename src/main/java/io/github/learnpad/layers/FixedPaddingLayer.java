@@ -66,8 +66,7 @@ public class FixedPaddingLayer extends AbstractLayer<FixedPadding> {
         if (!Arrays.equals(nchw(epsilon).shape(), expected)) {
             throw new IllegalArgumentException("FixedPadding " + layerId() + ": epsilon has shape "
                     + Arrays.toString(epsilon.shape()) + ", expected the output shape (as N, C, H, W) "
-                    + Arrays.toString(expected)
-                    + " for input " + Arrays.toString(s));
+                    + Arrays.toString(expected) + " for input " + Arrays.toString(s));
         }
         // In place, no copy: epsilon belongs to this layer during backprop (DL4J's dropout backprop and
         // ComputationGraph's epsilon accumulation also write into it), and its interior view is returned, as
@@ -82,8 +81,8 @@ public class FixedPaddingLayer extends AbstractLayer<FixedPadding> {
     private void checkInput(INDArray x) {
         if (x.rank() != 4) {
             throw new IllegalArgumentException("FixedPadding " + layerId() + ": expected a rank 4 "
-                    + (nhwc() ? "NHWC input (minibatch, height, width, channels)" : "NCHW input (minibatch, channels, height, width)")
-                    + ", got rank " + x.rank() + " with shape "
+                    + (nhwc() ? "NHWC input (minibatch, height, width, channels)"
+                            : "NCHW input (minibatch, channels, height, width)") + ", got rank " + x.rank() + " with shape "
                     + Arrays.toString(x.shape()) + ". Give the network a convolutional InputType "
                     + "(InputType.convolutional or convolutionalFlat) so DL4J adds the reshaping preprocessor.");
         }

@@ -35,10 +35,11 @@ import java.util.Objects;
  * <p>Input {@code (N, C, H, W)} (NCHW, DL4J's default) or {@code (N, H, W, C)} (NHWC: the format follows the
  * network's {@code InputType}, as for DL4J's own layers, or {@link Builder#dataFormat}); output
  * {@code (N, C, H + top + bottom, W + left + right)} (or NHWC likewise); the interior of the output is the input,
- * unchanged. NHWC data is computed by the same passes through a permuted view (see {@code docs/padding-module.md}). Each side that is padded has its own linear predictor, which sees the
- * {@code contextDepth} (k) rows/columns just inside that side through a window of {@code kernelWidth} (w) positions
- * sliding along the border. Rows are padded first (top, then bottom, ring by ring), then columns over the
- * row-extended map (left, then right), so corners are predicted by the column predictors.
+ * unchanged. NHWC data is computed by the same passes through a permuted view (see {@code docs/padding-module.md}).
+ * Each side that is padded has its own linear predictor, which sees the {@code contextDepth} (k) rows/columns just
+ * inside that side through a window of {@code kernelWidth} (w) positions sliding along the border. Rows are padded
+ * first (top, then bottom, ring by ring), then columns over the row-extended map (left, then right), so corners are
+ * predicted by the column predictors.
  *
  * <p>During training the layer forms its own training pairs from its input (the outermost row/column of each side
  * is the target, the k rows/columns inside it the predictor input) and updates the predictor with its own local
