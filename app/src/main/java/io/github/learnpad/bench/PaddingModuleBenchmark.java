@@ -2,6 +2,7 @@ package io.github.learnpad.bench;
 
 import io.github.learnpad.layers.PaddingModule;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.CnnLossLayer;
@@ -30,16 +31,19 @@ import java.util.Map;
  * Times one padding layer's training step (forward + backward, local loss included) and its inference forward
  * against DL4J's {@code ZeroPaddingLayer}, measured in the same run, interleaved, and prints medians and ratios.
  *
- * <pre>./learnpad bench [--shape N,C,H,W] [--reps R] [--no-workspaces] [--conv-layout]</pre>
+ * <pre>./learnpad bench [--shape N,C,H,W] [--reps R] [--no-workspaces] [--conv-layout | --nhwc]</pre>
  *
  * Default input {@code (32, 64, 32, 32)} float, padding 1, 30 timed repetitions after 100 warm-ups. By default every
  * layer runs in workspaces of its own, as layers do when a network trains ({@code WorkspaceMode.ENABLED} is DL4J's
  * default): the arrays of one step reuse the memory of the previous one. With {@code --no-workspaces} every step
  * allocates fresh arrays, and the first writes into that memory (the kernel's page faults) become part of the time.
  * The input and the upstream gradient are packed NCHW arrays, unless {@code --conv-layout} gives them the memory
- * layout they have between DL4J convolutions: (N, C, H, W) views of (C, N, H, W) arrays.
+ * layout they have between DL4J convolutions: (N, C, H, W) views of (C, N, H, W) arrays. With {@code --nhwc} the
+ * network is NHWC ({@code (N, H, W, C)} arrays): ZeroPaddingLayer and the Padding Module in NHWC, and the Padding
+ * Module on the same data in NCHW for comparison (channel mixing and SAMEDIFF are left out).
  */
 public final class PaddingModuleBenchmark {
+    private static final String NCHW_ROW = "PaddingModule FAST (default), same data in NCHW";
     /** Warm-up repetitions (2 for the slow layers: channel mixing and the SAMEDIFF reference). */
     static final int WARMUP = 100;
 
@@ -64,12 +68,22 @@ public final class PaddingModuleBenchmark {
      * output ({@code convLayout}); the SAMEDIFF reference gets {@code sameDiffReps} repetitions (it is slow).
      */
     public static List<Timing> run(long[] shape, int reps, int sameDiffReps, boolean workspaces, boolean convLayout) {
+        return run(shape, reps, sameDiffReps, workspaces, convLayout, false);
+    }
+
+    /** {@link #run(long[], int, int, boolean, boolean)}, or with {@code nhwc} the NHWC comparison (see the class). */
+    public static List<Timing> run(long[] shape, int reps, int sameDiffReps, boolean workspaces, boolean convLayout,
+            boolean nhwc) {
         Map<String, org.deeplearning4j.nn.conf.layers.Layer> layers = new LinkedHashMap<>();
-        layers.put("ZeroPaddingLayer (DL4J)", new ZeroPaddingLayer.Builder(1, 1, 1, 1).build());
-        layers.put("PaddingModule FAST (default)", new PaddingModule.Builder().padding(1).build());
-        layers.put("PaddingModule FAST, channel mixing", new PaddingModule.Builder().padding(1).channelMixing(true).build());
-        layers.put("PaddingModule SAMEDIFF (reference)", new PaddingModule.Builder().padding(1)
-                .implementation(PaddingModule.Implementation.SAMEDIFF).build());
+        layers.put("ZeroPaddingLayer (DL4J)" + (nhwc ? ", NHWC" : ""), new ZeroPaddingLayer.Builder(1, 1, 1, 1).build());
+        layers.put("PaddingModule FAST (default)" + (nhwc ? ", NHWC" : ""), new PaddingModule.Builder().padding(1).build());
+        if (nhwc) {
+            layers.put(NCHW_ROW, new PaddingModule.Builder().padding(1).build());
+        } else {
+            layers.put("PaddingModule FAST, channel mixing", new PaddingModule.Builder().padding(1).channelMixing(true).build());
+            layers.put("PaddingModule SAMEDIFF (reference)", new PaddingModule.Builder().padding(1)
+                    .implementation(PaddingModule.Implementation.SAMEDIFF).build());
+        }
         java.util.Random r = new java.util.Random(1);
         INDArray x = Nd4j.create(DataType.FLOAT, shape);
         float[] v = new float[(int) x.length()];
@@ -85,9 +99,13 @@ public final class PaddingModuleBenchmark {
         // The Padding Module's backward (like DL4J's own dropout backward) writes into the epsilon it receives, as a
         // network's layers may: every step gets a fresh copy, made before the clock starts, for every layer alike.
         INDArray epsStep = convLayout ? inConvLayout(eps) : eps.dup();
+        // NHWC: the same values, permuted (a packed NHWC array, as an NHWC network's layers give it).
+        INDArray xNhwc = x.permute(0, 2, 3, 1).dup('c'), epsNhwc = eps.permute(0, 2, 3, 1).dup('c');
+        INDArray epsStepNhwc = epsNhwc.dup();
 
         Map<String, Layer> runtime = new LinkedHashMap<>();
-        layers.forEach((name, conf) -> runtime.put(name, instantiate(conf, shape)));
+        layers.forEach((name, conf) -> runtime.put(name, instantiate(conf, shape,
+                nhwc && !name.equals(NCHW_ROW) ? CNN2DFormat.NHWC : CNN2DFormat.NCHW)));
         Map<String, LayerWorkspaceMgr[]> managers = new LinkedHashMap<>();
         int id = 0;
         for (String name : runtime.keySet()) {
@@ -120,16 +138,18 @@ public final class PaddingModuleBenchmark {
                     Layer l = e.getValue();
                     LayerWorkspaceMgr[] mgr = managers.get(e.getKey());
                     boolean inWs = workspaces && !sd;
-                    epsStep.assign(eps);
+                    boolean permuted = nhwc && !e.getKey().equals(NCHW_ROW);
+                    INDArray in = permuted ? xNhwc : x;
+                    INDArray epsIn = permuted ? epsStepNhwc.assign(epsNhwc) : epsStep.assign(eps);
                     long t0 = System.nanoTime();
                     try (MemoryWorkspace ws = scope(mgr[0], inWs)) {
-                        l.setInput(x, mgr[0]);
+                        l.setInput(in, mgr[0]);
                         l.activate(true, mgr[0]);
-                        l.backpropGradient(epsStep, mgr[0]);
+                        l.backpropGradient(epsIn, mgr[0]);
                     }
                     long t1 = System.nanoTime();
                     try (MemoryWorkspace ws = scope(mgr[1], inWs)) {
-                        l.setInput(x, mgr[1]);
+                        l.setInput(in, mgr[1]);
                         l.activate(false, mgr[1]);
                     }
                     long t2 = System.nanoTime();
@@ -162,10 +182,10 @@ public final class PaddingModuleBenchmark {
         return workspaces ? mgr.notifyScopeEntered(ArrayType.ACTIVATIONS) : Nd4j.getWorkspaceManager().scopeOutOfWorkspaces();
     }
 
-    private static Layer instantiate(org.deeplearning4j.nn.conf.layers.Layer conf, long[] shape) {
+    private static Layer instantiate(org.deeplearning4j.nn.conf.layers.Layer conf, long[] shape, CNN2DFormat format) {
         MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list()
-                .layer(conf).layer(new CnnLossLayer.Builder().build())
-                .setInputType(InputType.convolutional(shape[2], shape[3], shape[1])).build());
+                .layer(conf).layer(new CnnLossLayer.Builder().format(format).build())
+                .setInputType(InputType.convolutional(shape[2], shape[3], shape[1], format)).build());
         net.init();
         net.initGradientsView();
         return net.getLayer(0);
@@ -178,10 +198,17 @@ public final class PaddingModuleBenchmark {
 
     /** A Markdown table: medians and ratios to the first (baseline) row, and how it was measured. */
     public static String report(List<Timing> t, long[] shape, int reps, boolean workspaces, boolean convLayout) {
+        return report(t, shape, reps, workspaces, convLayout, false);
+    }
+
+    /** {@link #report(List, long[], int, boolean, boolean)} for a run with or without {@code nhwc}. */
+    public static String report(List<Timing> t, long[] shape, int reps, boolean workspaces, boolean convLayout,
+            boolean nhwc) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Input %s float (%s), padding 1, median of %d after %d warm-ups (SAMEDIFF: "
                         + "fewer), %d cores, %s, OMP_WAIT_POLICY=%s%n%n", Arrays.toString(shape),
-                convLayout ? "layout of a convolution's output: (C, N, H, W) in memory" : "packed NCHW", reps, WARMUP,
+                nhwc ? "packed NHWC, i.e. (N, H, W, C) arrays of these sizes"
+                        : convLayout ? "layout of a convolution's output: (C, N, H, W) in memory" : "packed NCHW", reps, WARMUP,
                 Runtime.getRuntime().availableProcessors(), workspaces ? "each layer in workspaces of its own (as in "
                         + "training; SAMEDIFF without)" : "no workspaces (fresh arrays every step)",
                 System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset (OpenMP threads spin after each op)")));

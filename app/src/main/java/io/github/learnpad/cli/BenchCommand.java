@@ -30,6 +30,10 @@ final class BenchCommand implements Callable<Integer> {
             + "have between DL4J convolutions ((N, C, H, W) views of (C, N, H, W) arrays) instead of packed NCHW.")
     boolean convLayout;
 
+    @Option(names = "--nhwc", description = "An NHWC network: ZeroPaddingLayer and the Padding Module on (N, H, W, C) "
+            + "arrays, and the Padding Module on the same data in NCHW.")
+    boolean nhwc;
+
     @Override
     public Integer call() {
         if (shape.size() != 4 || shape.stream().anyMatch(v -> v < 1)) {
@@ -38,10 +42,13 @@ final class BenchCommand implements Callable<Integer> {
         if (reps < 1) {
             throw new IllegalArgumentException("--reps must be >= 1, got " + reps);
         }
+        if (nhwc && convLayout) {
+            throw new IllegalArgumentException("--nhwc and --conv-layout exclude each other: choose one layout");
+        }
         long[] s = shape.stream().mapToLong(Long::longValue).toArray();
         boolean ws = !noWorkspaces;
         System.out.println(PaddingModuleBenchmark.report(PaddingModuleBenchmark.run(s, reps, Math.max(3, reps / 6), ws,
-                convLayout), s, reps, ws, convLayout));
+                convLayout, nhwc), s, reps, ws, convLayout, nhwc));
         return 0;
     }
 }

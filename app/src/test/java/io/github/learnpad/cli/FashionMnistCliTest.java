@@ -1,5 +1,7 @@
 package io.github.learnpad.cli;
 
+import io.github.learnpad.RestoresNd4jThreads;
+import org.junit.jupiter.api.extension.ExtendWith;
 import io.github.learnpad.train.EpochMetrics;
 import io.github.learnpad.train.Threads;
 import org.junit.jupiter.api.Assumptions;
@@ -13,6 +15,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The CLI on the real Fashion-MNIST; skipped when the Debian package dataset-fashion-mnist is not installed. */
+@ExtendWith(RestoresNd4jThreads.class)
 class FashionMnistCliTest {
     @TempDir
     Path tmp;

@@ -1,5 +1,7 @@
 package io.github.learnpad.cli;
 
+import io.github.learnpad.RestoresNd4jThreads;
+import org.junit.jupiter.api.extension.ExtendWith;
 import io.github.learnpad.train.EpochMetrics;
 import io.github.learnpad.train.Threads;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,6 +24,7 @@ import java.util.zip.GZIPOutputStream;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The CLI in-process, on a tiny generated dataset in Fashion-MNIST's IDX format. */
+@ExtendWith(RestoresNd4jThreads.class)
 class LearnPadCliTest {
     @TempDir
     static Path tmp;

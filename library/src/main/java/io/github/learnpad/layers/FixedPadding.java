@@ -22,7 +22,9 @@ import java.util.Objects;
  * Configuration of a fixed (parameter-free) padding layer: reflect, replicate or circular padding, with the same
  * semantics as PyTorch's {@code ReflectionPad2d}, {@code ReplicationPad2d} and {@code F.pad(mode="circular")}.
  *
- * <p>Input {@code (N, C, H, W)} (NCHW only); output {@code (N, C, H + top + bottom, W + left + right)}, the interior of
+ * <p>Input {@code (N, C, H, W)} (NCHW) or {@code (N, H, W, C)} (NHWC: the format follows the network's
+ * {@code InputType}, as for DL4J's {@code ZeroPaddingLayer}, or {@link Builder#dataFormat}); output
+ * {@code (N, C, H + top + bottom, W + left + right)} (or NHWC likewise), the interior of
  * the output being the input unchanged. Rows are padded first, then columns over the row-padded map, so corners are
  * the column padding of the padded rows (for these three modes that is the same as padding both axes at once). For
  * a row {@code [1, 2, 3, 4]} padded by 2 on both sides:
@@ -33,7 +35,7 @@ import java.util.Objects;
  * </ul>
  * The size constraints are checked against the configured {@link InputType} and again on every minibatch (the input
  * height and width may change between minibatches). The backward pass adds the gradient of every padded position onto
- * the input position it was copied from (see {@link FixedPaddingOps}). Only NCHW (channels first) is supported.
+ * the input position it was copied from (see {@link FixedPaddingOps}).
  *
  * <pre>{@code
  * new FixedPadding.Builder(FixedPadding.Mode.REFLECT).padding(1).build();
@@ -108,6 +110,7 @@ public class FixedPadding extends NoParamLayer {
     private int bottom;
     private int left;
     private int right;
+    private CNN2DFormat dataFormat = CNN2DFormat.NCHW;
 
     /** For JSON deserialisation. */
     public FixedPadding() {
@@ -120,6 +123,7 @@ public class FixedPadding extends NoParamLayer {
         this.bottom = b.bottom;
         this.left = b.left;
         this.right = b.right;
+        this.dataFormat = b.dataFormat;
     }
 
     /** {@code [top, bottom, left, right]}. */
@@ -165,14 +169,13 @@ public class FixedPadding extends NoParamLayer {
     public InputType getOutputType(int layerIndex, InputType inputType) {
         long[] hwc = heightWidthChannels(inputType, layerIndex);
         checkSize(hwc[0], hwc[1], "(layer " + layerName + ", index " + layerIndex + ")");
-        return InputType.convolutional(hwc[0] + top + bottom, hwc[1] + left + right, hwc[2], CNN2DFormat.NCHW);
+        return InputType.convolutional(hwc[0] + top + bottom, hwc[1] + left + right, hwc[2], dataFormat);
     }
 
-    /** {@code [H, W, C]} of a convolutional (NCHW) or convolutional-flat input type. */
+    /** {@code [H, W, C]} of a convolutional or convolutional-flat input type. */
     private long[] heightWidthChannels(InputType inputType, int layerIndex) {
         if (inputType instanceof InputType.InputTypeConvolutional) {
             InputType.InputTypeConvolutional t = (InputType.InputTypeConvolutional) inputType;
-            checkNchw(t.getFormat());
             return new long[]{t.getHeight(), t.getWidth(), t.getChannels()};
         }
         if (inputType instanceof InputType.InputTypeConvolutionalFlat) {
@@ -185,17 +188,13 @@ public class FixedPadding extends NoParamLayer {
                 + ". Set the network's input type with InputType.convolutional(h, w, c).");
     }
 
+    /** Takes the data format from the network's input type (flat input is reshaped to NCHW), as ZeroPaddingLayer. */
     @Override
     public void setNIn(InputType inputType, boolean override) {
         if (inputType instanceof InputType.InputTypeConvolutional) {
-            checkNchw(((InputType.InputTypeConvolutional) inputType).getFormat());
-        }
-    }
-
-    private void checkNchw(CNN2DFormat format) {
-        if (format != CNN2DFormat.NCHW) {
-            throw new IllegalArgumentException("FixedPadding (layer " + layerName + "): only NCHW (channels first) "
-                    + "inputs are supported, got " + format + ". Use CNN2DFormat.NCHW for the layers before it.");
+            dataFormat = ((InputType.InputTypeConvolutional) inputType).getFormat();
+        } else if (inputType instanceof InputType.InputTypeConvolutionalFlat) {
+            dataFormat = CNN2DFormat.NCHW;
         }
     }
 
@@ -232,18 +231,24 @@ public class FixedPadding extends NoParamLayer {
     public void setLeft(int left) { this.left = left; }
     public int getRight() { return right; }
     public void setRight(int right) { this.right = right; }
+    /** NCHW (default) or NHWC; set from the network's InputType when the network is built. */
+    public CNN2DFormat getDataFormat() { return dataFormat; }
+    public void setDataFormat(CNN2DFormat dataFormat) {
+        this.dataFormat = Objects.requireNonNull(dataFormat, "FixedPadding: dataFormat must not be null");
+    }
 
     @Override
     public boolean equals(Object o) {
         if (this == o) return true;
         if (!(o instanceof FixedPadding) || !super.equals(o)) return false;
         FixedPadding p = (FixedPadding) o;
-        return mode == p.mode && top == p.top && bottom == p.bottom && left == p.left && right == p.right;
+        return mode == p.mode && top == p.top && bottom == p.bottom && left == p.left && right == p.right
+                && dataFormat == p.dataFormat;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), mode, top, bottom, left, right);
+        return Objects.hash(super.hashCode(), mode, top, bottom, left, right, dataFormat);
     }
 
     @Override
@@ -254,6 +259,7 @@ public class FixedPadding extends NoParamLayer {
     @Override
     public String toString() {
         return "FixedPadding(" + mode + ", padding=" + Arrays.toString(getPadding())
+                + (dataFormat == CNN2DFormat.NHWC ? ", NHWC" : "")
                 + (layerName == null ? "" : ", name=" + layerName) + ")";
     }
 
@@ -264,6 +270,7 @@ public class FixedPadding extends NoParamLayer {
         private int bottom;
         private int left;
         private int right;
+        private CNN2DFormat dataFormat = CNN2DFormat.NCHW;
 
         /** @param mode REFLECT, REPLICATE or CIRCULAR */
         public Builder(Mode mode) {
@@ -281,6 +288,15 @@ public class FixedPadding extends NoParamLayer {
             this.bottom = bottom;
             this.left = left;
             this.right = right;
+            return this;
+        }
+
+        /**
+         * The layout of the input and output: NCHW (default) or NHWC. In a network with an InputType the network's
+         * format is used (as for DL4J's ZeroPaddingLayer); this is for a layer used without one.
+         */
+        public Builder dataFormat(CNN2DFormat format) {
+            this.dataFormat = Objects.requireNonNull(format, "FixedPadding: dataFormat must not be null");
             return this;
         }
 

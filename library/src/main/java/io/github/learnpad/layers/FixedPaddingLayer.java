@@ -1,6 +1,7 @@
 package io.github.learnpad.layers;
 
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -17,7 +18,8 @@ import java.util.Arrays;
  * Runtime layer of {@link FixedPadding} (reflect, replicate or circular padding), in the style of DL4J's
  * {@code org.deeplearning4j.nn.layers.convolution.ZeroPaddingLayer}.
  *
- * <p>Forward: input {@code (N, C, H, W)} to output {@code (N, C, H + top + bottom, W + left + right)}, allocated in the
+ * <p>Forward: input {@code (N, C, H, W)} to output {@code (N, C, H + top + bottom, W + left + right)} (NHWC: the
+ * same through (N, C, H, W) views of the NHWC arrays), allocated in the
  * ACTIVATIONS workspace. Backward: epsilon of the output's shape to the input gradient {@code (N, C, H, W)}, the sum of
  * the output gradients of every position that copies each input position. The backward works in place: it adds the
  * border of {@code epsilon} onto its interior and returns the interior as a view (no allocation, like
@@ -37,10 +39,21 @@ public class FixedPaddingLayer extends AbstractLayer<FixedPadding> {
         checkInput(input);
         FixedPadding cfg = layerConf();
         int[] p = cfg.getPadding();
-        long[] s = input.shape();
+        long[] s = nchw(input).shape();
+        long ho = s[2] + p[0] + p[1], wo = s[3] + p[2] + p[3];
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(),
-                new long[]{s[0], s[1], s[2] + p[0] + p[1], s[3] + p[2] + p[3]}, 'c');
-        return FixedPaddingOps.pad(input, cfg.getMode(), p, out);
+                nhwc() ? new long[]{s[0], ho, wo, s[1]} : new long[]{s[0], s[1], ho, wo}, 'c');
+        FixedPaddingOps.pad(nchw(input), cfg.getMode(), p, nchw(out));
+        return out;
+    }
+
+    private boolean nhwc() {
+        return layerConf().getDataFormat() == CNN2DFormat.NHWC;
+    }
+
+    /** {@code a} (in the layer's format) as an (N, C, H, W) view. */
+    private INDArray nchw(INDArray a) {
+        return nhwc() ? a.permute(0, 3, 1, 2) : a;
     }
 
     @Override
@@ -48,24 +61,28 @@ public class FixedPaddingLayer extends AbstractLayer<FixedPadding> {
         assertInputSet(true);
         FixedPadding cfg = layerConf();
         int[] p = cfg.getPadding();
-        long[] s = input.shape();
+        long[] s = nchw(input).shape();
         long[] expected = {s[0], s[1], s[2] + p[0] + p[1], s[3] + p[2] + p[3]};
-        if (!Arrays.equals(epsilon.shape(), expected)) {
+        if (!Arrays.equals(nchw(epsilon).shape(), expected)) {
             throw new IllegalArgumentException("FixedPadding " + layerId() + ": epsilon has shape "
-                    + Arrays.toString(epsilon.shape()) + ", expected the output shape " + Arrays.toString(expected)
-                    + " for input " + Arrays.toString(s));
+                    + Arrays.toString(epsilon.shape()) + ", expected the output shape (as N, C, H, W) "
+                    + Arrays.toString(expected) + " for input " + Arrays.toString(s));
         }
         // In place, no copy: epsilon belongs to this layer during backprop (DL4J's dropout backprop and
         // ComputationGraph's epsilon accumulation also write into it), and its interior view is returned, as
         // ZeroPaddingLayer does.
-        INDArray epsOut = FixedPaddingOps.unpadInPlace(epsilon, cfg.getMode(), p);
+        INDArray epsOut = FixedPaddingOps.unpadInPlace(nchw(epsilon), cfg.getMode(), p);
+        if (nhwc()) {
+            epsOut = epsOut.permute(0, 2, 3, 1);
+        }
         return new Pair<>(new DefaultGradient(), workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, epsOut));
     }
 
     private void checkInput(INDArray x) {
         if (x.rank() != 4) {
-            throw new IllegalArgumentException("FixedPadding " + layerId() + ": expected a rank 4 NCHW input "
-                    + "(minibatch, channels, height, width), got rank " + x.rank() + " with shape "
+            throw new IllegalArgumentException("FixedPadding " + layerId() + ": expected a rank 4 "
+                    + (nhwc() ? "NHWC input (minibatch, height, width, channels)"
+                            : "NCHW input (minibatch, channels, height, width)") + ", got rank " + x.rank() + " with shape "
                     + Arrays.toString(x.shape()) + ". Give the network a convolutional InputType "
                     + "(InputType.convolutional or convolutionalFlat) so DL4J adds the reshaping preprocessor.");
         }
@@ -73,7 +90,7 @@ public class FixedPaddingLayer extends AbstractLayer<FixedPadding> {
             throw new IllegalArgumentException("FixedPadding " + layerId() + ": supports FLOAT and DOUBLE inputs, got "
                     + x.dataType() + ". Use .dataType(DataType.FLOAT) or DOUBLE for the network.");
         }
-        layerConf().checkSize(x.size(2), x.size(3), layerId());
+        layerConf().checkSize(nchw(x).size(2), nchw(x).size(3), layerId());
     }
 
     @Override

@@ -1,6 +1,9 @@
 package io.github.learnpad.layers;
 
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.api.layers.LayerConstraint;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -29,11 +32,14 @@ import java.util.Objects;
  * The Padding Module (Alrasheedi, Zhong and Huang, IEEE Access 2023): a layer that pads its input with values
  * predicted by a small self-supervised predictor instead of zeros.
  *
- * <p>Input {@code (N, C, H, W)} (NCHW); output {@code (N, C, H + top + bottom, W + left + right)}; the interior of
- * the output is the input, unchanged. Each side that is padded has its own linear predictor, which sees the
- * {@code contextDepth} (k) rows/columns just inside that side through a window of {@code kernelWidth} (w) positions
- * sliding along the border. Rows are padded first (top, then bottom, ring by ring), then columns over the
- * row-extended map (left, then right), so corners are predicted by the column predictors.
+ * <p>Input {@code (N, C, H, W)} (NCHW, DL4J's default) or {@code (N, H, W, C)} (NHWC: the format follows the
+ * network's {@code InputType}, as for DL4J's own layers, or {@link Builder#dataFormat}); output
+ * {@code (N, C, H + top + bottom, W + left + right)} (or NHWC likewise); the interior of the output is the input,
+ * unchanged. NHWC data is computed by the same passes through a permuted view (see {@code docs/padding-module.md}).
+ * Each side that is padded has its own linear predictor, which sees the {@code contextDepth} (k) rows/columns just
+ * inside that side through a window of {@code kernelWidth} (w) positions sliding along the border. Rows are padded
+ * first (top, then bottom, ring by ring), then columns over the row-extended map (left, then right), so corners are
+ * predicted by the column predictors.
  *
  * <p>During training the layer forms its own training pairs from its input (the outermost row/column of each side
  * is the target, the k rows/columns inside it the predictor input) and updates the predictor with its own local
@@ -120,13 +126,16 @@ public class PaddingModule extends SameDiffLayer {
     private IUpdater predictorUpdater = new Adam(1e-3);
     private Implementation implementation = Implementation.FAST;
     private long nChannels;
+    private CNN2DFormat dataFormat = CNN2DFormat.NCHW;
 
     /** For JSON deserialisation. */
     public PaddingModule() {
+        noGradientNormalization();
     }
 
     protected PaddingModule(Builder b) {
         super(b);
+        noGradientNormalization();
         this.top = b.top;
         this.bottom = b.bottom;
         this.left = b.left;
@@ -140,31 +149,58 @@ public class PaddingModule extends SameDiffLayer {
         this.predictorUpdater = b.predictorUpdater;
         this.implementation = b.implementation;
         this.nChannels = b.nChannels;
+        this.dataFormat = b.dataFormat;
         validate();
     }
 
+    /**
+     * Checks the whole configuration. The Builder calls it, every setter checks its own value (Jackson sets the fields
+     * of a configuration read from JSON through the setters, so a bad value there fails at load time too), and
+     * {@link #setNIn} and {@link #instantiate} check again before the layer is used.
+     */
     private void validate() {
-        int[] p = {top, bottom, left, right};
-        for (int i = 0; i < 4; i++) {
-            if (p[i] < 0) {
-                throw new IllegalArgumentException("PaddingModule: negative padding " + p[i] + " for side "
-                        + Side.values()[i].key() + "; padding amounts must be >= 0");
-            }
-        }
-        if (contextDepth < 1) {
-            throw new IllegalArgumentException("PaddingModule: contextDepth must be >= 1, got " + contextDepth);
-        }
-        if (kernelWidth < 1 || kernelWidth % 2 == 0) {
-            throw new IllegalArgumentException("PaddingModule: kernelWidth must be odd and >= 1 (so the window is "
-                    + "centred on the padded position), got " + kernelWidth);
-        }
-        if (nChannels < 0) {
-            throw new IllegalArgumentException("PaddingModule: nChannels must be >= 0, got " + nChannels);
-        }
+        checkSide(Side.TOP, top);
+        checkSide(Side.BOTTOM, bottom);
+        checkSide(Side.LEFT, left);
+        checkSide(Side.RIGHT, right);
+        checkContextDepth(contextDepth);
+        checkKernelWidth(kernelWidth);
+        checkChannels(nChannels);
         Objects.requireNonNull(localLoss, "PaddingModule: localLoss must not be null");
         Objects.requireNonNull(predictorInit, "PaddingModule: predictorInit must not be null");
         Objects.requireNonNull(predictorUpdater, "PaddingModule: predictorUpdater must not be null");
         Objects.requireNonNull(implementation, "PaddingModule: implementation must not be null");
+        Objects.requireNonNull(dataFormat, "PaddingModule: dataFormat must not be null");
+    }
+
+    private static int checkSide(Side s, int amount) {
+        if (amount < 0) {
+            throw new IllegalArgumentException("PaddingModule: negative padding " + amount + " for side " + s.key()
+                    + "; padding amounts must be >= 0");
+        }
+        return amount;
+    }
+
+    private static int checkContextDepth(int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException("PaddingModule: contextDepth must be >= 1, got " + k);
+        }
+        return k;
+    }
+
+    private static int checkKernelWidth(int w) {
+        if (w < 1 || w % 2 == 0) {
+            throw new IllegalArgumentException("PaddingModule: kernelWidth must be odd and >= 1 (so the window is "
+                    + "centred on the padded position), got " + w);
+        }
+        return w;
+    }
+
+    private static long checkChannels(long c) {
+        if (c < 0) {
+            throw new IllegalArgumentException("PaddingModule: nChannels must be >= 0, got " + c);
+        }
+        return c;
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -231,14 +267,38 @@ public class PaddingModule extends SameDiffLayer {
 
     @Override
     public void defineParameters(SDLayerParams params) {
-        if (paddedSides().length > 0 && nChannels <= 0) {
-            throw new IllegalStateException("PaddingModule: the number of channels is unknown. Call setInputType(...) "
-                    + "on the network configuration (e.g. InputType.convolutional(h, w, c)) or Builder.nChannels(c)");
-        }
+        requireChannels();
         for (Side s : paddedSides()) {
             params.addWeightParam(s.weightKey(), weightShape());
             params.addBiasParam(s.biasKey(), nChannels);
         }
+    }
+
+    private void requireChannels() {
+        if (paddedSides().length > 0 && nChannels <= 0) {
+            throw new IllegalStateException("PaddingModule: the number of channels is unknown. Call setInputType(...) "
+                    + "on the network configuration (e.g. InputType.convolutional(h, w, c)) or Builder.nChannels(c)");
+        }
+    }
+
+    /**
+     * The parameters for the current configuration; none while the channel count is unknown. DL4J's
+     * {@code LayerValidation} asks for the parameter keys while building the configuration, before {@link #setNIn}
+     * (to attach global constraints): the module must not fail there, and must not remember that empty answer.
+     * DL4J caches the list; it is recomputed if a setter changed the parameters' names or shapes since.
+     * {@link #instantiate} refuses an unknown channel count.
+     */
+    @Override
+    public SDLayerParams getLayerParams() {
+        SDLayerParams now = new SDLayerParams();
+        if (paddedSides().length > 0 && nChannels <= 0) {
+            return now;
+        }
+        defineParameters(now);
+        if (!now.equals(super.getLayerParams())) {
+            setLayerParams(now);
+        }
+        return super.getLayerParams();
     }
 
     @Override
@@ -262,14 +322,23 @@ public class PaddingModule extends SameDiffLayer {
 
     @Override
     public SDVariable defineLayer(SameDiff sd, SDVariable layerInput, Map<String, SDVariable> paramTable, SDVariable mask) {
-        return PaddingModuleGraph.defineOutput(sd, layerInput, paramTable, this);
+        if (dataFormat == CNN2DFormat.NHWC) {
+            // The graph is written for NCHW: permute in and out (the reference is for tests, not for speed).
+            long[] s = layerInput.getShape();
+            SDVariable out = PaddingModuleGraph.defineOutput(sd, layerInput.permute(0, 3, 1, 2),
+                    new long[]{s[0], s[3], s[1], s[2]}, paramTable, this);
+            return out.permute(0, 2, 3, 1);
+        }
+        return PaddingModuleGraph.defineOutput(sd, layerInput, layerInput.getShape(), paramTable, this);
     }
 
     @Override
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
             Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
             boolean initializeParams, DataType networkDataType) {
-        PaddingModuleLayer ret = new PaddingModuleLayer(conf, networkDataType);
+        validate();
+        requireChannels();
+        PaddingModuleLayer ret = newRuntimeLayer(conf, networkDataType);
         ret.setListeners(trainingListeners);
         ret.setIndex(layerIndex);
         ret.setParamsViewArray(layerParamsView);
@@ -278,19 +347,27 @@ public class PaddingModule extends SameDiffLayer {
         return ret;
     }
 
+    /** The runtime layer {@link #instantiate} sets up (a test's subclass gives a deliberately broken one). */
+    PaddingModuleLayer newRuntimeLayer(NeuralNetConfiguration conf, DataType networkDataType) {
+        return new PaddingModuleLayer(conf, networkDataType);
+    }
+
     @Override
     public InputType getOutputType(int layerIndex, InputType inputType) {
         InputType.InputTypeConvolutional in = requireConvolutional(inputType);
         return InputType.convolutional(in.getHeight() + top + bottom, in.getWidth() + left + right,
-                in.getChannels(), in.getFormat());
+                in.getChannels(), dataFormat);
     }
 
     @Override
     public void setNIn(InputType inputType, boolean override) {
+        validate();
         InputType.InputTypeConvolutional in = requireConvolutional(inputType);
         if (nChannels <= 0 || override) {
-            nChannels = in.getChannels();
+            setNChannels(in.getChannels());
         }
+        // The network's format wins, as for DL4J's ZeroPaddingLayer (flat input is reshaped to NCHW).
+        dataFormat = in.getFormat();
     }
 
     @Override
@@ -310,20 +387,65 @@ public class PaddingModule extends SameDiffLayer {
         }
         if (!(inputType instanceof InputType.InputTypeConvolutional)) {
             throw new IllegalArgumentException("PaddingModule (layer " + getLayerName() + ") needs convolutional "
-                    + "input (N, C, H, W); got input type " + inputType);
+                    + "input (N, C, H, W) or (N, H, W, C); got input type " + inputType);
         }
-        InputType.InputTypeConvolutional c = (InputType.InputTypeConvolutional) inputType;
-        if (c.getFormat() != org.deeplearning4j.nn.conf.CNN2DFormat.NCHW) {
-            throw new IllegalArgumentException("PaddingModule supports NCHW input only; got " + c.getFormat()
-                    + ". Use an NCHW network (DL4J's default)");
-        }
-        return c;
+        return (InputType.InputTypeConvolutional) inputType;
     }
 
     @Override
     public void applyGlobalConfigToLayer(NeuralNetConfiguration.Builder globalConfig) {
         // Deliberately nothing: the predictor has its own updater and no regularisation (see getUpdaterByParam and
         // getRegularizationByParam), whatever the network sets globally.
+    }
+
+    /**
+     * Always {@link GradientNormalization#None}: the predictor's gradient is its local loss's, which the network's
+     * gradient normalisation or clipping must not rescale. DL4J copies the network's setting into every SameDiff layer
+     * ({@code AbstractSameDiffLayer.applyGlobalConfig}) and its updater reads it back through this getter.
+     */
+    @Override
+    public GradientNormalization getGradientNormalization() {
+        return GradientNormalization.None;
+    }
+
+    /** Unused (see {@link #getGradientNormalization()}); DL4J's default. */
+    @Override
+    public double getGradientNormalizationThreshold() {
+        return 1.0;
+    }
+
+    /** Ignored: see {@link #getGradientNormalization()}. */
+    @Override
+    public void setGradientNormalization(GradientNormalization ignored) {
+        noGradientNormalization();
+    }
+
+    /** Ignored: see {@link #getGradientNormalization()}. */
+    @Override
+    public void setGradientNormalizationThreshold(double ignored) {
+        noGradientNormalization();
+    }
+
+    /** The fields too (DL4J copies the network's setting into them unless set, and equals compares them). */
+    private void noGradientNormalization() {
+        gradientNormalization = GradientNormalization.None;
+        gradientNormalizationThreshold = 1.0;
+    }
+
+    /**
+     * None: the network's constraints ({@code constrainAllParameters}, {@code constrainWeights}, ...) never reach
+     * the predictor, whose weights are set by its local loss alone (a non-negative constraint would clamp the
+     * {@code -1} weight that continues a linear ramp).
+     */
+    @Override
+    public List<LayerConstraint> getConstraints() {
+        return null;
+    }
+
+    /** Ignored: see {@link #getConstraints()}. */
+    @Override
+    public void setConstraints(List<LayerConstraint> constraints) {
+        // Deliberately nothing.
     }
 
     /** The predictor is trained by its own updater only, never by the network's. */
@@ -361,36 +483,49 @@ public class PaddingModule extends SameDiffLayer {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Getters and setters (JSON uses fields; these are for users)
+    // Getters and setters (Jackson uses them for JSON, users too); each setter checks its value
 
     public int getTop() { return top; }
-    public void setTop(int top) { this.top = top; }
+    public void setTop(int top) { this.top = checkSide(Side.TOP, top); }
     public int getBottom() { return bottom; }
-    public void setBottom(int bottom) { this.bottom = bottom; }
+    public void setBottom(int bottom) { this.bottom = checkSide(Side.BOTTOM, bottom); }
     public int getLeft() { return left; }
-    public void setLeft(int left) { this.left = left; }
+    public void setLeft(int left) { this.left = checkSide(Side.LEFT, left); }
     public int getRight() { return right; }
-    public void setRight(int right) { this.right = right; }
+    public void setRight(int right) { this.right = checkSide(Side.RIGHT, right); }
     /** {@code [top, bottom, left, right]}. */
     public int[] getPadding() { return new int[]{top, bottom, left, right}; }
     public int getContextDepth() { return contextDepth; }
-    public void setContextDepth(int contextDepth) { this.contextDepth = contextDepth; }
+    public void setContextDepth(int contextDepth) { this.contextDepth = checkContextDepth(contextDepth); }
     public int getKernelWidth() { return kernelWidth; }
-    public void setKernelWidth(int kernelWidth) { this.kernelWidth = kernelWidth; }
+    public void setKernelWidth(int kernelWidth) { this.kernelWidth = checkKernelWidth(kernelWidth); }
     public boolean isChannelMixing() { return channelMixing; }
     public void setChannelMixing(boolean channelMixing) { this.channelMixing = channelMixing; }
     public LocalLoss getLocalLoss() { return localLoss; }
-    public void setLocalLoss(LocalLoss localLoss) { this.localLoss = localLoss; }
+    public void setLocalLoss(LocalLoss localLoss) {
+        this.localLoss = Objects.requireNonNull(localLoss, "PaddingModule: localLoss must not be null");
+    }
     public boolean isBorderGradient() { return borderGradient; }
     public void setBorderGradient(boolean borderGradient) { this.borderGradient = borderGradient; }
     public PredictorInit getPredictorInit() { return predictorInit; }
-    public void setPredictorInit(PredictorInit predictorInit) { this.predictorInit = predictorInit; }
+    public void setPredictorInit(PredictorInit predictorInit) {
+        this.predictorInit = Objects.requireNonNull(predictorInit, "PaddingModule: predictorInit must not be null");
+    }
     public IUpdater getPredictorUpdater() { return predictorUpdater; }
-    public void setPredictorUpdater(IUpdater predictorUpdater) { this.predictorUpdater = predictorUpdater; }
+    public void setPredictorUpdater(IUpdater predictorUpdater) {
+        this.predictorUpdater = Objects.requireNonNull(predictorUpdater, "PaddingModule: predictorUpdater must not be null");
+    }
     public Implementation getImplementation() { return implementation; }
-    public void setImplementation(Implementation implementation) { this.implementation = implementation; }
+    public void setImplementation(Implementation implementation) {
+        this.implementation = Objects.requireNonNull(implementation, "PaddingModule: implementation must not be null");
+    }
+    /** NCHW (default) or NHWC; set from the network's InputType when the network is built. */
+    public CNN2DFormat getDataFormat() { return dataFormat; }
+    public void setDataFormat(CNN2DFormat dataFormat) {
+        this.dataFormat = Objects.requireNonNull(dataFormat, "PaddingModule: dataFormat must not be null");
+    }
     public long getNChannels() { return nChannels; }
-    public void setNChannels(long nChannels) { this.nChannels = nChannels; }
+    public void setNChannels(long nChannels) { this.nChannels = checkChannels(nChannels); }
 
     @Override
     public boolean equals(Object o) {
@@ -401,13 +536,13 @@ public class PaddingModule extends SameDiffLayer {
                 && contextDepth == p.contextDepth && kernelWidth == p.kernelWidth && channelMixing == p.channelMixing
                 && borderGradient == p.borderGradient && nChannels == p.nChannels && localLoss == p.localLoss
                 && predictorInit == p.predictorInit && implementation == p.implementation
-                && Objects.equals(predictorUpdater, p.predictorUpdater);
+                && dataFormat == p.dataFormat && Objects.equals(predictorUpdater, p.predictorUpdater);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(super.hashCode(), top, bottom, left, right, contextDepth, kernelWidth, channelMixing,
-                borderGradient, nChannels, localLoss, predictorInit, implementation, predictorUpdater);
+                borderGradient, nChannels, localLoss, predictorInit, implementation, predictorUpdater, dataFormat);
     }
 
     @Override
@@ -419,7 +554,8 @@ public class PaddingModule extends SameDiffLayer {
     public String toString() {
         return "PaddingModule(padding=[" + top + "," + bottom + "," + left + "," + right + "], k=" + contextDepth
                 + ", w=" + kernelWidth + (channelMixing ? ", channelMixing" : ", depthwise") + ", loss=" + localLoss
-                + ", init=" + predictorInit + ", updater=" + predictorUpdater + ", " + implementation + ")";
+                + ", init=" + predictorInit + ", updater=" + predictorUpdater + ", " + implementation
+                + (dataFormat == CNN2DFormat.NHWC ? ", NHWC" : "") + ")";
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -439,6 +575,7 @@ public class PaddingModule extends SameDiffLayer {
         private IUpdater predictorUpdater = new Adam(1e-3);
         private Implementation implementation = Implementation.FAST;
         private long nChannels;
+        private CNN2DFormat dataFormat = CNN2DFormat.NCHW;
 
         /** The same padding {@code p >= 0} on all four sides. */
         public Builder padding(int p) {
@@ -502,6 +639,15 @@ public class PaddingModule extends SameDiffLayer {
         /** FAST (default) or the SAMEDIFF reference. */
         public Builder implementation(Implementation impl) {
             this.implementation = impl;
+            return this;
+        }
+
+        /**
+         * The layout of the input and output: NCHW (default) or NHWC. In a network with an InputType the network's
+         * format is used (as for DL4J's layers); this is for a module used without one.
+         */
+        public Builder dataFormat(CNN2DFormat format) {
+            this.dataFormat = format;
             return this;
         }
 

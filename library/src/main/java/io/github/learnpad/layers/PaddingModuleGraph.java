@@ -28,8 +28,13 @@ final class PaddingModuleGraph {
     private PaddingModuleGraph() {
     }
 
-    static SDVariable defineOutput(SameDiff sd, SDVariable x, Map<String, SDVariable> params, PaddingModule conf) {
-        long[] shape = x.getShape();
+    /**
+     * @param x     the input, NCHW
+     * @param shape its shape {@code (N, C, H, W)} (N may be -1): passed in because a permuted view's static shape is
+     *              unknown while the graph is built
+     */
+    static SDVariable defineOutput(SameDiff sd, SDVariable x, long[] shape, Map<String, SDVariable> params,
+            PaddingModule conf) {
         if (shape == null || shape.length != 4) {
             throw new IllegalStateException("PaddingModule SameDiff graph needs a rank-4 input placeholder, got "
                     + java.util.Arrays.toString(shape));

@@ -1,11 +1,11 @@
 package io.github.learnpad.layers;
 
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
-import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -14,11 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -26,9 +22,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>With {@link PaddingModule.Implementation#FAST} (default) forward and backward are {@link BorderPredictor}'s
  * hand-written passes: any H x W and minibatch size, no graph. With {@link PaddingModule.Implementation#SAMEDIFF}
- * it runs the SameDiff graph of {@link PaddingModuleGraph} through DL4J's SameDiff runtime, with one change: the main
- * gradient enters through a placeholder in the loss {@code sum(output * eps) + localLoss} (DL4J's external-errors
- * mechanism only works when the graph has no loss of its own, and returns gradients twice too large in M2.1).
+ * it runs the SameDiff graph of {@link PaddingModuleGraph} through DL4J's SameDiff runtime ({@link SameDiffReference}).
  *
  * <p>The predictor's gradient is the local loss's gradient, already a mean over the minibatch: it is not divided by
  * the minibatch size again ({@link #updaterDivideByMinibatch}). The FAST path computes the local loss and its
@@ -36,7 +30,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * backward pass without a training forward on the same input computes them itself.
  */
 public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.SameDiffLayer {
-    static final String EPS_KEY = "mainEps";
     private static final Logger log = LoggerFactory.getLogger(PaddingModuleLayer.class);
     private static final AtomicBoolean waitPolicyHinted = new AtomicBoolean();
     private double lastLocalLoss = Double.NaN;
@@ -69,6 +62,18 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         return "'" + (n != null ? n : "layer " + getIndex()) + "'";
     }
 
+    /**
+     * Copies {@code val} into the parameter {@code key} (DL4J's SameDiff runtime only checks the shape and keeps the
+     * old values).
+     *
+     * @throws IllegalArgumentException for an unknown key or a shape other than the parameter's
+     */
+    @Override
+    public void setParam(String key, INDArray val) {
+        super.setParam(key, val);
+        paramTable.get(key).assign(val);
+    }
+
     @Override
     public boolean updaterDivideByMinibatch(String paramName) {
         return false;
@@ -82,10 +87,14 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         if (m.getImplementation() == PaddingModule.Implementation.SAMEDIFF) {
             return super.activate(training, workspaceMgr);
         }
-        long n = input.size(0), c = input.size(1);
-        long ho = input.size(2) + m.getTop() + m.getBottom(), wo = input.size(3) + m.getLeft() + m.getRight();
+        INDArray x = nchw(input);
+        long n = x.size(0), c = x.size(1);
+        long ho = x.size(2) + m.getTop() + m.getBottom(), wo = x.size(3) + m.getLeft() + m.getRight();
         INDArray out;
-        if (BorderPredictor.keepsChannelMajor(m, input)) {
+        if (nhwc()) {
+            // NHWC: the passes see (N, C, H, W) views of the NHWC arrays (they pack such views as they read and write).
+            out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), n, ho, wo, c);
+        } else if (BorderPredictor.keepsChannelMajor(m, x)) {
             // Output in the input's (C, N, H, W) layout, as DL4J's convolutions give theirs: each pass walks memory
             // in order, for the input and the output alike.
             out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(),
@@ -100,7 +109,7 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         BorderPredictor.Weights weights = BorderPredictor.Weights.read(m, paramTable);
         try {
             BorderPredictor.LocalLossResult loss =
-                    BorderPredictor.forward(m, weights, input, out, displayName(), training);
+                    BorderPredictor.forward(m, weights, x, nchw(out), displayName(), training);
             if (training) {
                 pendingInput = input;
                 pendingWeights = weights;
@@ -119,11 +128,16 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         PaddingModule m = module();
-        long[] outShape = {input.size(0), input.size(1), input.size(2) + m.getTop() + m.getBottom(),
-                input.size(3) + m.getLeft() + m.getRight()};
+        INDArray x = nchw(input);
+        long[] outShape = {x.size(0), x.size(1), x.size(2) + m.getTop() + m.getBottom(),
+                x.size(3) + m.getLeft() + m.getRight()};
+        if (nhwc()) {
+            outShape = new long[]{outShape[0], outShape[2], outShape[3], outShape[1]};
+        }
         if (!Arrays.equals(epsilon.shape(), outShape)) {
             throw new IllegalArgumentException("PaddingModule " + displayName() + ": gradient shape "
-                    + Arrays.toString(epsilon.shape()) + " does not match the output shape " + Arrays.toString(outShape));
+                    + Arrays.toString(epsilon.shape()) + " does not match the output shape " + Arrays.toString(outShape)
+                    + " (" + m.getDataFormat() + ")");
         }
         INDArray dx;
         Gradient g = new DefaultGradient();
@@ -140,7 +154,7 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
                 pendingLocalLoss.writeTo(gradTable);
             } else {
                 try {
-                    lastLocalLoss = BorderPredictor.localLoss(m, weights, input, gradTable);
+                    lastLocalLoss = BorderPredictor.localLoss(m, weights, x, gradTable);
                 } catch (IllegalArgumentException e) {
                     throw named(e);
                 }
@@ -148,12 +162,12 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
             clearPending();
             // Like ZeroPaddingLayer, hand back a view of epsilon's interior: the border's gradient is added onto its
             // sources in epsilon itself (DL4J layers may write into the epsilon they receive). Else a fresh array.
-            dx = BorderPredictor.backwardInPlace(m, weights, input, epsilon, displayName());
+            dx = BorderPredictor.backwardInPlace(m, weights, x, nchw(epsilon), displayName());
             if (dx != null) {
-                dx = workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, dx);
+                dx = workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, inFormat(dx));
             } else {
                 dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape());
-                BorderPredictor.backward(m, weights, input, epsilon, dx, displayName());
+                BorderPredictor.backward(m, weights, x, nchw(epsilon), nchw(dx), displayName());
             }
         }
         for (PaddingModule.Side s : m.paddedSides()) {
@@ -173,6 +187,20 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
                     + "Padding Module's training passes (measured in docs/benchmarks.md). Start the JVM with "
                     + "OMP_WAIT_POLICY=PASSIVE in the environment");
         }
+    }
+
+    private boolean nhwc() {
+        return module().getDataFormat() == CNN2DFormat.NHWC;
+    }
+
+    /** {@code a} (in the layer's format) as an (N, C, H, W) view. */
+    private INDArray nchw(INDArray a) {
+        return nhwc() ? a.permute(0, 3, 1, 2) : a;
+    }
+
+    /** An (N, C, H, W) array as a view in the layer's format. */
+    private INDArray inFormat(INDArray a) {
+        return nhwc() ? a.permute(0, 2, 3, 1) : a;
     }
 
     /** {@code e} with this layer's name in front of its message. */
@@ -195,78 +223,45 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
     private void validate(INDArray x, boolean training) {
         PaddingModule m = module();
         if (x.rank() != 4) {
-            throw new IllegalArgumentException("PaddingModule " + displayName() + " expects rank-4 input (N, C, H, W), "
+            throw new IllegalArgumentException("PaddingModule " + displayName() + " expects rank-4 input "
+                    + (nhwc() ? "(N, H, W, C)" : "(N, C, H, W)") + ", "
                     + "got rank " + x.rank() + " with shape " + Arrays.toString(x.shape())
                     + ". For flat image input set InputType.convolutionalFlat(h, w, c) on the network configuration");
         }
-        if (m.getNChannels() > 0 && x.size(1) != m.getNChannels()) {
+        long channels = nchw(x).size(1);
+        if (m.getNChannels() > 0 && channels != m.getNChannels()) {
             throw new IllegalArgumentException("PaddingModule " + displayName() + " was configured for "
-                    + m.getNChannels() + " channels but got input with " + x.size(1) + " channels (shape "
-                    + Arrays.toString(x.shape()) + "). Is the input NCHW? Check nChannels / the InputType");
+                    + m.getNChannels() + " channels but got input with " + channels + " channels (shape "
+                    + Arrays.toString(x.shape()) + "). Is the input " + m.getDataFormat()
+                    + "? Check nChannels / the InputType");
         }
-        if (x.size(2) < 1 || x.size(3) < 1) {
+        if (x.size(1) < 1 || x.size(2) < 1 || x.size(3) < 1) {
             throw new IllegalArgumentException("PaddingModule " + displayName() + ": empty input " + Arrays.toString(x.shape()));
         }
-        // NaN/Inf in the rows the predictor trains on is refused by the local loss, before any update.
+        // NaN/Inf in the rows the predictor trains on is refused by the local loss, before any update (FAST: in the
+        // training forward; SAMEDIFF: in the backward pass, before the gradients are written).
     }
 
     // -----------------------------------------------------------------------------------------------------------------
-    // SAMEDIFF reference path
+    // SAMEDIFF reference path: see SameDiffReference
 
     @Override
     protected void doInit() {
         super.doInit();
-        if (module().getImplementation() != PaddingModule.Implementation.SAMEDIFF) {
-            return;
-        }
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            SDVariable out = sameDiff.getVariable(outputKey);
-            long[] s = input.shape();
-            PaddingModule m = module();
-            SDVariable eps = sameDiff.placeHolder(EPS_KEY, dataType, -1, s[1], s[2] + m.getTop() + m.getBottom(),
-                    s[3] + m.getLeft() + m.getRight());
-            List<String> losses = new ArrayList<>();
-            losses.add(out.mul(eps).sum().name());
-            if (sameDiff.hasVariable(PaddingModuleGraph.LOCAL_LOSS)) {
-                losses.add(PaddingModuleGraph.LOCAL_LOSS);
-            }
-            sameDiff.setLossVariables(losses.toArray(new String[0]));
+        if (module().getImplementation() == PaddingModule.Implementation.SAMEDIFF) {
+            SameDiffReference.addLosses(sameDiff, outputKey, input.shape(), module(), dataType);
         }
     }
 
     private INDArray sameDiffBackprop(INDArray epsilon) {
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            if (sameDiff == null) {
+        if (sameDiff == null) {
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
                 doInit();
             }
-            if (!sameDiff.hasGradientFunction()) {
-                sameDiff.createGradFunction(INPUT_KEY);
-            }
-            Map<String, INDArray> ph = new HashMap<>();
-            ph.put(INPUT_KEY, input.detach());
-            ph.put(MASK_KEY, layerConf().onesMaskForInput(input));
-            ph.put(EPS_KEY, epsilon.detach());
-            List<String> wanted = new ArrayList<>(paramTable.keySet());
-            wanted.add(INPUT_KEY);
-            Map<String, INDArray> grads = sameDiff.calculateGradients(ph, wanted);
-            for (String key : paramTable.keySet()) {
-                INDArray gk = grads.get(key);
-                if (gk == null) {
-                    gradTable.get(key).assign(0);
-                } else {
-                    gradTable.get(key).assign(gk);
-                }
-            }
-            if (sameDiff.hasVariable(PaddingModuleGraph.LOCAL_LOSS)) {
-                lastLocalLoss = sameDiff.output(ph, PaddingModuleGraph.LOCAL_LOSS)
-                        .get(PaddingModuleGraph.LOCAL_LOSS).getDouble(0);
-            } else {
-                lastLocalLoss = Double.NaN;
-            }
-            INDArray dx = grads.get(INPUT_KEY);
-            sameDiff.clearPlaceholders(true);
-            sameDiff.clearOpInputs();
-            return dx;
         }
+        SameDiffReference.Backward b = SameDiffReference.backward(sameDiff, input, layerConf().onesMaskForInput(input),
+                epsilon, gradTable, displayName());
+        lastLocalLoss = b.localLoss;
+        return b.inputGradient;
     }
 }

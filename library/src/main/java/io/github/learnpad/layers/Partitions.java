@@ -13,7 +13,9 @@ import java.util.function.IntConsumer;
 /**
  * Runs the partitions of a Padding Module pass in parallel, on as many threads as ND4J may use (see {@link #threads})
  * and the machine has. The partitions are fixed by the amount of work alone, never by the thread count, and a pass
- * combines their sums in partition order: results are bit-for-bit the same on any machine and thread count.
+ * combines their sums in partition order: on the same machine and JVM, results are bit-for-bit the same for any
+ * thread count. They are not promised across machines or JVMs: how the passes' fused multiply-adds are executed
+ * depends on the hardware (the JVM's {@code UseFMA} flag follows the CPU), and so can their last bits.
  */
 final class Partitions {
     /** Partitions per pass (fewer if there are fewer units): enough for 8 cores, few enough to keep sums cheap. */
@@ -57,16 +59,30 @@ final class Partitions {
             worker.run();
         } catch (RuntimeException | Error e) {
             failure = e;
+            next.set(parts);
         }
+        // Never return while a helper may still write into the caller's arrays (workspace memory that DL4J reuses
+        // as soon as the pass returns): wait for every helper, through interrupts. An interrupt (or a failure) stops
+        // the helpers from starting new partitions; the interrupt is restored and reported once all have stopped.
+        boolean interrupted = false;
         for (Future<?> f : helpers) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                failure = failure != null ? failure : e.getCause();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                failure = failure != null ? failure : new IllegalStateException("interrupted while padding", e);
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (ExecutionException e) {
+                    failure = failure != null ? failure : e.getCause();
+                    next.set(parts);
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    next.set(parts);
+                }
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+            failure = failure != null ? failure : new IllegalStateException("interrupted while padding");
         }
         if (failure instanceof RuntimeException) {
             throw (RuntimeException) failure;

@@ -37,12 +37,13 @@ import java.util.Set;
  * chosen {@code PaddingMode} (zero, reflect, replicate, circular, or the learned Padding Module).
  *
  * <p>For every padded 2D convolution ({@code ConvolutionLayer}, {@code Convolution2D}, {@code DepthwiseConvolution2D},
- * {@code SeparableConvolution2D}; NCHW) the rewriter inserts a padding layer with the convolution's amounts in front
+ * {@code SeparableConvolution2D}; NCHW or NHWC) the rewriter inserts a padding layer with the convolution's amounts
+ * and data format in front
  * of it and makes the convolution unpadded ({@code padding 0}, {@code ConvolutionMode.Truncate}). A convolution is
  * padded when it has explicit padding > 0 (Truncate/Strict: {@code padH} rows top and bottom, {@code padW} columns
  * left and right), or is in {@code ConvolutionMode.Same} with stride 1 and an effective kernel
  * {@code e = (k - 1) * dilation + 1 > 1} (DL4J then pads {@code (e - 1) / 2} before and {@code e / 2} after, per
- * dimension). Every {@code ZeroPaddingLayer} is replaced by the mode's padding layer with the same amounts (with
+ * dimension). Every {@code ZeroPaddingLayer} is replaced by the mode's padding layer with the same amounts and format (with
  * ZERO it is kept as it is). Pooling padding ({@code SubsamplingLayer}) is left alone.
  *
  * <p>Refused (an {@link IllegalArgumentException} naming the layer), unless the matching {@link Options} flag keeps
@@ -50,7 +51,7 @@ import java.util.Set;
  * <ul>
  *     <li>Same-mode convolutions with stride > 1 (kernel > 1): DL4J computes their padding from the input size,
  *     which a configuration does not fix ({@link Options#skipStridedSame(boolean)});</li>
- *     <li>padded 1D, 3D and transposed convolutions, NHWC layers, Causal mode, padded layers inside wrappers such as
+ *     <li>padded 1D, 3D and transposed convolutions, Causal mode, padded layers inside wrappers such as
  *     {@code FrozenLayer}
  *     ({@link Options#skipUnsupported(boolean)}).</li>
  * </ul>
@@ -100,7 +101,7 @@ public final class PaddingRewriter {
         }
 
         /**
-         * Keep padded layers the rewriter does not handle (1D/3D/transposed convolutions, NHWC layers, Causal mode)
+         * Keep padded layers the rewriter does not handle (1D/3D/transposed convolutions, Causal mode)
          * unchanged instead of refusing the configuration. They are listed in {@link RewriteResult#kept()}.
          */
         public Options skipUnsupported(boolean skip) {
@@ -199,7 +200,7 @@ public final class PaddingRewriter {
                         if (c <= 0) {
                             throw new IllegalArgumentException(noChannelsMessage(name));
                         }
-                        lv.setLayerConf(layerConf(lv.getLayerConf(), padLayer(factory, site.amounts, name, c)));
+                        lv.setLayerConf(layerConf(lv.getLayerConf(), padLayer(factory, site, name, c)));
                         rewritten.add(name);
                     }
                     vertices.put(name, lv);
@@ -215,7 +216,7 @@ public final class PaddingRewriter {
                     ConvolutionLayer conv = (ConvolutionLayer) layer;
                     String padName = uniqueName(name + "-pad", names);
                     names.add(padName);
-                    Layer pad = padLayer(factory, site.amounts, padName, conv.getNIn());
+                    Layer pad = padLayer(factory, site, padName, conv.getNIn());
                     vertices.put(padName, new LayerVertex(layerConf(lv.getLayerConf(), pad), lv.getPreProcessor()));
                     lv.setPreProcessor(null);
                     unpad(conv);
@@ -296,13 +297,13 @@ public final class PaddingRewriter {
                         if (c <= 0) {
                             throw new IllegalArgumentException(noChannelsMessage(name));
                         }
-                        nnc = layerConf(nnc, padLayer(factory, site.amounts, layer.getLayerName(), c));
+                        nnc = layerConf(nnc, padLayer(factory, site, layer.getLayerName(), c));
                         rewritten.add(name);
                     }
                     break;
                 case CONVOLUTION: {
                     ConvolutionLayer conv = (ConvolutionLayer) layer;
-                    Layer pad = padLayer(factory, site.amounts, name + "-pad", conv.getNIn());
+                    Layer pad = padLayer(factory, site, name + "-pad", conv.getNIn());
                     if (pre != null) {
                         preprocessors.put(confs.size(), pre);
                         pre = null;
@@ -377,12 +378,14 @@ public final class PaddingRewriter {
         kept.forEach((n, why) -> log.warn("PaddingRewriter kept layer \"{}\" unchanged (zero padded): {}", n, why));
     }
 
-    private static Layer padLayer(PadLayerFactory factory, int[] a, String name, long channels) {
+    private static Layer padLayer(PadLayerFactory factory, PaddingSite site, String name, long channels) {
+        int[] a = site.amounts;
         Layer pad = factory.layer(a[0], a[1], a[2], a[3]);
         pad.setLayerName(name);
-        // Only the channel count is known from a built configuration (spatial sizes are not stored in it); padding
-        // layers need nothing else to size their parameters.
-        pad.setNIn(InputType.convolutional(1, 1, channels), true);
+        // Only the channel count and the format are known from a built configuration (spatial sizes are not stored
+        // in it); padding layers need nothing else to size their parameters and to take the format (from setNIn, as
+        // DL4J's layers do).
+        pad.setNIn(InputType.convolutional(1, 1, channels, site.format), true);
         return pad;
     }
 

@@ -34,11 +34,11 @@ final class PaddingSite {
         NONE,
         /** A 2D convolution with explicit or stride-1 Same padding: split into padding layer + unpadded conv. */
         CONVOLUTION,
-        /** A {@link ZeroPaddingLayer} (NCHW): replace by the mode's padding layer with the same amounts. */
+        /** A {@link ZeroPaddingLayer}: replace by the mode's padding layer with the same amounts and format. */
         ZERO_PADDING_LAYER,
         /** A Same-mode convolution with stride > 1 and a kernel > 1: its padding depends on the input size. */
         STRIDED_SAME,
-        /** A padded layer the rewriter cannot handle exactly (1D/3D/transposed convolution, NHWC, Causal, wrapped). */
+        /** A padded layer the rewriter cannot handle exactly (1D/3D/transposed convolution, Causal, wrapped). */
         UNSUPPORTED
     }
 
@@ -51,11 +51,18 @@ final class PaddingSite {
     final int[] amounts;
     /** Why the layer cannot be rewritten (for STRIDED_SAME and UNSUPPORTED). */
     final String reason;
+    /** The layer's data format (for CONVOLUTION and ZERO_PADDING_LAYER): the padding layer gets the same. */
+    final CNN2DFormat format;
 
     private PaddingSite(Kind kind, int[] amounts, String reason) {
+        this(kind, amounts, reason, CNN2DFormat.NCHW);
+    }
+
+    private PaddingSite(Kind kind, int[] amounts, String reason, CNN2DFormat format) {
         this.kind = kind;
         this.amounts = amounts;
         this.reason = reason;
+        this.format = format == null ? CNN2DFormat.NCHW : format;
     }
 
     private static PaddingSite none() {
@@ -80,11 +87,7 @@ final class PaddingSite {
             if (Arrays.stream(p).allMatch(v -> v == 0)) {
                 return none();
             }
-            if (z.getDataFormat() != null && z.getDataFormat() != CNN2DFormat.NCHW) {
-                return new PaddingSite(Kind.UNSUPPORTED, null, "ZeroPaddingLayer in " + z.getDataFormat()
-                        + " format; only NCHW is supported");
-            }
-            return new PaddingSite(Kind.ZERO_PADDING_LAYER, p.clone(), null);
+            return new PaddingSite(Kind.ZERO_PADDING_LAYER, p.clone(), null, z.getDataFormat());
         }
         if (!(layer instanceof ConvolutionLayer)) {
             return none();
@@ -113,10 +116,6 @@ final class PaddingSite {
                     + "padding semantics (only ConvolutionLayer, Convolution2D, DepthwiseConvolution2D and "
                     + "SeparableConvolution2D are rewritten)");
         }
-        if (c.getCnn2dDataFormat() != null && c.getCnn2dDataFormat() != CNN2DFormat.NCHW) {
-            return new PaddingSite(Kind.UNSUPPORTED, null, cls + " in " + c.getCnn2dDataFormat()
-                    + " format; only NCHW is supported");
-        }
         if (c.getConvolutionMode() == ConvolutionMode.Causal) {
             return new PaddingSite(Kind.UNSUPPORTED, null, cls + " in Causal mode (a 1D mode)");
         }
@@ -128,10 +127,11 @@ final class PaddingSite {
             }
             int eh = effectiveKernel(k[0], d[0]);
             int ew = effectiveKernel(k[1], d[1]);
-            return new PaddingSite(Kind.CONVOLUTION, new int[]{(eh - 1) / 2, eh / 2, (ew - 1) / 2, ew / 2}, null);
+            return new PaddingSite(Kind.CONVOLUTION, new int[]{(eh - 1) / 2, eh / 2, (ew - 1) / 2, ew / 2}, null,
+                    c.getCnn2dDataFormat());
         }
         // Truncate or Strict with explicit padding: symmetric, (padH, padW).
-        return new PaddingSite(Kind.CONVOLUTION, new int[]{p[0], p[0], p[1], p[1]}, null);
+        return new PaddingSite(Kind.CONVOLUTION, new int[]{p[0], p[0], p[1], p[1]}, null, c.getCnn2dDataFormat());
     }
 
     static int effectiveKernel(int k, int dilation) {

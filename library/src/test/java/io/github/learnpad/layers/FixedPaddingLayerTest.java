@@ -24,6 +24,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
+import static io.github.learnpad.Exact.assertIdentical;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -97,7 +98,7 @@ class FixedPaddingLayerTest {
                 InputType.convolutional(6, 6, 2));
         MultiLayerNetwork noWs = net(pad.clone(), DataType.FLOAT, WorkspaceMode.NONE, InputType.convolutional(6, 6, 2));
         INDArray initial = withWs.params().dup();
-        assertEquals(initial, noWs.params());
+        assertIdentical(initial, noWs.params(), "initial parameters");
         Nd4j.getRandom().setSeed(5);
         for (long[] s : new long[][]{{4, 2, 6, 6}, {2, 2, 5, 8}, {3, 2, 7, 4}}) {
             INDArray x = Nd4j.rand(DataType.FLOAT, s);
@@ -106,7 +107,7 @@ class FixedPaddingLayerTest {
             noWs.fit(x, y);
         }
         assertNotEquals(initial, withWs.params());
-        assertEquals(noWs.params(), withWs.params());
+        assertIdentical(noWs.params(), withWs.params(), "with vs without workspaces");
     }
 
     @Test
@@ -127,10 +128,10 @@ class FixedPaddingLayerTest {
         cg.params().assign(mln.params());
         INDArray x = Nd4j.rand(DataType.FLOAT, 3, 2, 5, 4);
         INDArray y = Nd4j.rand(DataType.FLOAT, 3, 2);
-        assertEquals(mln.output(x), cg.outputSingle(x));
+        assertIdentical(mln.output(x), cg.outputSingle(x), "MultiLayerNetwork vs ComputationGraph output");
         mln.fit(x, y);
         cg.fit(new INDArray[]{x}, new INDArray[]{y});
-        assertEquals(mln.params(), cg.params());
+        assertIdentical(mln.params(), cg.params(), "MultiLayerNetwork vs ComputationGraph after a step");
     }
 
     /** A convolutional-flat input type gets DL4J's FeedForwardToCnnPreProcessor, as for ZeroPaddingLayer. */
@@ -211,11 +212,11 @@ class FixedPaddingLayerTest {
                 && e.getMessage().contains("rank"), e.getMessage());
     }
 
+    /** Channels last: the layer takes the network's format (NhwcTest checks the values). */
     @Test
-    void channelsLastIsRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> net(new FixedPadding.Builder(FixedPadding.Mode.REPLICATE).padding(1).build(), DataType.FLOAT,
-                        WorkspaceMode.ENABLED, InputType.convolutional(4, 4, 1, CNN2DFormat.NHWC)));
-        assertTrue(e.getMessage().contains("only NCHW"), e.getMessage());
+    void channelsLastFollowsTheInputType() {
+        MultiLayerNetwork net = net(new FixedPadding.Builder(FixedPadding.Mode.REPLICATE).padding(1).build(),
+                DataType.FLOAT, WorkspaceMode.ENABLED, InputType.convolutional(4, 4, 1, CNN2DFormat.NHWC));
+        assertEquals(CNN2DFormat.NHWC, ((FixedPadding) net.getLayer(0).conf().getLayer()).getDataFormat());
     }
 }

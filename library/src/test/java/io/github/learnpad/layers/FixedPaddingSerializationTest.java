@@ -24,6 +24,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import java.io.File;
 import java.io.IOException;
 
+import static io.github.learnpad.Exact.assertIdentical;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -119,7 +120,7 @@ class FixedPaddingSerializationTest {
         ModelSerializer.writeModel(mln, f, true);
         MultiLayerNetwork mlnBack = ModelSerializer.restoreMultiLayerNetwork(f, true);
         assertEquals(mln.getLayerWiseConfigurations(), mlnBack.getLayerWiseConfigurations());
-        assertEquals(mln.output(x), mlnBack.output(x));
+        assertIdentical(mln.output(x), mlnBack.output(x), "restored output");
 
         ComputationGraph cg = new ComputationGraph(graphConf());
         cg.init();
@@ -128,10 +129,10 @@ class FixedPaddingSerializationTest {
         ModelSerializer.writeModel(cg, g, true);
         ComputationGraph cgBack = ModelSerializer.restoreComputationGraph(g, true);
         assertEquals(cg.getConfiguration(), cgBack.getConfiguration());
-        assertEquals(cg.outputSingle(x), cgBack.outputSingle(x));
+        assertIdentical(cg.outputSingle(x), cgBack.outputSingle(x), "restored graph's output");
         // Training continues identically after restoring (updater state saved too).
         cg.fit(new INDArray[]{x}, new INDArray[]{y});
         cgBack.fit(new INDArray[]{x}, new INDArray[]{y});
-        assertEquals(cg.params(), cgBack.params());
+        assertIdentical(cg.params(), cgBack.params(), "parameters after one more step");
     }
 }

@@ -1,5 +1,6 @@
 package io.github.learnpad.layers;
 
+import io.github.learnpad.Exact;
 import io.github.learnpad.layers.PaddingModule.LocalLoss;
 import io.github.learnpad.layers.PaddingModule.Side;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -12,9 +13,14 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.opentest4j.AssertionFailedError;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -26,7 +32,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.io.File;
 import java.util.Map;
+import java.util.function.Supplier;
 
+import static io.github.learnpad.Exact.assertIdentical;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The Padding Module inside networks: isolation from the main loss, learning, serialisation, sizes, bad input. */
@@ -68,18 +76,20 @@ class PaddingModuleTrainingTest {
         for (int i = 0; i < 5; i++) {
             net.fit(data(i, 6, 2, 8, 8, false));
         }
-        assertEquals(before, predictorParams(net), "predictor must stay bit-for-bit at its initial values");
+        assertIdentical(before, predictorParams(net), "predictor must stay bit-for-bit at its initial values");
         assertNotEquals(convBefore, net.getLayer(1).params(), "the rest of the network must have trained");
         assertTrue(Double.isNaN(PaddingModule.lastLocalLoss(net.getLayer(0))));
     }
 
-    @Test
-    void theMainLossNeverReachesThePredictor() {
+    /**
+     * Trains two networks on the same images with different labels: the predictor must end bit-for-bit the same
+     * (its gradient is its local loss's, computed from the images alone), while the rest of the network differs.
+     */
+    static void assertPredictorIgnoresTheLabels(Supplier<PaddingModule> module) {
         INDArray[] finals = new INDArray[2];
         INDArray[] convs = new INDArray[2];
         for (int run = 0; run < 2; run++) {
-            MultiLayerNetwork net = new MultiLayerNetwork(classifier(
-                    new PaddingModule.Builder().padding(2).channelMixing(true).build(), 2, 8, 8, 1));
+            MultiLayerNetwork net = new MultiLayerNetwork(classifier(module.get(), 2, 8, 8, 1));
             net.init();
             INDArray before = predictorParams(net);
             for (int i = 0; i < 5; i++) {
@@ -87,13 +97,58 @@ class PaddingModuleTrainingTest {
             }
             finals[run] = predictorParams(net);
             convs[run] = net.getLayer(1).params().dup();
-            assertNotEquals(before, finals[run], "the local loss must train the predictor");
+            assertFalse(Exact.identical(before, finals[run]), "the local loss must train the predictor");
             assertFalse(Double.isNaN(PaddingModule.lastLocalLoss(net.getLayer(0))));
         }
-        assertNotEquals(convs[0], convs[1], "different labels must train the rest of the network differently");
-        assertEquals(finals[0], finals[1], "predictor weights must be identical whatever the labels");
+        assertFalse(Exact.identical(convs[0], convs[1]), "different labels must train the rest of the network differently");
+        assertIdentical(finals[0], finals[1], "predictor weights whatever the labels");
     }
 
+    /** On the default path (FLOAT, depthwise: FloatDepthwisePasses) and on the general one (channel mixing). */
+    @Test
+    void theMainLossNeverReachesThePredictor() {
+        assertPredictorIgnoresTheLabels(() -> new PaddingModule.Builder().padding(2).build());
+        assertPredictorIgnoresTheLabels(() -> new PaddingModule.Builder().padding(2).channelMixing(true).build());
+    }
+
+    /** The check above has teeth: a layer that leaks 7% of the main loss's bias gradient into the predictor fails it. */
+    @Test
+    void theIsolationCheckCatchesALeak() {
+        AssertionFailedError e = assertThrows(AssertionFailedError.class, () -> assertPredictorIgnoresTheLabels(
+                () -> new LeakyPaddingModule(new PaddingModule.Builder().padding(2))));
+        assertTrue(e.getMessage().startsWith("predictor weights whatever the labels"), e.getMessage());
+    }
+
+    /** A Padding Module whose runtime adds 7% of dL/d(top bias) (the main loss's) to the predictor's gradient. */
+    static final class LeakyPaddingModule extends PaddingModule {
+        LeakyPaddingModule() {
+        }
+
+        LeakyPaddingModule(PaddingModule.Builder b) {
+            super(b);
+        }
+
+        @Override
+        PaddingModuleLayer newRuntimeLayer(NeuralNetConfiguration conf, DataType dt) {
+            return new LeakyLayer(conf, dt);
+        }
+    }
+
+    static final class LeakyLayer extends PaddingModuleLayer {
+        LeakyLayer(NeuralNetConfiguration conf, DataType dt) {
+            super(conf, dt);
+        }
+
+        @Override
+        public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr mgr) {
+            // The outermost top row is predicted from the top bias with weight 1: dL/dB[c] sums epsilon there.
+            INDArray mainBiasGrad = epsilon.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(0),
+                    NDArrayIndex.all()).sum(0, 2).mul(0.07);
+            Pair<Gradient, INDArray> r = super.backpropGradient(epsilon, mgr);
+            gradTable.get(Side.TOP.biasKey()).addi(mainBiasGrad.reshape(gradTable.get(Side.TOP.biasKey()).shape()));
+            return r;
+        }
+    }
     @Test
     void noRegularisationAndOwnUpdater() {
         PaddingModule pm = new PaddingModule.Builder().padding(1).predictorUpdater(new Adam(0.01)).build();
@@ -180,14 +235,14 @@ class PaddingModuleTrainingTest {
         File f = new File(dir, "net.zip");
         ModelSerializer.writeModel(net, f, true);
         MultiLayerNetwork restored = ModelSerializer.restoreMultiLayerNetwork(f, true);
-        assertEquals(net.params(), restored.params());
-        assertEquals(net.getUpdater().getStateViewArray(), restored.getUpdater().getStateViewArray());
+        assertIdentical(net.params(), restored.params(), "restored parameters");
+        assertIdentical(net.getUpdater().getStateViewArray(), restored.getUpdater().getStateViewArray(), "updater state");
         INDArray x = data(9, 4, 2, 8, 8, false).getFeatures();
-        assertEquals(net.output(x), restored.output(x));
+        assertIdentical(net.output(x), restored.output(x), "restored output");
         // Training continues identically, predictor updater state included.
         net.fit(data(10, 4, 2, 8, 8, false));
         restored.fit(data(10, 4, 2, 8, 8, false));
-        assertEquals(net.getLayer(0).params(), restored.getLayer(0).params());
+        assertIdentical(net.getLayer(0).params(), restored.getLayer(0).params(), "predictor after one more step");
     }
 
     @Test
@@ -211,7 +266,7 @@ class PaddingModuleTrainingTest {
         File f = new File(dir, "g.zip");
         ModelSerializer.writeModel(g, f, true);
         ComputationGraph r = ModelSerializer.restoreComputationGraph(f, true);
-        assertEquals(g.outputSingle(d.getFeatures()), r.outputSingle(d.getFeatures()));
+        assertIdentical(g.outputSingle(d.getFeatures()), r.outputSingle(d.getFeatures()), "restored graph's output");
     }
 
     @Test
@@ -290,6 +345,6 @@ class PaddingModuleTrainingTest {
         assertTrue(e.getMessage().contains("NaN or Inf"), e.getMessage());
         bad.getFeatures().putScalar(new long[]{1, 1, 0, 3}, Double.POSITIVE_INFINITY);
         assertThrows(IllegalArgumentException.class, () -> net.fit(bad));
-        assertEquals(before, net.getLayer(0).params(), "a rejected batch must not change the predictor");
+        assertIdentical(before, net.getLayer(0).params(), "a rejected batch must not change the predictor");
     }
 }

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.github.learnpad.Exact.assertIdentical;
 import static org.junit.jupiter.api.Assertions.*;
 
 class ModelsTest {
@@ -88,7 +89,7 @@ class ModelsTest {
         INDArray x = Nd4j.rand(DataType.FLOAT, 1, 3, s, s);
         INDArray y = mine.outputSingle(x);
         assertFalse(y.isNaN().any());
-        assertEquals(y, zoo.outputSingle(x));
+        assertIdentical(y, zoo.outputSingle(x), "ours vs the zoo's ResNet50");
     }
 
     @Test
@@ -118,7 +119,7 @@ class ModelsTest {
             }
         }
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32);
-        assertEquals(mine.outputSingle(x), zoo.outputSingle(x.reshape(2, 3 * 32 * 32)));
+        assertIdentical(mine.outputSingle(x), zoo.outputSingle(x.reshape(2, 3 * 32 * 32)), "ours vs the zoo's VGG16");
     }
 
     @Test
@@ -206,10 +207,10 @@ class ModelsTest {
         org.deeplearning4j.util.ModelSerializer.writeModel(g, f, true);
         ComputationGraph r = org.deeplearning4j.util.ModelSerializer.restoreComputationGraph(f, true);
         assertEquals(g.getConfiguration(), r.getConfiguration());
-        assertEquals(g.params(), r.params());
-        assertEquals(g.getUpdater().getStateViewArray(), r.getUpdater().getStateViewArray());
+        assertIdentical(g.params(), r.params(), "restored parameters");
+        assertIdentical(g.getUpdater().getStateViewArray(), r.getUpdater().getStateViewArray(), "updater state");
         INDArray xt = Nd4j.rand(DataType.FLOAT, 2, 3, 32, 32);
-        assertEquals(g.outputSingle(xt), r.outputSingle(xt));
+        assertIdentical(g.outputSingle(xt), r.outputSingle(xt), "restored output");
     }
 
     @ParameterizedTest

@@ -30,6 +30,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 import java.util.List;
 import java.util.Map;
 
+import static io.github.learnpad.Exact.assertIdentical;
 import static org.junit.jupiter.api.Assertions.*;
 
 class PaddingRewriterTest {
@@ -72,12 +73,37 @@ class PaddingRewriterTest {
 
         ComputationGraph a = new ComputationGraph(orig);
         a.init();
+        // The zoo's default (Xavier) initialisation makes VGG16's output 0.1 for every class whatever the input
+        // or the padding, and so a useless check: He initialisation keeps the signal through the 15 layers.
+        heInit(a, 5);
         ComputationGraph b = new ComputationGraph(ComputationGraphConfiguration.fromJson(c.toJson()));
         b.init();
         assertEquals(a.numParams(), b.numParams());
         copyParamsByName(a.paramTable(), b, b.paramTable());
         INDArray x = Nd4j.rand(DataType.FLOAT, 2, 3 * 32 * 32);
-        assertEquals(a.outputSingle(x), b.outputSingle(x));
+        INDArray ya = a.outputSingle(x);
+        double spread = ya.max(1).sub(ya.min(1)).minNumber().doubleValue();
+        assertTrue(spread > 0.05, "the output must depend on the input: class probabilities spread " + spread);
+        assertIdentical(ya, b.outputSingle(x), "explicit zero padding layers vs the convolutions' own padding");
+        // And on the padding: a wrong mode is caught.
+        ComputationGraph reflect = new ComputationGraph(PaddingRewriter.rewrite(orig, PaddingMode.REFLECT));
+        reflect.init();
+        copyParamsByName(a.paramTable(), reflect, reflect.paramTable());
+        double wrong = ya.sub(reflect.outputSingle(x)).amaxNumber().doubleValue();
+        assertTrue(wrong > 1e-2, "REFLECT instead of ZERO must change the class probabilities, by " + wrong);
+    }
+
+    /** He initialisation of every weight ({@code N(0, 2 / fanIn)}), zero biases, from {@code seed}. */
+    static void heInit(ComputationGraph g, long seed) {
+        Nd4j.getRandom().setSeed(seed);
+        g.paramTable().forEach((k, v) -> {
+            if (k.endsWith("_W")) {
+                long fanIn = v.rank() == 4 ? v.size(1) * v.size(2) * v.size(3) : v.size(0);
+                v.assign(Nd4j.randn(v.dataType(), v.shape()).muli(Math.sqrt(2.0 / fanIn)));
+            } else {
+                v.assign(0);
+            }
+        });
     }
 
     @Test
@@ -104,7 +130,7 @@ class PaddingRewriterTest {
         INDArray x = Nd4j.rand(DataType.FLOAT, 1, 3, s, s);
         INDArray ya = a.outputSingle(x);
         assertFalse(ya.isNaN().any() || ya.isInfinite().any());
-        assertEquals(ya, b.outputSingle(x));
+        assertIdentical(ya, b.outputSingle(x), "explicit zero padding layers vs the convolutions' own padding");
     }
 
     @Test
@@ -201,7 +227,7 @@ class PaddingRewriterTest {
         });
         INDArray x = Nd4j.rand(DataType.DOUBLE, 2, 2 * 9 * 8);
         INDArray ya = a.output(x);
-        assertEquals(ya, b.output(x));
+        assertIdentical(ya, b.output(x), "explicit zero padding layers vs the layers' own padding");
         // And the parameters matter (the test would notice a wrong copy): a fresh network differs.
         MultiLayerNetwork fresh = new MultiLayerNetwork(c.clone());
         fresh.init(Nd4j.rand(DataType.DOUBLE, 1, (int) b.numParams()), false);
@@ -257,14 +283,14 @@ class PaddingRewriterTest {
         org.deeplearning4j.util.ModelSerializer.writeModel(b, f, true);
         MultiLayerNetwork r = org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(f, true);
         assertEquals(b.getLayerWiseConfigurations(), r.getLayerWiseConfigurations());
-        assertEquals(b.params(), r.params());
-        assertEquals(b.getUpdater().getStateViewArray(), r.getUpdater().getStateViewArray());
+        assertIdentical(b.params(), r.params(), "restored parameters");
+        assertIdentical(b.getUpdater().getStateViewArray(), r.getUpdater().getStateViewArray(), "updater state");
         INDArray xt = Nd4j.rand(DataType.DOUBLE, 2, 2 * 9 * 8);
-        assertEquals(b.output(xt), r.output(xt));
+        assertIdentical(b.output(xt), r.output(xt), "restored output");
         // Training continues identically from the restored copy.
         b.fit(x, y);
         r.fit(x, y);
-        assertEquals(b.params(), r.params());
+        assertIdentical(b.params(), r.params(), "parameters after one more step");
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.github.learnpad.train;
 
+import io.github.learnpad.RestoresNd4jThreads;
+import org.junit.jupiter.api.extension.ExtendWith;
 import io.github.learnpad.data.ImageDataset;
 import io.github.learnpad.models.SmallCnn;
 import io.github.learnpad.layers.PaddingMode;
@@ -16,6 +18,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+@ExtendWith(RestoresNd4jThreads.class)
 class ComparisonTest {
     @TempDir
     static Path out;

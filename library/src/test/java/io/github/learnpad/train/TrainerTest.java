@@ -1,5 +1,7 @@
 package io.github.learnpad.train;
 
+import io.github.learnpad.RestoresNd4jThreads;
+import org.junit.jupiter.api.extension.ExtendWith;
 import io.github.learnpad.data.ImageDataset;
 import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.models.SmallCnn;
@@ -20,6 +22,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+@ExtendWith(RestoresNd4jThreads.class)
 class TrainerTest {
     static final int EPOCHS = 3;
     static final long SEED = 7;
