@@ -54,7 +54,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         String model = init != null ? "finetune" : String.valueOf(options.describe().get("model"));
         Path dir = out != null ? out : Path.of("runs", "train-" + model + "-" + padding.id() + "-seed" + seed);
-        RunData data = RunData.load(options);
+        RunData data = init != null ? RunData.loadAsIs(options) : RunData.load(options);
         Model net;
         if (init != null) {
             init.check(data.train);
