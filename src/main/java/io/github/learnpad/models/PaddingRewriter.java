@@ -69,6 +69,11 @@ import java.util.Set;
  * parameters (padding layers of the fixed modes have no parameters, so copying parameters by layer name is enough).
  *
  * <p>The input configuration is never modified.
+ *
+ * <p>Initialised (trained) networks are converted by {@link #rewrite(ComputationGraph, PaddingMode)} and
+ * {@link #rewrite(MultiLayerNetwork, PaddingMode)}: a new network with the rewritten configuration and a copy of
+ * every parameter and of the updater state; its Padding Modules start as exact zero padding, so it computes what the
+ * original computes until fine-tuning trains them ({@code docs/models.md}).
  */
 public final class PaddingRewriter {
 
