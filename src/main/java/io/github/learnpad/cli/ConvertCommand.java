@@ -61,7 +61,7 @@ final class ConvertCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--out is the input model " + in + "; write the conversion to a new "
                     + "file so the original stays");
         }
-        Model net = SavedModels.load(in);
+        Model net = SavedModels.load(in, true);
         PaddingRewriter.Options o = new PaddingRewriter.Options().predictorInit(predictorInit)
                 .skipStridedSame(skipStridedSame).skipUnsupported(skipUnsupported);
         Model converted = net instanceof ComputationGraph

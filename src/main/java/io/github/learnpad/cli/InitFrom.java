@@ -41,7 +41,7 @@ final class InitFrom {
      */
     static InitFrom load(Path modelOrRunDir, PaddingMode convertTo) throws IOException {
         Path zip = SavedModels.zip(modelOrRunDir);
-        Model net = SavedModels.load(zip);
+        Model net = SavedModels.load(zip, true);
         int[] shape = EvalCommand.inputShape(zip);
         if (convertTo == null) {
             return new InitFrom(zip, net, shape, paddingOf(net), false);

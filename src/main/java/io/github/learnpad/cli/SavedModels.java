@@ -30,15 +30,15 @@ final class SavedModels {
     }
 
     /**
-     * Loads a ComputationGraph or MultiLayerNetwork with its updater state (if saved), after checking the zip is
-     * complete.
+     * Loads a ComputationGraph or MultiLayerNetwork, with its updater state if {@code withUpdater} (and saved), after
+     * checking the zip is complete.
      */
-    static Model load(Path zip) throws IOException {
+    static Model load(Path zip, boolean withUpdater) throws IOException {
         Checkpoints.verifyZip(zip);
         if (isGraph(zip)) {
-            return ModelSerializer.restoreComputationGraph(zip.toFile(), true);
+            return ModelSerializer.restoreComputationGraph(zip.toFile(), withUpdater);
         }
-        return ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), true);
+        return ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), withUpdater);
     }
 
     /** A graph's configuration JSON lists "vertices"; a MultiLayer configuration's lists "confs". */

@@ -1,7 +1,6 @@
 package io.github.learnpad.cli;
 
 import io.github.learnpad.train.EpochMetrics;
-import io.github.learnpad.train.Threads;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,11 +24,7 @@ class ConvertCliTest {
 
     @BeforeAll
     static void trainAZeroPaddedModel() throws IOException {
-        Threads.limit(1);
-        data = tmp.resolve("fmnist");
-        Files.createDirectories(data);
-        LearnPadCliTest.writeIdx(data, "train", 48, 5);
-        LearnPadCliTest.writeIdx(data, "t10k", 24, 6);
+        data = NewcomerCliTest.fakeFashionMnist(tmp);
         zeroRun = tmp.resolve("zero");
         LearnPadCliTest.Run r = cli("train", "--padding", "zero", "--data-dir", data.toString(), "--epochs", "1",
                 "--batch", "16", "--seed", "3", "--out", zeroRun.toString(), "--progress", "none");
@@ -71,6 +66,38 @@ class ConvertCliTest {
         assertEquals(1, m.size());
         assertEquals(4, m.get(0).localLosses().size(), "the converted small CNN has four Padding Modules");
         assertTrue(Double.isFinite(m.get(0).trainLoss()));
+    }
+
+    @Test
+    void aUsersOwnMultiLayerNetworkConvertsAndEvaluates() throws Exception {
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(
+                new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(1)
+                        .updater(new org.nd4j.linalg.learning.config.Adam(1e-3)).list()
+                        .layer(new org.deeplearning4j.nn.conf.layers.ConvolutionLayer.Builder(3, 3).padding(1, 1)
+                                .nOut(4).activation(org.nd4j.linalg.activations.Activation.RELU).build())
+                        .layer(new org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer.Builder(
+                                org.deeplearning4j.nn.conf.layers.PoolingType.AVG).build())
+                        .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder(
+                                org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction.MCXENT).nOut(10)
+                                .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+                        .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(28, 28, 1)).build());
+        net.init();
+        Path own = tmp.resolve("own").resolve("mine.zip");
+        Files.createDirectories(own.getParent());
+        org.deeplearning4j.util.ModelSerializer.writeModel(net, own.toFile(), true);
+        Path conv = tmp.resolve("own-learned").resolve("model.zip");
+        assertEquals(0, cli("convert", "--model", own.toString(), "--padding", "learned", "--out", conv.toString())
+                .code());
+        assertFalse(Files.exists(conv.resolveSibling("run.json")), "no run.json to copy");
+        for (Path m : List.of(own, conv)) {
+            LearnPadCliTest.Run e = cli("eval", "--model", m.toString(), "--data-dir", data.toString(), "--out",
+                    m.resolveSibling("eval.json").toString());
+            assertEquals(0, e.code(), e.err());
+        }
+        JsonNode before = json(own.resolveSibling("eval.json"));
+        JsonNode after = json(conv.resolveSibling("eval.json"));
+        assertEquals(before.get("accuracy").asDouble(), after.get("accuracy").asDouble());
+        assertEquals(before.get("loss").asDouble(), after.get("loss").asDouble(), 1e-6 * before.get("loss").asDouble());
     }
 
     @Test

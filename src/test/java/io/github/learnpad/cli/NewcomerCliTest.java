@@ -30,12 +30,31 @@ class NewcomerCliTest {
     static Path data;
 
     @BeforeAll
-    static void fakeFashionMnist() throws IOException {
+    static void setUp() throws IOException {
+        data = fakeFashionMnist(tmp);
+    }
+
+    /** One ND4J thread and a tiny Fashion-MNIST-like set (48 training, 24 test images) in {@code tmp/fmnist}. */
+    static Path fakeFashionMnist(Path tmp) throws IOException {
         Threads.limit(1);
-        data = tmp.resolve("fmnist");
-        Files.createDirectories(data);
-        LearnPadCliTest.writeIdx(data, "train", 48, 5);
-        LearnPadCliTest.writeIdx(data, "t10k", 24, 6);
+        Path dir = tmp.resolve("fmnist");
+        Files.createDirectories(dir);
+        LearnPadCliTest.writeIdx(dir, "train", 48, 5);
+        LearnPadCliTest.writeIdx(dir, "t10k", 24, 6);
+        return dir;
+    }
+
+    /** What {@code task} prints to System.out. */
+    static String stdout(java.util.concurrent.Callable<?> task) throws Exception {
+        PrintStream old = System.out;
+        ByteArrayOutputStream seen = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(seen, true, StandardCharsets.UTF_8));
+            task.call();
+        } finally {
+            System.setOut(old);
+        }
+        return seen.toString(StandardCharsets.UTF_8);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -92,6 +111,8 @@ class NewcomerCliTest {
         assertEquals(32, o.smallestAcceptedSize(28, 28));
         assertEquals(64, o.smallestAcceptedSize(33, 40));
         assertNull(o.whyNot(32, 32));
+        o.model = TrainingOptions.ModelName.RESNET50;
+        assertNull(o.whyNot(28, 28), "ResNet50's cifar layout (the default up to 64x64) takes 28x28");
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -191,36 +212,21 @@ class NewcomerCliTest {
 
     @Test
     void withoutTheFilterSameDiffWouldPrintToStdout() throws Exception {
-        PrintStream old = System.out;
-        ByteArrayOutputStream raw = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(raw, true, StandardCharsets.UTF_8));
-            PaddingModuleBenchmark.run(new long[]{2, 2, 6, 6}, 1, 1, true, false);
-        } finally {
-            System.setOut(old);
-        }
-        assertTrue(raw.toString(StandardCharsets.UTF_8).contains(SameDiffNoise.PREFIX),
-                "the bench test above would pass without the filter");
+        String raw = stdout(() -> PaddingModuleBenchmark.run(new long[]{2, 2, 6, 6}, 1, 1, true, false));
+        assertTrue(raw.contains(SameDiffNoise.PREFIX), "the bench test above would pass without the filter");
     }
 
     @Test
     void theFilterDropsExactlySameDiffsLines() throws Exception {
-        PrintStream old = System.out;
-        ByteArrayOutputStream seen = new ByteArrayOutputStream();
-        try {
-            System.setOut(new PrintStream(seen, true, StandardCharsets.UTF_8));
-            SameDiffNoise.filtered(() -> {
-                System.out.println("table row 1");
-                System.out.println(SameDiffNoise.PREFIX + "multiply");
-                System.out.print("partial ");
-                System.out.println("line; Added differentiated op inside is kept");
-                System.out.print("no newline at the end");
-                return null;
-            });
-        } finally {
-            System.setOut(old);
-        }
+        String seen = stdout(() -> SameDiffNoise.filtered(() -> {
+            System.out.println("table row 1");
+            System.out.println(SameDiffNoise.PREFIX + "multiply");
+            System.out.print("partial ");
+            System.out.println("line; Added differentiated op inside is kept");
+            System.out.print("no newline at the end");
+            return null;
+        }));
         assertEquals("table row 1\npartial line; Added differentiated op inside is kept\nno newline at the end",
-                seen.toString(StandardCharsets.UTF_8).replace(System.lineSeparator(), "\n"));
+                seen.replace(System.lineSeparator(), "\n"));
     }
 }
