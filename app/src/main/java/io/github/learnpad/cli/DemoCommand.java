@@ -8,8 +8,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -21,12 +23,15 @@ import java.util.concurrent.Callable;
                 + "3000 training and 1000 test images, 2 epochs, seeds 1 and 2, batch 64, Adam 0.002. "
                 + "Minutes on 2 cores (measured times: docs/benchmarks.md). Prints the table and writes the charts "
                 + "into --out.",
+                "Typed again, it reuses the finished runs in --out (and continues an interrupted one) when the settings "
+                        + "are the same, and starts over when they are not.",
                 "Needs Fashion-MNIST: Debian's package dataset-fashion-mnist, or the four files in --data-dir."})
 final class DemoCommand implements Callable<Integer> {
     static final int TRAIN = 3000;
     static final int TEST = 1000;
     static final int EPOCHS = 2;
     static final List<Long> SEEDS = List.of(1L, 2L);
+    static final int GALLERY_PAD = 6;
 
     @Option(names = "--out", defaultValue = "learnpad-demo", description = "Output directory. Default: ${DEFAULT-VALUE}.")
     Path out;
@@ -42,7 +47,8 @@ final class DemoCommand implements Callable<Integer> {
             description = "auto, bar, lines or none.")
     Progress progress;
 
-    @Option(names = "--resume", description = "Continue an interrupted demo in --out.")
+    /** Kept so that earlier command lines still work: reusing and continuing runs is what the demo always does now. */
+    @Option(names = "--resume", hidden = true)
     boolean resume;
 
     @Override
@@ -63,14 +69,26 @@ final class DemoCommand implements Callable<Integer> {
         o.progress = progress;
         o.dataSeed = 1;
         o.validate();
+        List<PaddingMode> paddings = List.of(PaddingMode.ZERO, PaddingMode.LEARNED);
+        boolean reuse = DemoRuns.prepare(out, settings(o, paddings), System.err);
         long t0 = System.nanoTime();
-        ComparisonResult r = CompareCommand.run(o, List.of(PaddingMode.ZERO, PaddingMode.LEARNED), SEEDS, out,
-                resume, 6);
+        ComparisonResult r = CompareCommand.run(o, paddings, SEEDS, out, reuse, GALLERY_PAD);
         double minutes = (System.nanoTime() - t0) / 60e9;
         System.out.println(r.markdown());
         System.out.println(String.format(Locale.ROOT, "Demo finished in %.1f minutes. Charts: %s (accuracy.png, "
                 + "curves-*.png, local-loss.png, gallery.png)", minutes, out.toAbsolutePath()));
         return 0;
+    }
+
+    /** What makes two demos the same (recorded in OUT/demo.json); not threads, progress or the data's location. */
+    static Map<String, Object> settings(TrainingOptions o, List<PaddingMode> paddings) {
+        Map<String, Object> m = new LinkedHashMap<>(o.describe());
+        m.put("epochs", o.epochs);
+        m.put("batchSize", o.batch);
+        m.put("paddings", paddings.stream().map(PaddingMode::id).toList());
+        m.put("seeds", SEEDS);
+        m.put("galleryPad", GALLERY_PAD);
+        return m;
     }
 
     /** Says exactly how to get Fashion-MNIST when it is missing (installing system packages is not the demo's job). */

@@ -7,8 +7,7 @@ import io.github.learnpad.train.Evaluator;
 import io.github.learnpad.train.Json;
 import io.github.learnpad.train.RunMetadata;
 import io.github.learnpad.train.Threads;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
+import org.deeplearning4j.nn.api.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -62,12 +61,8 @@ final class EvalCommand implements Callable<Integer> {
         if (threads > 0) {
             Threads.limit(threads);
         }
-        Path zip = Files.isDirectory(model) ? model.resolve("model.zip") : model;
-        if (!Files.exists(zip)) {
-            throw new IOException("no model at " + zip + "; pass the model.zip written by 'learnpad train'");
-        }
-        io.github.learnpad.train.Checkpoints.verifyZip(zip);
-        ComputationGraph net = ModelSerializer.restoreComputationGraph(zip.toFile(), false);
+        Path zip = SavedModels.zip(model);
+        Model net = SavedModels.load(zip, false);   // ComputationGraph or MultiLayerNetwork
         int[] chw = RunMetadata.inputShape(zip.toAbsolutePath().getParent()).orElse(null);
         int size = imageSize > 0 ? imageSize : chw != null && chw[1] == chw[2] ? chw[1] : 0;
         ChannelPolicy policy = chw == null ? ChannelPolicy.KEEP : chw[0] == 1 ? ChannelPolicy.GREY : ChannelPolicy.RGB;
@@ -77,7 +72,7 @@ final class EvalCommand implements Callable<Integer> {
                     + ") but " + dataset + " gives (" + tt.test().channels() + ", " + tt.test().height() + ", "
                     + tt.test().width() + ")");
         }
-        long classes = net.getOutputLayer(0).getParam("W") != null ? net.getOutputLayer(0).getParam("W").size(1) : -1;
+        long classes = SavedModels.classes(net);
         if (classes != tt.test().numClasses()) {
             throw new IllegalArgumentException("the model has " + classes + " classes, " + dataset + " has "
                     + tt.test().numClasses());

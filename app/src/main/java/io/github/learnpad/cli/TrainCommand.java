@@ -4,7 +4,7 @@ import io.github.learnpad.charts.Charts;
 import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.train.Trainer;
 import io.github.learnpad.train.TrainingResult;
-import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.api.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,9 +23,16 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions options;
 
-    @Option(names = "--padding", defaultValue = "zero", converter = Converters.PaddingConverter.class,
-            description = "zero, reflect, replicate, circular or learned. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--padding", converter = Converters.PaddingConverter.class,
+            description = "zero, reflect, replicate, circular or learned. Default: zero; with --init-from, the saved "
+                    + "network's own padding, or convert it to this one first (as 'learnpad convert' does).")
     PaddingMode padding;
+
+    @Option(names = "--init-from", description = "Fine-tune this saved network (model.zip of 'learnpad train' or "
+            + "'learnpad convert', or a run directory) instead of a new one, with its updater state. --model, "
+            + "--variant and --lr are then the saved network's; --image-size and --channels default to those in the "
+            + "run.json next to it.")
+    Path initFrom;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of weights, shuffling and dropout. "
             + "Default: ${DEFAULT-VALUE}.")
@@ -40,12 +47,30 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         options.validate();
-        Path dir = out != null ? out : Path.of("runs", "train-" + options.describe().get("model") + "-" + padding.id()
-                + "-seed" + seed);
-        RunData data = RunData.load(options);
-        ComputationGraph net = options.network(padding, data.train.numClasses(), data.train.channels(),
-                data.train.height(), data.train.width(), seed);
+        InitFrom init = initFrom != null ? InitFrom.load(initFrom, padding) : null;
+        PaddingMode padding = init != null ? init.padding : this.padding != null ? this.padding : PaddingMode.ZERO;
+        if (init != null) {
+            init.applyDefaults(options);
+        }
+        String model = init != null ? "finetune" : String.valueOf(options.describe().get("model"));
+        Path dir = out != null ? out : Path.of("runs", "train-" + model + "-" + padding.id() + "-seed" + seed);
+        RunData data = init != null ? RunData.loadAsIs(options) : RunData.load(options);
+        Model net;
+        if (init != null) {
+            init.check(data.train);
+            net = init.net;
+        } else {
+            net = options.network(padding, data.train.numClasses(), data.train.channels(), data.train.height(),
+                    data.train.width(), seed);
+        }
         Map<String, Object> info = new LinkedHashMap<>(options.describe());
+        if (init != null) {
+            info.put("model", model);
+            info.remove("variant");
+            info.remove("lr");
+            info.put("initFrom", init.zip.toAbsolutePath().toString());
+            info.put("converted", init.converted);
+        }
         info.put("padding", padding.id());
         info.put("seed", seed);
         info.put("epochs", options.epochs);

@@ -6,6 +6,7 @@ import io.github.learnpad.models.Architecture;
 import io.github.learnpad.models.ModelBuilder;
 import io.github.learnpad.models.Variant;
 import io.github.learnpad.train.Threads;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.learning.config.Adam;
 import picocli.CommandLine.Option;
@@ -37,7 +38,8 @@ public final class TrainingOptions {
     boolean download;
 
     @Option(names = "--image-size", defaultValue = "0",
-            description = "Resize images to SIZE x SIZE (0: native size; vgg16/resnet50 need >= 32).")
+            description = "Resize images to SIZE x SIZE (0: the native size, or the smallest size the model takes if "
+                    + "it does not take that, e.g. 32 for vgg16 on 28x28 Fashion-MNIST).")
     int imageSize;
 
     @Option(names = "--channels", defaultValue = "keep", converter = Converters.ChannelConverter.class,
@@ -95,19 +97,68 @@ public final class TrainingOptions {
         }
     }
 
-    /** The image size the model needs when --image-size is not given. */
-    int effectiveImageSize() {
-        return imageSize;
-    }
-
     /** An initialised network for this data shape. */
     ComputationGraph network(PaddingMode padding, int classes, int channels, int height, int width, long seed) {
+        ComputationGraph g = new ComputationGraph(conf(padding, classes, channels, height, width, seed));
+        g.init();
+        return g;
+    }
+
+    /** The network's configuration for this data shape; the model builder's exception if it does not take it. */
+    ComputationGraphConfiguration conf(PaddingMode padding, int classes, int channels, int height, int width,
+            long seed) {
         ModelBuilder<?, ?> b = model.builder().numClasses(classes).inputShape(channels, height, width)
                 .padding(padding).updater(new Adam(lr)).seed(seed);
         if (variant != null && model.hasVariants()) {
             b.variant(variant);
         }
-        return b.build().init();
+        return b.build().conf();
+    }
+
+    /** The largest image side {@link #smallestAcceptedSize} tries. */
+    static final int MAX_IMAGE_SIZE = 1024;
+
+    /**
+     * Why the model (with --variant, or the variant the size implies) does not take {@code height x width} images,
+     * or null if it does. Only builds the configuration (milliseconds), no parameters.
+     */
+    String whyNot(int height, int width) {
+        try {
+            conf(PaddingMode.ZERO, 2, 1, height, width, 1);
+            return null;
+        } catch (IllegalStateException | IllegalArgumentException | org.deeplearning4j.exception.DL4JException e) {
+            return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        }
+    }
+
+    /** The smallest side {@code s >= max(height, width)} such that the model takes s x s images. */
+    int smallestAcceptedSize(int height, int width) {
+        for (int s = Math.max(Math.max(height, width), 1); s <= MAX_IMAGE_SIZE; s++) {
+            if (whyNot(s, s) == null) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException(model.name().toLowerCase(Locale.ROOT) + " takes no image size between "
+                + Math.max(height, width) + " and " + MAX_IMAGE_SIZE + ": " + whyNot(height, width));
+    }
+
+    /** Refuses an explicit --image-size the model does not take, naming the option and a size that works. */
+    void checkImageSize() {
+        if (imageSize == 0) {
+            return;
+        }
+        String why = whyNot(imageSize, imageSize);
+        if (why != null) {
+            String fix;
+            try {
+                fix = "; try --image-size " + smallestAcceptedSize(imageSize, imageSize)
+                        + ", or leave --image-size out to resize to the smallest size the model takes";
+            } catch (IllegalArgumentException none) {
+                fix = "";
+            }
+            throw new IllegalArgumentException("--image-size " + imageSize + " does not fit --model "
+                    + model.name().toLowerCase(Locale.ROOT) + ": " + why + fix);
+        }
     }
 
     /** The options as recorded in run.json / results.json. */

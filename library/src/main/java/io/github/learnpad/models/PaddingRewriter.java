@@ -1,6 +1,7 @@
 package io.github.learnpad.models;
 
 import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.layers.PaddingModule;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
@@ -20,6 +21,8 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.conf.layers.convolutional.Cropping2D;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,6 +70,11 @@ import java.util.Set;
  * parameters (padding layers of the fixed modes have no parameters, so copying parameters by layer name is enough).
  *
  * <p>The input configuration is never modified.
+ *
+ * <p>Initialised (trained) networks are converted by {@link #rewrite(ComputationGraph, PaddingMode)} and
+ * {@link #rewrite(MultiLayerNetwork, PaddingMode)}: a new network with the rewritten configuration and a copy of
+ * every parameter and of the updater state; its Padding Modules start as exact zero padding, so it computes what the
+ * original computes until fine-tuning trains them ({@code docs/models.md}).
  */
 public final class PaddingRewriter {
 
@@ -90,6 +98,7 @@ public final class PaddingRewriter {
     public static final class Options {
         private boolean skipStridedSame;
         private boolean skipUnsupported;
+        private PaddingModule.PredictorInit predictorInit;
 
         /**
          * Keep Same-mode convolutions with stride > 1 unchanged (zero padded by DL4J, amounts depending on the input
@@ -107,6 +116,21 @@ public final class PaddingRewriter {
         public Options skipUnsupported(boolean skip) {
             this.skipUnsupported = skip;
             return this;
+        }
+
+        /**
+         * The initial predictor of the Padding Modules that {@code PaddingMode.LEARNED} inserts. Default (null): the
+         * Padding Module's own default ({@code REPLICATE}) when rewriting a configuration, and {@code ZEROS} (exact
+         * zero padding, so the converted network computes what the trained one computed) when converting an
+         * initialised network with {@link #rewrite(ComputationGraph, PaddingMode, Options)}.
+         */
+        public Options predictorInit(PaddingModule.PredictorInit init) {
+            this.predictorInit = init;
+            return this;
+        }
+
+        public PaddingModule.PredictorInit getPredictorInit() {
+            return predictorInit;
         }
 
         public boolean isSkipStridedSame() {
@@ -140,7 +164,8 @@ public final class PaddingRewriter {
     public static RewriteResult<ComputationGraphConfiguration> rewriteWithReport(ComputationGraphConfiguration conf,
             PaddingMode mode, Options options) {
         Objects.requireNonNull(mode, "PaddingRewriter: padding mode must not be null");
-        return rewriteGraph(conf, mode::layer, mode == PaddingMode.ZERO, Objects.requireNonNull(options, "options"));
+        Objects.requireNonNull(options, "options");
+        return rewriteGraph(conf, factory(mode, options.predictorInit), mode == PaddingMode.ZERO, options);
     }
 
     /**
@@ -161,8 +186,63 @@ public final class PaddingRewriter {
     public static RewriteResult<MultiLayerConfiguration> rewriteWithReport(MultiLayerConfiguration conf,
             PaddingMode mode, Options options) {
         Objects.requireNonNull(mode, "PaddingRewriter: padding mode must not be null");
-        return rewriteMultiLayer(conf, mode::layer, mode == PaddingMode.ZERO,
+        Objects.requireNonNull(options, "options");
+        return rewriteMultiLayer(conf, factory(mode, options.predictorInit), mode == PaddingMode.ZERO, options);
+    }
+
+    /**
+     * Converts an initialised (typically trained) graph: a new, initialised {@code ComputationGraph} with the
+     * configuration {@link #rewrite(ComputationGraphConfiguration, PaddingMode)} gives, holding a copy of every
+     * parameter of {@code trained} (weights, biases, batch-norm mean and variance) and of its updater state (see
+     * {@code docs/models.md}). The new padding layers of {@code LEARNED} start as exact zero padding (predictor
+     * weights and biases 0), so the converted network computes what {@code trained} computes until fine-tuning
+     * moves the predictors; {@code new Options().predictorInit(PredictorInit.REPLICATE)} starts them as replicate
+     * padding instead. {@code trained} is not modified.
+     *
+     * <pre>{@code
+     * ComputationGraph learned = PaddingRewriter.rewrite(trainedGraph, PaddingMode.LEARNED);
+     * learned.fit(trainIter);   // fine-tune: the Padding Modules learn from their local loss
+     * }</pre>
+     *
+     * @throws IllegalArgumentException if {@code trained} is not initialised, or has a layer the rewriter refuses
+     */
+    public static ComputationGraph rewrite(ComputationGraph trained, PaddingMode mode) {
+        return rewrite(trained, mode, new Options());
+    }
+
+    /** As {@link #rewrite(ComputationGraph, PaddingMode)}, with {@code options}. */
+    public static ComputationGraph rewrite(ComputationGraph trained, PaddingMode mode, Options options) {
+        Objects.requireNonNull(mode, "PaddingRewriter: padding mode must not be null");
+        return NetworkConverter.convert(Objects.requireNonNull(trained, "network"), mode,
                 Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * Converts an initialised (typically trained) {@code MultiLayerNetwork}, as
+     * {@link #rewrite(ComputationGraph, PaddingMode)} does a graph: layer indices shift by one per inserted padding
+     * layer (see {@link #rewrite(MultiLayerConfiguration, PaddingMode)}). {@code trained} is not modified.
+     */
+    public static MultiLayerNetwork rewrite(MultiLayerNetwork trained, PaddingMode mode) {
+        return rewrite(trained, mode, new Options());
+    }
+
+    /** As {@link #rewrite(MultiLayerNetwork, PaddingMode)}, with {@code options}. */
+    public static MultiLayerNetwork rewrite(MultiLayerNetwork trained, PaddingMode mode, Options options) {
+        Objects.requireNonNull(mode, "PaddingRewriter: padding mode must not be null");
+        return NetworkConverter.convert(Objects.requireNonNull(trained, "network"), mode,
+                Objects.requireNonNull(options, "options"));
+    }
+
+    /** {@code mode}'s padding layers; Padding Modules with predictor {@code init} when it is not null. */
+    static PadLayerFactory factory(PaddingMode mode, PaddingModule.PredictorInit init) {
+        if (mode != PaddingMode.LEARNED || init == null) {
+            return mode::layer;
+        }
+        return (top, bottom, left, right) -> {
+            PaddingModule m = (PaddingModule) mode.layer(top, bottom, left, right);
+            m.setPredictorInit(init);
+            return m;
+        };
     }
 
     // ---------------------------------------------------------------------------------------------------------------

@@ -37,6 +37,12 @@ public final class Json {
         }
     }
 
+    /** A JSON object file as an insertion-ordered map (to add fields and write it again). */
+    @SuppressWarnings("unchecked")
+    public static java.util.Map<String, Object> readMap(Path file) throws IOException {
+        return MAPPER.readValue(file.toFile(), java.util.LinkedHashMap.class);
+    }
+
     public static JsonNode parse(String text) throws IOException {
         return COMPACT.readTree(text);
     }
