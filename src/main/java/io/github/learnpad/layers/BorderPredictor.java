@@ -130,24 +130,56 @@ public final class BorderPredictor {
      * the forward pass used anyway).
      */
     static final class Weights {
-        private final Kernel[][] bySide = new Kernel[Side.values().length][];
+        /** The parameter arrays (live views), for the passes that read them with ND4J ops. */
+        final Map<String, INDArray> params;
+        private final PaddingModule conf;
+        /** Host copies for the Java passes, read at their first use (the ND4J-ops passes never need them). */
+        private Kernel[][] bySide;
 
-        private Weights() {
+        private Weights(PaddingModule conf, Map<String, INDArray> params) {
+            this.conf = conf;
+            this.params = params;
         }
 
         static Weights read(PaddingModule conf, Map<String, INDArray> params) {
-            Weights wt = new Weights();
-            int per = conf.isChannelMixing() ? (int) conf.getNChannels() : 1;
-            for (Side s : conf.paddedSides()) {
-                wt.bySide[s.ordinal()] = Kernel.of(conf, params, s).forUnits(per);
-            }
-            return wt;
+            return new Weights(conf, params);
         }
 
         /** Side s's kernels (s must be padded). */
-        Kernel[] of(Side s) {
+        synchronized Kernel[] of(Side s) {
+            if (bySide == null) {
+                bySide = new Kernel[Side.values().length][];
+                int per = conf.isChannelMixing() ? (int) conf.getNChannels() : 1;
+                for (Side p : conf.paddedSides()) {
+                    bySide[p.ordinal()] = Kernel.of(conf, params, p).forUnits(per);
+                }
+            }
             return bySide[s.ordinal()];
         }
+    }
+
+    /** The implementations of the passes. {@link #choose} picks one, in one place. */
+    enum Passes {
+        /** {@link OpsPasses}: ND4J ops only (GEMMs for channel mixing), no host copies. */
+        ND4J_OPS,
+        /** {@link FloatDepthwisePasses}: the Java passes specialised for FLOAT data and the depthwise predictor. */
+        FLOAT_DEPTHWISE,
+        /** This class's general Java passes (any configuration and data type). */
+        GENERAL
+    }
+
+    /**
+     * The passes that compute for {@code conf} on data of type dt: the ND4J-ops passes when asked for
+     * ({@link PaddingModule.Implementation#ND4J_OPS}), on any backend but the CPU one (they keep the data on the
+     * device), and for channel mixing (matrix products); else the float depthwise passes where they apply, else the
+     * general ones.
+     */
+    static Passes choose(PaddingModule conf, DataType dt) {
+        if (conf.getImplementation() == PaddingModule.Implementation.ND4J_OPS || !Nd4j.getEnvironment().isCPU()
+                || conf.isChannelMixing()) {
+            return Passes.ND4J_OPS;
+        }
+        return FloatDepthwisePasses.handles(conf, dt) ? Passes.FLOAT_DEPTHWISE : Passes.GENERAL;
     }
 
     // =================================================================================================================
@@ -411,7 +443,7 @@ public final class BorderPredictor {
         return new Step(s, 0, kernels[0].k + 1, kernels, 0, h, 0, w);
     }
 
-    private static void warnSmall(String layer, Side s, long axis, int k) {
+    static void warnSmall(String layer, Side s, long axis, int k) {
         if (!warnedSmall) {
             warnedSmall = true;
             log.warn("PaddingModule {}: the input's {} is {}, smaller than the predictor's context depth k={}; the {} "
@@ -537,7 +569,7 @@ public final class BorderPredictor {
         return dt == DataType.DOUBLE ? a : a.castTo(dt);
     }
 
-    private static INDArrayIndex[] interior(PaddingModule conf, long h, long w) {
+    static INDArrayIndex[] interior(PaddingModule conf, long h, long w) {
         return new INDArrayIndex[]{NDArrayIndex.all(), NDArrayIndex.all(),
                 NDArrayIndex.interval(conf.getTop(), conf.getTop() + h),
                 NDArrayIndex.interval(conf.getLeft(), conf.getLeft() + w)};
@@ -595,10 +627,11 @@ public final class BorderPredictor {
      */
     static LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out,
                                    String layerName, boolean training) {
-        if (FloatDepthwisePasses.handles(conf, computeType(x))) {
-            return FloatDepthwisePasses.forward(conf, weights, x, out, layerName, training);
+        switch (choose(conf, computeType(x))) {
+            case ND4J_OPS: return OpsPasses.forward(conf, weights.params, x, out, layerName, training);
+            case FLOAT_DEPTHWISE: return FloatDepthwisePasses.forward(conf, weights, x, out, layerName, training);
+            default: return forwardGeneral(conf, weights, x, out, layerName, training);
         }
-        return forwardGeneral(conf, weights, x, out, layerName, training);
     }
 
     /**
@@ -606,7 +639,7 @@ public final class BorderPredictor {
      * would walk it channel-major: the output is then best allocated in that layout too.
      */
     static boolean keepsChannelMajor(PaddingModule conf, INDArray x) {
-        if (x.dataType() != DataType.FLOAT || !FloatDepthwisePasses.handles(conf, DataType.FLOAT)) {
+        if (x.dataType() != DataType.FLOAT || choose(conf, DataType.FLOAT) != Passes.FLOAT_DEPTHWISE) {
             return false;
         }
         StridedAccess s = StridedAccess.of(x);
@@ -671,9 +704,12 @@ public final class BorderPredictor {
 
     static void backward(PaddingModule conf, Weights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
         long h = x.size(2), w = x.size(3);
+        Passes passes = choose(conf, computeType(dx));
         if (!conf.isBorderGradient() || conf.paddedSides().length == 0) {
             dx.assign(eps.get(interior(conf, h, w)));
-        } else if (FloatDepthwisePasses.handles(conf, computeType(dx))) {
+        } else if (passes == Passes.ND4J_OPS) {
+            dx.assign(OpsPasses.backwardInPlace(conf, weights.params, h, w, eps.dup()));
+        } else if (passes == Passes.FLOAT_DEPTHWISE) {
             INDArray work = eps.castTo(DataType.FLOAT).dup('c');
             FloatDepthwisePasses.backwardInPlace(conf, weights, h, w, work, layerName);
             dx.assign(work.get(interior(conf, h, w)));
@@ -691,8 +727,11 @@ public final class BorderPredictor {
      */
     static INDArray backwardInPlace(PaddingModule conf, Weights weights, INDArray x, INDArray eps, String layerName) {
         long h = x.size(2), w = x.size(3);
+        if (choose(conf, computeType(eps)) == Passes.ND4J_OPS) {
+            return OpsPasses.backwardInPlace(conf, weights.params, h, w, eps);
+        }
         if (conf.isBorderGradient() && conf.paddedSides().length > 0) {
-            if (eps.dataType() != DataType.FLOAT || !FloatDepthwisePasses.handles(conf, DataType.FLOAT)
+            if (eps.dataType() != DataType.FLOAT || choose(conf, DataType.FLOAT) != Passes.FLOAT_DEPTHWISE
                     || !StridedAccess.of(eps).planesContiguous()) {
                 return null;
             }
@@ -791,7 +830,7 @@ public final class BorderPredictor {
     }
 
     /** The local loss of one minibatch and its gradient by parameter name: what a training forward hands on. */
-    static final class LocalLossResult {
+    static class LocalLossResult {
         /** The local loss; NaN if no side had a training pair. */
         final double loss;
         private final Map<String, double[]> grads;
@@ -799,6 +838,11 @@ public final class BorderPredictor {
         LocalLossResult(double loss, Map<String, double[]> grads) {
             this.loss = loss;
             this.grads = grads;
+        }
+
+        /** For results that hold their gradient elsewhere (and override {@link #writeTo}). */
+        LocalLossResult(double loss) {
+            this(loss, Map.of());
         }
 
         /** Overwrites {@code target}'s arrays (same keys and shapes as the parameters) with the gradient. */
@@ -987,10 +1031,14 @@ public final class BorderPredictor {
     }
 
     static double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
-        if (FloatDepthwisePasses.handles(conf, computeType(x))) {
-            return FloatDepthwisePasses.localLoss(conf, weights, x, grads);
+        switch (choose(conf, computeType(x))) {
+            case ND4J_OPS:
+                LocalLossResult r = OpsPasses.localLoss(conf, weights.params, x);
+                r.writeTo(grads);
+                return r.loss;
+            case FLOAT_DEPTHWISE: return FloatDepthwisePasses.localLoss(conf, weights, x, grads);
+            default: return localLossGeneral(conf, weights, x, grads);
         }
-        return localLossGeneral(conf, weights, x, grads);
     }
 
     /** The general local loss (any configuration and data type). */

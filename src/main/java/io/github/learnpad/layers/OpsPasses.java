@@ -1,0 +1,348 @@
+package io.github.learnpad.layers;
+
+import io.github.learnpad.layers.PaddingModule.LocalLoss;
+import io.github.learnpad.layers.PaddingModule.Side;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The Padding Module's forward, local-loss and backward passes built from ND4J ops only: no Java loop over elements
+ * and no copy to the host, so that on a GPU backend the activations stay on the device (the Java passes copy every
+ * activation to the host and back). The maths is {@link BorderPredictor}'s (same rings, order of sides, clamping,
+ * local loss and gradients); what differs is that each ring of a side is computed for the whole minibatch at once,
+ * as matrix products:
+ * <ul>
+ *   <li>the k context rows/columns of a side, for all samples, are gathered into a band {@code B (C, k, N, L)}, and
+ *       the clamped windows along the border into {@code Win (C, k, w, N, L)} (edge-replicated, then w shifted
+ *       views stacked);</li>
+ *   <li>channel mixing: the prediction is the GEMM {@code W (C, C·k·w) × Win (C·k·w, N·L)}; its input gradient
+ *       {@code W^T × G} and weight gradient {@code G × Win^T} are GEMMs too. Depthwise: a broadcast multiply and
+ *       a sum over the k·w taps of each channel;</li>
+ *   <li>the adjoint of the windows (what the backward pass sends to the band) adds the w shifted slices of the
+ *       window gradient into an edge-extended band and folds the extensions onto the end positions.</li>
+ * </ul>
+ * The band is read in the map's own order: for the bottom and right sides (whose canonical depth runs against the
+ * map's index) the weights are reversed along the depth instead of the data.
+ *
+ * <p>Used by default when the ND4J backend is not the CPU one, and on the CPU for channel mixing (its GEMMs are far
+ * faster than the general Java passes' scalar loops); {@link PaddingModule.Implementation#ND4J_OPS} selects it for
+ * any configuration. Not yet run on a GPU here: tested on the CPU backend against the Java passes
+ * ({@code OpsPassesTest}). Arithmetic runs in the input's data type (float GEMMs sum in float, the Java passes in
+ * double), so float results differ from the Java passes' in the last bits.
+ */
+final class OpsPasses {
+    private OpsPasses() {
+    }
+
+    /** One side's predictor as the ops read it. */
+    private static final class Kernel {
+        final boolean mixing;
+        final int c;
+        final int k;
+        final int w;
+        /** Mixing: {@code (C, C·k·w)}; depthwise: {@code (C, k·w, 1)}; depth reversed for bottom/right. */
+        final INDArray weight;
+        /** {@code (C, 1)}. */
+        final INDArray bias;
+        final boolean reversed;
+
+        Kernel(PaddingModule conf, Map<String, INDArray> params, Side s, DataType dt) {
+            mixing = conf.isChannelMixing();
+            c = (int) conf.getNChannels();
+            k = conf.getContextDepth();
+            w = conf.getKernelWidth();
+            reversed = !inward(s);
+            INDArray wt = cast(params.get(s.weightKey()), dt);
+            if (reversed && k > 1) {
+                wt = wt.get(depthIndices(wt.rank(), mixing, k));
+            }
+            weight = mixing ? wt.reshape('c', c, (long) c * k * w) : wt.reshape('c', c, (long) k * w, 1);
+            bias = cast(params.get(s.biasKey()), dt).reshape(c, 1);
+        }
+
+        /** {@code Win (C, k, w, N, L)} -> the prediction {@code (C, N·L)}, bias included. */
+        INDArray predict(INDArray win) {
+            long nl = win.size(3) * win.size(4);
+            INDArray p = mixing ? weight.mmul(win.reshape('c', (long) c * k * w, nl))
+                    : win.reshape('c', c, (long) k * w, nl).mul(weight).sum(1);
+            return p.addiColumnVector(bias);
+        }
+
+        /** The gradient of {@link #predict}'s input {@code Win} for the prediction's gradient {@code g (C, N·L)}. */
+        INDArray inputGrad(INDArray g, long n, long len) {
+            INDArray gw = mixing ? weight.transpose().mmul(g) : g.reshape('c', c, 1, g.size(1)).mul(weight);
+            return gw.reshape('c', c, k, w, n, len);
+        }
+
+        /** The weight gradient {@code (C, C, k, w)} or {@code (C, k, w)} (parameter order) of {@link #predict}. */
+        INDArray weightGrad(INDArray win, INDArray g) {
+            long nl = g.size(1);
+            INDArray dw = mixing ? g.mmul(win.reshape('c', (long) c * k * w, nl).transpose())
+                    : win.reshape('c', c, (long) k * w, nl).mul(g.reshape('c', c, 1, nl)).sum(2);
+            dw = mixing ? dw.reshape('c', c, c, k, w) : dw.reshape('c', c, k, w);
+            return reversed && k > 1 ? dw.get(depthIndices(dw.rank(), mixing, k)) : dw;
+        }
+    }
+
+    /** Indices that reverse the depth axis of a weight array ({@code (C, C, k, w)} or {@code (C, k, w)}). */
+    private static INDArrayIndex[] depthIndices(int rank, boolean mixing, int k) {
+        long[] rev = new long[k];
+        for (int d = 0; d < k; d++) {
+            rev[d] = k - 1 - d;
+        }
+        INDArrayIndex[] idx = new INDArrayIndex[rank];
+        for (int i = 0; i < rank; i++) {
+            idx[i] = NDArrayIndex.all();
+        }
+        idx[mixing ? 2 : 1] = NDArrayIndex.indices(rev);
+        return idx;
+    }
+
+    private static INDArray cast(INDArray a, DataType dt) {
+        return a.dataType() == dt ? a : a.castTo(dt);
+    }
+
+    /** True for the sides whose canonical depth runs with the map's index (top: rows down, left: columns right). */
+    private static boolean inward(Side s) {
+        return s == Side.TOP || s == Side.LEFT;
+    }
+
+    // -----------------------------------------------------------------------------------------------------------------
+    // Views of a map (N, C, Hm, Wm) in a side's terms: a "line" is one row (top/bottom) or column (left/right) at map
+    // index i over positions [a0, a1) along it; a band is k consecutive lines.
+
+    /** The line at map index i as a {@code (C, N, L)} view. */
+    private static INDArray line(INDArray m, Side s, long i, long a0, long a1) {
+        INDArray v = s.isRow()
+                ? m.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(i), NDArrayIndex.interval(a0, a1))
+                : m.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(a0, a1), NDArrayIndex.point(i));
+        return v.permute(1, 0, 2);
+    }
+
+    /**
+     * The k lines next to the line at map index i, on the inner side, as a {@code (C, k, N, L)} view in map order
+     * (for bottom/right, depth k-1 first).
+     */
+    private static INDArray band(INDArray m, Side s, long i, int k, long a0, long a1) {
+        long from = inward(s) ? i + 1 : i - k;
+        if (s.isRow()) {
+            return m.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(from, from + k),
+                    NDArrayIndex.interval(a0, a1)).permute(1, 2, 0, 3);
+        }
+        return m.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(a0, a1),
+                NDArrayIndex.interval(from, from + k)).permute(1, 3, 0, 2);
+    }
+
+    /** Positions [from, to) of the last axis of a rank-4 array. */
+    private static INDArray along(INDArray a, long from, long to) {
+        return a.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(from, to));
+    }
+
+    /**
+     * The clamped windows of width w along the last axis of {@code band (C, k, N, L)}:
+     * {@code Win[c, d, u, n, j] = band[c, d, n, clamp(j + u - w/2)]}, shape {@code (C, k, w, N, L)}, c order.
+     */
+    private static INDArray windows(INDArray band, int w) {
+        long len = band.size(3);
+        int h = w / 2;
+        if (h == 0) {
+            return band.dup('c').reshape('c', band.size(0), band.size(1), 1, band.size(2), len);
+        }
+        INDArray[] pieces = new INDArray[2 * h + 1];
+        for (int i = 0; i < h; i++) {
+            pieces[i] = along(band, 0, 1);
+            pieces[h + 1 + i] = along(band, len - 1, len);
+        }
+        pieces[h] = band;
+        INDArray extended = Nd4j.concat(3, pieces);
+        INDArray[] shifted = new INDArray[w];
+        for (int u = 0; u < w; u++) {
+            shifted[u] = along(extended, u, u + len);
+        }
+        return Nd4j.stack(2, shifted);
+    }
+
+    /** The adjoint of {@link #windows}: {@code gWin (C, k, w, N, L)} -> the band's gradient {@code (C, k, N, L)}. */
+    private static INDArray windowsAdjoint(INDArray gWin) {
+        long c = gWin.size(0), k = gWin.size(1), w = gWin.size(2), n = gWin.size(3), len = gWin.size(4);
+        int h = (int) w / 2;
+        if (h == 0) {
+            return gWin.reshape('c', c, k, n, len);
+        }
+        INDArray extended = Nd4j.zeros(gWin.dataType(), c, k, n, len + 2 * h);
+        for (int u = 0; u < w; u++) {
+            along(extended, u, u + len).addi(gWin.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(u),
+                    NDArrayIndex.all(), NDArrayIndex.all()));
+        }
+        INDArray g = along(extended, h, h + len);
+        // What the windows read past the ends was the end positions themselves (clamping).
+        along(g, 0, 1).addi(h == 1 ? along(extended, 0, 1) : along(extended, 0, h).sum(true, 3));
+        along(g, len - 1, len).addi(h == 1 ? along(extended, len + h, len + 2 * h)
+                : along(extended, len + h, len + 2 * h).sum(true, 3));
+        return g;
+    }
+
+    /** Map index of ring r (1 = just outside) of side s in a map padded by conf, for an input h x w. */
+    private static long ringIndex(PaddingModule conf, Side s, int ring, long h, long w) {
+        switch (s) {
+            case TOP: return conf.getTop() - ring;
+            case BOTTOM: return conf.getTop() + h - 1 + ring;
+            case LEFT: return conf.getLeft() - ring;
+            default: return conf.getLeft() + w - 1 + ring;
+        }
+    }
+
+    /** The step from a line to the one next to it on the inner side. */
+    private static int inwardStep(Side s) {
+        return inward(s) ? 1 : -1;
+    }
+
+    // -----------------------------------------------------------------------------------------------------------------
+    // The passes.
+
+    /**
+     * Pads {@code x (N, C, H, W)} into {@code out (N, C, H+t+b, W+l+r)}; when {@code training} and the module has a
+     * local loss, also computes the local loss of {@code x} and its gradient. Returns null otherwise.
+     */
+    static BorderPredictor.LocalLossResult forward(PaddingModule conf, Map<String, INDArray> params, INDArray x,
+                                                   INDArray out, String layerName, boolean training) {
+        long h = x.size(2), w = x.size(3), ho = out.size(2);
+        DataType dt = out.dataType();
+        out.get(BorderPredictor.interior(conf, h, w)).assign(x);
+        for (Side s : conf.paddedSides()) {
+            long axis = s.isRow() ? h : w;
+            long a0 = s.isRow() ? conf.getLeft() : 0, a1 = s.isRow() ? conf.getLeft() + w : ho;
+            boolean small = axis < conf.getContextDepth();
+            if (small) {
+                BorderPredictor.warnSmall(layerName, s, axis, conf.getContextDepth());
+            }
+            Kernel kn = small ? null : new Kernel(conf, params, s, dt);
+            for (int ring = 1; ring <= conf.amount(s); ring++) {
+                long i = ringIndex(conf, s, ring, h, w);
+                INDArray target = line(out, s, i, a0, a1);
+                if (small) {
+                    // Replicate padding: the ring is a copy of the line inside it.
+                    target.assign(line(out, s, i + inwardStep(s), a0, a1));
+                    continue;
+                }
+                INDArray p = kn.predict(windows(band(out, s, i, kn.k, a0, a1), kn.w));
+                target.assign(p.reshape('c', target.shape()));
+            }
+        }
+        if (!training || conf.getLocalLoss() == LocalLoss.NONE) {
+            return null;
+        }
+        return localLoss(conf, params, x);
+    }
+
+    /**
+     * Adds the border's gradient onto its sources in {@code eps = dL/dy (N, C, H+t+b, W+l+r)} itself and returns
+     * {@code dL/dx} as the view of {@code eps}'s interior (the predictor weights are constants here).
+     */
+    static INDArray backwardInPlace(PaddingModule conf, Map<String, INDArray> params, long h, long w, INDArray eps) {
+        if (conf.isBorderGradient()) {
+            long ho = eps.size(2);
+            Side[] sides = conf.paddedSides();
+            // Undo the sides last first and each side's rings outer first: a ring's gradient is complete once every
+            // ring (and, for the rows, every column) that read it has sent its share back.
+            for (int si = sides.length - 1; si >= 0; si--) {
+                Side s = sides[si];
+                long axis = s.isRow() ? h : w;
+                long a0 = s.isRow() ? conf.getLeft() : 0, a1 = s.isRow() ? conf.getLeft() + w : ho;
+                boolean small = axis < conf.getContextDepth();
+                Kernel kn = small ? null : new Kernel(conf, params, s, eps.dataType());
+                for (int ring = conf.amount(s); ring >= 1; ring--) {
+                    long i = ringIndex(conf, s, ring, h, w);
+                    INDArray g = line(eps, s, i, a0, a1);
+                    if (small) {
+                        line(eps, s, i + inwardStep(s), a0, a1).addi(g);
+                        continue;
+                    }
+                    long n = g.size(1), len = g.size(2);
+                    INDArray g2 = g.dup('c').reshape('c', kn.c, n * len);
+                    band(eps, s, i, kn.k, a0, a1).addi(windowsAdjoint(kn.inputGrad(g2, n, len)));
+                }
+            }
+        }
+        return eps.get(BorderPredictor.interior(conf, h, w));
+    }
+
+    /**
+     * The local loss of {@code x} and its gradient by parameter name (see BorderPredictor's "Local loss"): each
+     * padded side with at least k+1 rows/columns along its axis predicts its outermost row/column from the k inside.
+     *
+     * @throws IllegalArgumentException if the loss is not finite (NaN/Inf in the rows/columns it reads)
+     */
+    static BorderPredictor.LocalLossResult localLoss(PaddingModule conf, Map<String, INDArray> params, INDArray x) {
+        long h = x.size(2), w = x.size(3);
+        int k = conf.getContextDepth();
+        DataType dt = x.dataType() == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
+        INDArray xc = cast(x, dt);
+        Side[] sides = conf.paddedSides();
+        int pairs = 0;
+        for (Side s : sides) {
+            pairs += (s.isRow() ? h : w) >= k + 1 ? 1 : 0;
+        }
+        Map<String, INDArray> grads = new LinkedHashMap<>();
+        double total = 0;
+        for (Side s : sides) {
+            INDArray pw = params.get(s.weightKey()), pb = params.get(s.biasKey());
+            if (conf.getLocalLoss() == LocalLoss.NONE || (s.isRow() ? h : w) < k + 1) {
+                grads.put(s.weightKey(), detached(Nd4j.zeros(pw.dataType(), pw.shape())));
+                grads.put(s.biasKey(), detached(Nd4j.zeros(pb.dataType(), pb.shape())));
+                continue;
+            }
+            long i = s == Side.TOP || s == Side.LEFT ? 0 : (s.isRow() ? h : w) - 1;
+            long len = s.isRow() ? w : h;
+            Kernel kn = new Kernel(conf, params, s, dt);
+            INDArray win = windows(band(xc, s, i, k, 0, len), kn.w);
+            INDArray e = kn.predict(win).reshape('c', kn.c, x.size(0), len).subi(line(xc, s, i, 0, len));
+            double count = (double) e.length();
+            boolean mse = conf.getLocalLoss() == LocalLoss.MSE;
+            double sum = mse ? e.mul(e).sumNumber().doubleValue() : Transforms.abs(e, true).sumNumber().doubleValue();
+            if (!Double.isFinite(sum)) {
+                throw new IllegalArgumentException("the input's " + s.key() + " border rows/columns contain NaN or "
+                        + "Inf (or values so large the local loss overflows); training the predictor on them would "
+                        + "make its weights NaN. Check the data and the layers before the module (e.g. lower the "
+                        + "learning rate)");
+            }
+            total += sum / count;
+            double f = 1.0 / (pairs * count);
+            INDArray g = (mse ? e.muli(2 * f) : Transforms.sign(e, false).muli(f)).reshape('c', kn.c, e.length() / kn.c);
+            grads.put(s.weightKey(), detached(cast(kn.weightGrad(win, g), pw.dataType())));
+            grads.put(s.biasKey(), detached(cast(g.sum(1), pb.dataType()).reshape(pb.shape())));
+        }
+        double loss = pairs == 0 || conf.getLocalLoss() == LocalLoss.NONE ? Double.NaN : total / pairs;
+        return new Result(loss, grads);
+    }
+
+    /** A copy of {@code a} outside any workspace (the gradient outlives the forward pass's working memory). */
+    private static INDArray detached(INDArray a) {
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return a.dup('c');
+        }
+    }
+
+    /** The ops' local loss and gradient, written into the gradient views by ND4J assigns. */
+    private static final class Result extends BorderPredictor.LocalLossResult {
+        private final Map<String, INDArray> grads;
+
+        Result(double loss, Map<String, INDArray> grads) {
+            super(loss);
+            this.grads = grads;
+        }
+
+        @Override
+        void writeTo(Map<String, INDArray> target) {
+            grads.forEach((key, g) -> target.get(key).assign(g.reshape(target.get(key).shape())));
+        }
+    }
+}
