@@ -19,6 +19,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -40,7 +41,7 @@ import java.util.Map;
  * layout they have between DL4J convolutions: (N, C, H, W) views of (C, N, H, W) arrays.
  */
 public final class PaddingModuleBenchmark {
-    /** Warm-up repetitions (2 for the slow layers: channel mixing and the SAMEDIFF reference). */
+    /** Warm-up repetitions (2 for the slow SAMEDIFF reference). */
     static final int WARMUP = 100;
 
     private PaddingModuleBenchmark() {
@@ -64,10 +65,26 @@ public final class PaddingModuleBenchmark {
      * output ({@code convLayout}); the SAMEDIFF reference gets {@code sameDiffReps} repetitions (it is slow).
      */
     public static List<Timing> run(long[] shape, int reps, int sameDiffReps, boolean workspaces, boolean convLayout) {
+        // SameDiff (M2.1) prints a line per differentiated op to stdout when it builds the reference's gradient
+        // function (SameDiff.createGradFunction): send them to stderr, so that stdout holds only the report.
+        PrintStream stdout = System.out;
+        System.setOut(System.err);
+        try {
+            return measure(shape, reps, sameDiffReps, workspaces, convLayout);
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+
+    private static List<Timing> measure(long[] shape, int reps, int sameDiffReps, boolean workspaces,
+                                        boolean convLayout) {
         Map<String, org.deeplearning4j.nn.conf.layers.Layer> layers = new LinkedHashMap<>();
         layers.put("ZeroPaddingLayer (DL4J)", new ZeroPaddingLayer.Builder(1, 1, 1, 1).build());
         layers.put("PaddingModule FAST (default)", new PaddingModule.Builder().padding(1).build());
-        layers.put("PaddingModule FAST, channel mixing", new PaddingModule.Builder().padding(1).channelMixing(true).build());
+        layers.put("PaddingModule FAST, channel mixing (ND4J ops, GEMM)", new PaddingModule.Builder().padding(1)
+                .channelMixing(true).build());
+        layers.put("PaddingModule ND4J_OPS (device path, depthwise)", new PaddingModule.Builder().padding(1)
+                .implementation(PaddingModule.Implementation.ND4J_OPS).build());
         layers.put("PaddingModule SAMEDIFF (reference)", new PaddingModule.Builder().padding(1)
                 .implementation(PaddingModule.Implementation.SAMEDIFF).build());
         java.util.Random r = new java.util.Random(1);
@@ -106,13 +123,13 @@ public final class PaddingModuleBenchmark {
         });
         // The Java paths need many calls before the JIT has compiled them fully (measured: the first ~60 training
         // steps of the FAST path run several times slower than the steady state), so warm up generously.
-        // Two rounds: the fast layers interleaved (the headline ratio), then the slow ones, whose multi-second steps
+        // Two rounds: the fast layers interleaved (the headline ratio), then the SAMEDIFF reference, whose multi-second steps
         // (garbage, evicted caches) would disturb the fast layers' timings if interleaved with them.
         for (boolean slowRound : new boolean[]{false, true}) {
             for (int rep = -WARMUP; rep < reps; rep++) {
                 for (Map.Entry<String, Layer> e : runtime.entrySet()) {
                     boolean sd = e.getKey().contains("SAMEDIFF");
-                    boolean slow = sd || e.getKey().contains("mixing");
+                    boolean slow = sd;
                     int needed = sd ? sameDiffReps : reps;
                     if (slow != slowRound || rep >= needed || rep < (slow ? -2 : -WARMUP)) {
                         continue;

@@ -158,30 +158,6 @@ public final class BorderPredictor {
         }
     }
 
-    /** The implementations of the passes. {@link #choose} picks one, in one place. */
-    enum Passes {
-        /** {@link OpsPasses}: ND4J ops only (GEMMs for channel mixing), no host copies. */
-        ND4J_OPS,
-        /** {@link FloatDepthwisePasses}: the Java passes specialised for FLOAT data and the depthwise predictor. */
-        FLOAT_DEPTHWISE,
-        /** This class's general Java passes (any configuration and data type). */
-        GENERAL
-    }
-
-    /**
-     * The passes that compute for {@code conf} on data of type dt: the ND4J-ops passes when asked for
-     * ({@link PaddingModule.Implementation#ND4J_OPS}), on any backend but the CPU one (they keep the data on the
-     * device), and for channel mixing (matrix products); else the float depthwise passes where they apply, else the
-     * general ones.
-     */
-    static Passes choose(PaddingModule conf, DataType dt) {
-        if (conf.getImplementation() == PaddingModule.Implementation.ND4J_OPS || !Nd4j.getEnvironment().isCPU()
-                || conf.isChannelMixing()) {
-            return Passes.ND4J_OPS;
-        }
-        return FloatDepthwisePasses.handles(conf, dt) ? Passes.FLOAT_DEPTHWISE : Passes.GENERAL;
-    }
-
     // =================================================================================================================
     // The primitive: predict row i of a canonical strip A (N, C, rows, L) from rows i+1 .. i+k.
 
@@ -627,11 +603,7 @@ public final class BorderPredictor {
      */
     static LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out,
                                    String layerName, boolean training) {
-        switch (choose(conf, computeType(x))) {
-            case ND4J_OPS: return OpsPasses.forward(conf, weights.params, x, out, layerName, training);
-            case FLOAT_DEPTHWISE: return FloatDepthwisePasses.forward(conf, weights, x, out, layerName, training);
-            default: return forwardGeneral(conf, weights, x, out, layerName, training);
-        }
+        return PaddingPasses.choose(conf, computeType(x)).forward(conf, weights, x, out, layerName, training);
     }
 
     /**
@@ -639,11 +611,45 @@ public final class BorderPredictor {
      * would walk it channel-major: the output is then best allocated in that layout too.
      */
     static boolean keepsChannelMajor(PaddingModule conf, INDArray x) {
-        if (x.dataType() != DataType.FLOAT || choose(conf, DataType.FLOAT) != Passes.FLOAT_DEPTHWISE) {
-            return false;
+        return PaddingPasses.choose(conf, computeType(x)).keepsChannelMajor(x);
+    }
+
+    /** The general passes as a {@link PaddingPasses}: any configuration and data type, NCHW. */
+    static final PaddingPasses GENERAL = new PaddingPasses() {
+        @Override
+        public boolean supports(PaddingModule conf, DataType dt, org.deeplearning4j.nn.conf.CNN2DFormat layout) {
+            return layout == org.deeplearning4j.nn.conf.CNN2DFormat.NCHW;
         }
-        StridedAccess s = StridedAccess.of(x);
-        return s.planesContiguous() && s.channelMajor();
+
+        @Override
+        public LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out, String layerName,
+                                       boolean training) {
+            return forwardGeneral(conf, weights, x, out, layerName, training);
+        }
+
+        @Override
+        public double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
+            return localLossGeneral(conf, weights, x, grads);
+        }
+
+        @Override
+        public INDArray backwardInPlace(PaddingModule conf, Weights weights, INDArray x, INDArray eps, String layerName) {
+            return hasBorderGradient(conf) ? null : eps.get(interior(conf, x.size(2), x.size(3)));
+        }
+
+        @Override
+        public void backward(PaddingModule conf, Weights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
+            if (hasBorderGradient(conf)) {
+                backwardGeneral(conf, weights, x, eps, dx, layerName);
+            } else {
+                dx.assign(eps.get(interior(conf, x.size(2), x.size(3))));
+            }
+        }
+    };
+
+    /** True if the main loss's gradient flows back through a predicted border (else dL/dx is eps's interior). */
+    static boolean hasBorderGradient(PaddingModule conf) {
+        return conf.isBorderGradient() && conf.paddedSides().length > 0;
     }
 
     /** The general forward pass (any configuration and data type); {@link #forward} uses it unless a faster one applies. */
@@ -703,19 +709,7 @@ public final class BorderPredictor {
     }
 
     static void backward(PaddingModule conf, Weights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
-        long h = x.size(2), w = x.size(3);
-        Passes passes = choose(conf, computeType(dx));
-        if (!conf.isBorderGradient() || conf.paddedSides().length == 0) {
-            dx.assign(eps.get(interior(conf, h, w)));
-        } else if (passes == Passes.ND4J_OPS) {
-            dx.assign(OpsPasses.backwardInPlace(conf, weights.params, h, w, eps.dup()));
-        } else if (passes == Passes.FLOAT_DEPTHWISE) {
-            INDArray work = eps.castTo(DataType.FLOAT).dup('c');
-            FloatDepthwisePasses.backwardInPlace(conf, weights, h, w, work, layerName);
-            dx.assign(work.get(interior(conf, h, w)));
-        } else {
-            backwardGeneral(conf, weights, x, eps, dx, layerName);
-        }
+        PaddingPasses.choose(conf, computeType(dx)).backward(conf, weights, x, eps, dx, layerName);
     }
 
     /**
@@ -726,18 +720,7 @@ public final class BorderPredictor {
      * convolution's input gradient), and the depthwise predictor; use {@link #backward} then.
      */
     static INDArray backwardInPlace(PaddingModule conf, Weights weights, INDArray x, INDArray eps, String layerName) {
-        long h = x.size(2), w = x.size(3);
-        if (choose(conf, computeType(eps)) == Passes.ND4J_OPS) {
-            return OpsPasses.backwardInPlace(conf, weights.params, h, w, eps);
-        }
-        if (conf.isBorderGradient() && conf.paddedSides().length > 0) {
-            if (eps.dataType() != DataType.FLOAT || choose(conf, DataType.FLOAT) != Passes.FLOAT_DEPTHWISE
-                    || !StridedAccess.of(eps).planesContiguous()) {
-                return null;
-            }
-            FloatDepthwisePasses.backwardInPlace(conf, weights, h, w, eps, layerName);
-        }
-        return eps.get(interior(conf, h, w));
+        return PaddingPasses.choose(conf, computeType(eps)).backwardInPlace(conf, weights, x, eps, layerName);
     }
 
     /** The general backward pass, border gradients on (any configuration and data type). */
@@ -1031,14 +1014,7 @@ public final class BorderPredictor {
     }
 
     static double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
-        switch (choose(conf, computeType(x))) {
-            case ND4J_OPS:
-                LocalLossResult r = OpsPasses.localLoss(conf, weights.params, x);
-                r.writeTo(grads);
-                return r.loss;
-            case FLOAT_DEPTHWISE: return FloatDepthwisePasses.localLoss(conf, weights, x, grads);
-            default: return localLossGeneral(conf, weights, x, grads);
-        }
+        return PaddingPasses.choose(conf, computeType(x)).localLoss(conf, weights, x, grads);
     }
 
     /** The general local loss (any configuration and data type). */

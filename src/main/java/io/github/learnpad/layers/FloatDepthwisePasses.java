@@ -8,6 +8,7 @@ import io.github.learnpad.layers.BorderPredictor.Step;
 import io.github.learnpad.layers.BorderPredictor.Units;
 import io.github.learnpad.layers.BorderPredictor.Weights;
 import io.github.learnpad.layers.PaddingModule.LocalLoss;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -35,7 +36,9 @@ import java.util.Map;
  * for float arrays. Tests check these passes against the general ones ({@code FloatDepthwisePassesTest}) for every
  * side, ring count, context depth and window width.
  */
-final class FloatDepthwisePasses {
+final class FloatDepthwisePasses implements PaddingPasses {
+    static final FloatDepthwisePasses INSTANCE = new FloatDepthwisePasses();
+
     private FloatDepthwisePasses() {
     }
 
@@ -64,13 +67,24 @@ final class FloatDepthwisePasses {
         return FMA ? Math.fma(a, b, c) : a * b + c;
     }
 
-    /** True if these passes compute for {@code conf} on data of type dt (else BorderPredictor's general passes do). */
-    static boolean handles(PaddingModule conf, DataType dt) {
-        return !conf.isChannelMixing() && dt == DataType.FLOAT;
+    /** FLOAT data, the depthwise predictor, NCHW. */
+    @Override
+    public boolean supports(PaddingModule conf, DataType dt, CNN2DFormat layout) {
+        return !conf.isChannelMixing() && dt == DataType.FLOAT && layout == CNN2DFormat.NCHW;
     }
 
-    /** See {@link BorderPredictor#forward(PaddingModule, Weights, INDArray, INDArray, String, boolean)}. */
-    static LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out,
+    /** True if {@code x} is FLOAT in the (C, N, H, W) layout of a convolution's output: the walk is channel-major. */
+    @Override
+    public boolean keepsChannelMajor(INDArray x) {
+        if (x.dataType() != DataType.FLOAT) {
+            return false;
+        }
+        StridedAccess s = StridedAccess.of(x);
+        return s.planesContiguous() && s.channelMajor();
+    }
+
+    @Override
+    public LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out,
                                    String layerName, boolean training) {
         int h = (int) x.size(2), w = (int) x.size(3), ho = (int) out.size(2), wo = (int) out.size(3);
         int t = conf.getTop(), l = conf.getLeft();
@@ -115,8 +129,8 @@ final class FloatDepthwisePasses {
         return loss == null ? null : loss.result(partLoss);
     }
 
-    /** See {@link BorderPredictor#localLoss}; writes the gradient into {@code grads} and returns the loss. */
-    static double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
+    @Override
+    public double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
         int h = (int) x.size(2), w = (int) x.size(3);
         StridedAccess xs = planes(x);
         Units units = new Units(conf, x.size(0), x.size(1));
@@ -140,13 +154,33 @@ final class FloatDepthwisePasses {
         return r.loss;
     }
 
+    /** Works in {@code eps} when it is FLOAT with contiguous (n, c) planes (packed NCHW or a convolution's layout). */
+    @Override
+    public INDArray backwardInPlace(PaddingModule conf, Weights weights, INDArray x, INDArray eps, String layerName) {
+        long h = x.size(2), w = x.size(3);
+        if (BorderPredictor.hasBorderGradient(conf)) {
+            if (eps.dataType() != DataType.FLOAT || !StridedAccess.of(eps).planesContiguous()) {
+                return null;
+            }
+            addBorderGradient(conf, weights, h, w, eps, layerName);
+        }
+        return eps.get(BorderPredictor.interior(conf, h, w));
+    }
+
+    @Override
+    public void backward(PaddingModule conf, Weights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
+        INDArray work = eps.castTo(DataType.FLOAT).dup('c');
+        dx.assign(backwardInPlace(conf, weights, x, work, layerName));
+    }
+
     /**
-     * See {@link BorderPredictor#backwardInPlace}: adds the border's gradient onto its sources in {@code eps} (FLOAT,
+     * Adds the border's gradient onto its sources in {@code eps} (FLOAT,
      * {@code (N, C, H+t+b, W+l+r)} for an input {@code h x w}, with
      * {@link StridedAccess#planesContiguous contiguous planes}), whose interior is then dL/dx. Only called with border
      * gradients on.
      */
-    static void backwardInPlace(PaddingModule conf, Weights weights, long h, long w, INDArray eps, String layerName) {
+    private static void addBorderGradient(PaddingModule conf, Weights weights, long h, long w, INDArray eps,
+                                          String layerName) {
         int ho = (int) eps.size(2), wo = (int) eps.size(3);
         StridedAccess es = StridedAccess.of(eps);
         Units units = new Units(conf, eps.size(0), eps.size(1));

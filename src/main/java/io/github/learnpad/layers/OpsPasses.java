@@ -2,6 +2,7 @@ package io.github.learnpad.layers;
 
 import io.github.learnpad.layers.PaddingModule.LocalLoss;
 import io.github.learnpad.layers.PaddingModule.Side;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -38,8 +39,42 @@ import java.util.Map;
  * ({@code OpsPassesTest}). Arithmetic runs in the input's data type (float GEMMs sum in float, the Java passes in
  * double), so float results differ from the Java passes' in the last bits.
  */
-final class OpsPasses {
+final class OpsPasses implements PaddingPasses {
+    static final OpsPasses INSTANCE = new OpsPasses();
+
     private OpsPasses() {
+    }
+
+    /** Any configuration, data type and memory layout of NCHW arrays. */
+    @Override
+    public boolean supports(PaddingModule conf, DataType dt, CNN2DFormat layout) {
+        return layout == CNN2DFormat.NCHW;
+    }
+
+    @Override
+    public BorderPredictor.LocalLossResult forward(PaddingModule conf, BorderPredictor.Weights weights, INDArray x,
+                                                   INDArray out, String layerName, boolean training) {
+        return pad(conf, weights.params, x, out, layerName, training);
+    }
+
+    @Override
+    public double localLoss(PaddingModule conf, BorderPredictor.Weights weights, INDArray x, Map<String, INDArray> grads) {
+        BorderPredictor.LocalLossResult r = localLoss(conf, weights.params, x);
+        r.writeTo(grads);
+        return r.loss;
+    }
+
+    /** Works in {@code eps} whatever its layout. */
+    @Override
+    public INDArray backwardInPlace(PaddingModule conf, BorderPredictor.Weights weights, INDArray x, INDArray eps,
+                                    String layerName) {
+        return addBorderGradient(conf, weights.params, x.size(2), x.size(3), eps);
+    }
+
+    @Override
+    public void backward(PaddingModule conf, BorderPredictor.Weights weights, INDArray x, INDArray eps, INDArray dx,
+                         String layerName) {
+        dx.assign(addBorderGradient(conf, weights.params, x.size(2), x.size(3), eps.dup()));
     }
 
     /** One side's predictor as the ops read it. */
@@ -48,7 +83,7 @@ final class OpsPasses {
         final int c;
         final int k;
         final int w;
-        /** Mixing: {@code (C, C·k·w)}; depthwise: {@code (C, k·w, 1)}; depth reversed for bottom/right. */
+        /** The weights in parameter order, depth reversed for bottom/right: {@code (C, C, k, w)} or {@code (C, k, w)}. */
         final INDArray weight;
         /** {@code (C, 1)}. */
         final INDArray bias;
@@ -61,33 +96,43 @@ final class OpsPasses {
             w = conf.getKernelWidth();
             reversed = !inward(s);
             INDArray wt = cast(params.get(s.weightKey()), dt);
-            if (reversed && k > 1) {
-                wt = wt.get(depthIndices(wt.rank(), mixing, k));
-            }
-            weight = mixing ? wt.reshape('c', c, (long) c * k * w) : wt.reshape('c', c, (long) k * w, 1);
+            weight = reversed && k > 1 ? wt.get(depthIndices(wt.rank(), mixing, k)) : wt;
             bias = cast(params.get(s.biasKey()), dt).reshape(c, 1);
         }
 
         /** {@code Win (C, k, w, N, L)} -> the prediction {@code (C, N·L)}, bias included. */
         INDArray predict(INDArray win) {
             long nl = win.size(3) * win.size(4);
-            INDArray p = mixing ? weight.mmul(win.reshape('c', (long) c * k * w, nl))
-                    : win.reshape('c', c, (long) k * w, nl).mul(weight).sum(1);
+            INDArray p = mixing ? Nd4j.gemm(weight.reshape('c', c, (long) c * k * w), win.reshape('c', (long) c * k * w, nl),
+                    false, false)
+                    : Nd4j.matmul(weight.reshape('c', c, 1, (long) k * w), win.reshape('c', c, (long) k * w, nl))
+                    .reshape('c', c, nl);
             return p.addiColumnVector(bias);
         }
 
-        /** The gradient of {@link #predict}'s input {@code Win} for the prediction's gradient {@code g (C, N·L)}. */
-        INDArray inputGrad(INDArray g, long n, long len) {
-            INDArray gw = mixing ? weight.transpose().mmul(g) : g.reshape('c', c, 1, g.size(1)).mul(weight);
-            return gw.reshape('c', c, k, w, n, len);
+        /**
+         * Adds to {@code gBand (C, k, N·L)} (packed) the gradient that {@link #predict} sends to the band read
+         * through its windows, given {@code gShifted (C, w, N·L)}, the prediction's gradient passed through the
+         * windows' adjoint shifts ({@link #adjointShifts}): {@code gBand[c,d] += sum_{o,u} W[o,c,d,u] gShifted[o,u]}.
+         */
+        void addInputGrad(INDArray gShifted, INDArray gBand) {
+            long nl = gShifted.size(2);
+            if (mixing) {
+                INDArray adj = weight.permute(1, 2, 0, 3).dup('c').reshape('c', (long) c * k, (long) c * w);
+                Nd4j.gemm(adj, gShifted.reshape('c', (long) c * w, nl), gBand.reshape('c', (long) c * k, nl),
+                        false, false, 1.0, 1.0);
+            } else {
+                gBand.addi(Nd4j.matmul(weight, gShifted));
+            }
         }
 
         /** The weight gradient {@code (C, C, k, w)} or {@code (C, k, w)} (parameter order) of {@link #predict}. */
         INDArray weightGrad(INDArray win, INDArray g) {
             long nl = g.size(1);
-            INDArray dw = mixing ? g.mmul(win.reshape('c', (long) c * k * w, nl).transpose())
-                    : win.reshape('c', c, (long) k * w, nl).mul(g.reshape('c', c, 1, nl)).sum(2);
-            dw = mixing ? dw.reshape('c', c, c, k, w) : dw.reshape('c', c, k, w);
+            INDArray dw = mixing ? Nd4j.gemm(g, win.reshape('c', (long) c * k * w, nl), false, true)
+                    .reshape('c', c, c, k, w)
+                    : Nd4j.matmul(g.reshape('c', c, 1, nl), win.reshape('c', c, (long) k * w, nl), false, true, false)
+                    .reshape('c', c, k, w);
             return reversed && k > 1 ? dw.get(depthIndices(dw.rank(), mixing, k)) : dw;
         }
     }
@@ -141,53 +186,88 @@ final class OpsPasses {
                 NDArrayIndex.interval(from, from + k)).permute(1, 3, 0, 2);
     }
 
-    /** Positions [from, to) of the last axis of a rank-4 array. */
+    /** Positions [from, to) of the last axis of an array. */
     private static INDArray along(INDArray a, long from, long to) {
-        return a.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(from, to));
+        INDArrayIndex[] idx = new INDArrayIndex[a.rank()];
+        for (int i = 0; i < idx.length - 1; i++) {
+            idx[i] = NDArrayIndex.all();
+        }
+        idx[idx.length - 1] = NDArrayIndex.interval(from, to);
+        return a.get(idx);
+    }
+
+    /** Slice u of axis 2 of a rank-5 array. */
+    private static INDArray tap(INDArray a, int u) {
+        return a.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(u), NDArrayIndex.all(), NDArrayIndex.all());
+    }
+
+    /**
+     * A packed (c order) copy of {@code a}. ND4J's element-wise arithmetic on strided views (such as a band of a map)
+     * measured 10-20x slower than on packed arrays, while its copies of views are fast: the passes copy what they
+     * read into packed arrays, compute there, and copy results back.
+     */
+    private static INDArray packed(INDArray a) {
+        return Nd4j.createUninitialized(a.dataType(), a.shape(), 'c').assign(a);
     }
 
     /**
      * The clamped windows of width w along the last axis of {@code band (C, k, N, L)}:
      * {@code Win[c, d, u, n, j] = band[c, d, n, clamp(j + u - w/2)]}, shape {@code (C, k, w, N, L)}, c order.
+     * For each u: the in-range part is one copy of a shifted slice, the clamped ends copies of the end position.
      */
     private static INDArray windows(INDArray band, int w) {
         long len = band.size(3);
         int h = w / 2;
-        if (h == 0) {
-            return band.dup('c').reshape('c', band.size(0), band.size(1), 1, band.size(2), len);
-        }
-        INDArray[] pieces = new INDArray[2 * h + 1];
-        for (int i = 0; i < h; i++) {
-            pieces[i] = along(band, 0, 1);
-            pieces[h + 1 + i] = along(band, len - 1, len);
-        }
-        pieces[h] = band;
-        INDArray extended = Nd4j.concat(3, pieces);
-        INDArray[] shifted = new INDArray[w];
+        INDArray win = Nd4j.createUninitialized(band.dataType(),
+                new long[]{band.size(0), band.size(1), w, band.size(2), len}, 'c');
         for (int u = 0; u < w; u++) {
-            shifted[u] = along(extended, u, u + len);
+            int o = u - h;
+            // Positions j with 0 <= j + o < len read band[j + o]; the others the clamped end.
+            long lo = Math.min(len, Math.max(0, -o)), hi = Math.max(lo, Math.min(len, len - o));
+            INDArray t = tap(win, u);
+            if (hi > lo) {
+                along(t, lo, hi).assign(along(band, lo + o, hi + o));
+            }
+            for (long j = 0; j < lo; j++) {
+                along(t, j, j + 1).assign(along(band, 0, 1));
+            }
+            for (long j = hi; j < len; j++) {
+                along(t, j, j + 1).assign(along(band, len - 1, len));
+            }
         }
-        return Nd4j.stack(2, shifted);
+        return win;
     }
 
-    /** The adjoint of {@link #windows}: {@code gWin (C, k, w, N, L)} -> the band's gradient {@code (C, k, N, L)}. */
-    private static INDArray windowsAdjoint(INDArray gWin) {
-        long c = gWin.size(0), k = gWin.size(1), w = gWin.size(2), n = gWin.size(3), len = gWin.size(4);
-        int h = (int) w / 2;
-        if (h == 0) {
-            return gWin.reshape('c', c, k, n, len);
-        }
-        INDArray extended = Nd4j.zeros(gWin.dataType(), c, k, n, len + 2 * h);
+    /**
+     * The prediction's gradient {@code g (C, N, L)} passed back through each window's clamped shift (the adjoint
+     * of {@link #windows}, before the weights): {@code out[c, u, n, m] = sum over j with clamp(j + u - w/2) = m of
+     * g[c, n, j]}, shape {@code (C, w, N·L)}, c order.
+     */
+    private static INDArray adjointShifts(INDArray g, int w) {
+        long c = g.size(0), n = g.size(1), len = g.size(2);
+        int h = w / 2;
+        INDArray out = Nd4j.createUninitialized(g.dataType(), new long[]{c, w, n, len}, 'c');
         for (int u = 0; u < w; u++) {
-            along(extended, u, u + len).addi(gWin.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.point(u),
-                    NDArrayIndex.all(), NDArrayIndex.all()));
+            int o = u - h;
+            INDArray t = out.get(NDArrayIndex.all(), NDArrayIndex.point(u), NDArrayIndex.all(), NDArrayIndex.all());
+            // Position m receives g[m - o] where 0 <= m - o < len, plus, at the ends, what the clamped reads sent.
+            long lo = Math.min(len, Math.max(0, o)), hi = Math.max(lo, Math.min(len, len + o));
+            if (hi > lo) {
+                along(t, lo, hi).assign(along(g, lo - o, hi - o));
+            }
+            if (lo > 0) {
+                along(t, 0, lo).assign(0);
+            }
+            if (hi < len) {
+                along(t, hi, len).assign(0);
+            }
+            if (o < 0) {
+                along(t, 0, 1).addi(along(g, 0, Math.min(len, -o)).sum(true, 2));
+            } else if (o > 0) {
+                along(t, len - 1, len).addi(along(g, Math.max(0, len - o), len).sum(true, 2));
+            }
         }
-        INDArray g = along(extended, h, h + len);
-        // What the windows read past the ends was the end positions themselves (clamping).
-        along(g, 0, 1).addi(h == 1 ? along(extended, 0, 1) : along(extended, 0, h).sum(true, 3));
-        along(g, len - 1, len).addi(h == 1 ? along(extended, len + h, len + 2 * h)
-                : along(extended, len + h, len + 2 * h).sum(true, 3));
-        return g;
+        return out.reshape('c', c, w, n * len);
     }
 
     /** Map index of ring r (1 = just outside) of side s in a map padded by conf, for an input h x w. */
@@ -212,8 +292,8 @@ final class OpsPasses {
      * Pads {@code x (N, C, H, W)} into {@code out (N, C, H+t+b, W+l+r)}; when {@code training} and the module has a
      * local loss, also computes the local loss of {@code x} and its gradient. Returns null otherwise.
      */
-    static BorderPredictor.LocalLossResult forward(PaddingModule conf, Map<String, INDArray> params, INDArray x,
-                                                   INDArray out, String layerName, boolean training) {
+    static BorderPredictor.LocalLossResult pad(PaddingModule conf, Map<String, INDArray> params, INDArray x,
+                                               INDArray out, String layerName, boolean training) {
         long h = x.size(2), w = x.size(3), ho = out.size(2);
         DataType dt = out.dataType();
         out.get(BorderPredictor.interior(conf, h, w)).assign(x);
@@ -233,7 +313,7 @@ final class OpsPasses {
                     target.assign(line(out, s, i + inwardStep(s), a0, a1));
                     continue;
                 }
-                INDArray p = kn.predict(windows(band(out, s, i, kn.k, a0, a1), kn.w));
+                INDArray p = kn.predict(windows(packed(band(out, s, i, kn.k, a0, a1)), kn.w));
                 target.assign(p.reshape('c', target.shape()));
             }
         }
@@ -247,7 +327,7 @@ final class OpsPasses {
      * Adds the border's gradient onto its sources in {@code eps = dL/dy (N, C, H+t+b, W+l+r)} itself and returns
      * {@code dL/dx} as the view of {@code eps}'s interior (the predictor weights are constants here).
      */
-    static INDArray backwardInPlace(PaddingModule conf, Map<String, INDArray> params, long h, long w, INDArray eps) {
+    static INDArray addBorderGradient(PaddingModule conf, Map<String, INDArray> params, long h, long w, INDArray eps) {
         if (conf.isBorderGradient()) {
             long ho = eps.size(2);
             Side[] sides = conf.paddedSides();
@@ -266,9 +346,11 @@ final class OpsPasses {
                         line(eps, s, i + inwardStep(s), a0, a1).addi(g);
                         continue;
                     }
-                    long n = g.size(1), len = g.size(2);
-                    INDArray g2 = g.dup('c').reshape('c', kn.c, n * len);
-                    band(eps, s, i, kn.k, a0, a1).addi(windowsAdjoint(kn.inputGrad(g2, n, len)));
+                    INDArray bandView = band(eps, s, i, kn.k, a0, a1);
+                    INDArray gBand = packed(bandView);
+                    kn.addInputGrad(adjointShifts(packed(g), kn.w),
+                            gBand.reshape('c', kn.c, kn.k, gBand.size(2) * gBand.size(3)));
+                    bandView.assign(gBand);
                 }
             }
         }
@@ -303,8 +385,8 @@ final class OpsPasses {
             long i = s == Side.TOP || s == Side.LEFT ? 0 : (s.isRow() ? h : w) - 1;
             long len = s.isRow() ? w : h;
             Kernel kn = new Kernel(conf, params, s, dt);
-            INDArray win = windows(band(xc, s, i, k, 0, len), kn.w);
-            INDArray e = kn.predict(win).reshape('c', kn.c, x.size(0), len).subi(line(xc, s, i, 0, len));
+            INDArray win = windows(packed(band(xc, s, i, k, 0, len)), kn.w);
+            INDArray e = kn.predict(win).reshape('c', kn.c, x.size(0), len).subi(packed(line(xc, s, i, 0, len)));
             double count = (double) e.length();
             boolean mse = conf.getLocalLoss() == LocalLoss.MSE;
             double sum = mse ? e.mul(e).sumNumber().doubleValue() : Transforms.abs(e, true).sumNumber().doubleValue();

@@ -61,7 +61,7 @@ class FloatDepthwisePassesTest {
         m.paramTable().values().forEach(p -> p.assign(random(rnd, p.shape())));
         Map<String, INDArray> params = m.paramTable();
         PaddingModule cf = m.conf();
-        assertTrue(FloatDepthwisePasses.handles(cf, DataType.FLOAT));
+        assertSame(FloatDepthwisePasses.INSTANCE, PaddingPasses.choose(cf, DataType.FLOAT));
 
         INDArray x = random(rnd, n, c, h, wd);
         long[] outShape = {n, c, h + t + b, wd + l + r};

@@ -94,7 +94,7 @@ class OpsPassesTest {
         long[] outShape = {n, c, h + t + b, wd + l + r};
         INDArray ops = Nd4j.create(dt, outShape);
         INDArray general = Nd4j.create(dt, outShape);
-        BorderPredictor.LocalLossResult opsLoss = OpsPasses.forward(cf, params, x, ops, "t", true);
+        BorderPredictor.LocalLossResult opsLoss = OpsPasses.pad(cf, params, x, ops, "t", true);
         BorderPredictor.LocalLossResult generalLoss = BorderPredictor.forwardGeneral(cf, weights, x, general, "t", true);
         assertClose(general, ops, tol, "output");
         if (loss == LocalLoss.NONE) {
@@ -119,7 +119,7 @@ class OpsPassesTest {
         INDArray dxGeneral = Nd4j.create(dt, x.shape());
         BorderPredictor.backwardGeneral(cf, weights, x, eps, dxGeneral, "t");
         INDArray epsOps = eps.dup();
-        INDArray dxOps = OpsPasses.backwardInPlace(cf, params, h, wd, epsOps);
+        INDArray dxOps = OpsPasses.addBorderGradient(cf, params, h, wd, epsOps);
         assertClose(dxGeneral, dxOps, tol, "input gradient");
         dxOps.assign(7);
         assertEquals(7.0, epsOps.getDouble(0, 0, t, l), "the input gradient is a view of eps");
@@ -142,8 +142,8 @@ class OpsPassesTest {
         assertTrue(expected.equalsWithEps(m.pad(view), 0), "strided view");
         assertTrue(expected.equalsWithEps(m.pad(cnhw), 0), "(C, N, H, W) layout");
         INDArray eps = random(rnd, 2, 3, 12, 8).castTo(DataType.DOUBLE);
-        INDArray dx = OpsPasses.backwardInPlace(m.conf(), m.paramTable(), 9, 5, eps.dup());
-        INDArray dxCnhw = OpsPasses.backwardInPlace(m.conf(), m.paramTable(), 9, 5,
+        INDArray dx = OpsPasses.addBorderGradient(m.conf(), m.paramTable(), 9, 5, eps.dup());
+        INDArray dxCnhw = OpsPasses.addBorderGradient(m.conf(), m.paramTable(), 9, 5,
                 eps.permute(1, 0, 2, 3).dup('c').permute(1, 0, 2, 3));
         assertTrue(dx.equalsWithEps(dxCnhw, 0), "input gradient in the (C, N, H, W) layout");
     }
@@ -155,11 +155,12 @@ class OpsPassesTest {
         PaddingModule mixing = new PaddingModule.Builder().padding(1).channelMixing(true).build();
         PaddingModule ops = new PaddingModule.Builder().padding(1).implementation(PaddingModule.Implementation.ND4J_OPS).build();
         assertTrue(Nd4j.getEnvironment().isCPU(), "these tests run on the CPU backend");
-        assertEquals(BorderPredictor.Passes.FLOAT_DEPTHWISE, BorderPredictor.choose(depthwise, DataType.FLOAT));
-        assertEquals(BorderPredictor.Passes.GENERAL, BorderPredictor.choose(depthwise, DataType.DOUBLE));
-        assertEquals(BorderPredictor.Passes.ND4J_OPS, BorderPredictor.choose(mixing, DataType.FLOAT));
-        assertEquals(BorderPredictor.Passes.ND4J_OPS, BorderPredictor.choose(ops, DataType.FLOAT));
-        assertEquals(BorderPredictor.Passes.ND4J_OPS, BorderPredictor.choose(ops, DataType.DOUBLE));
+        assertSame(FloatDepthwisePasses.INSTANCE, PaddingPasses.choose(depthwise, DataType.FLOAT));
+        assertSame(BorderPredictor.GENERAL, PaddingPasses.choose(depthwise, DataType.DOUBLE));
+        assertSame(OpsPasses.INSTANCE, PaddingPasses.choose(mixing, DataType.FLOAT));
+        assertSame(OpsPasses.INSTANCE, PaddingPasses.choose(mixing, DataType.DOUBLE));
+        assertSame(OpsPasses.INSTANCE, PaddingPasses.choose(ops, DataType.FLOAT));
+        assertSame(OpsPasses.INSTANCE, PaddingPasses.choose(ops, DataType.DOUBLE));
     }
 
     /**
