@@ -53,15 +53,21 @@ import java.util.Map;
  * padded (the predictor is replaced by a copy of the edge), with a one-time warning; with fewer than k+1 no
  * training pair exists and that side's predictor gets no local-loss gradient for that batch.
  *
- * <h2>How the passes run</h2>
- * Hand-written in plain Java loops (a few hundred thousand multiply-adds for a (32, 64, 32, 32) input): a SameDiff
- * graph of the same maths (see {@link PaddingModuleGraph}, the reference) spends ~50x longer in per-op overhead than
- * the arithmetic costs. Each pass walks the minibatch one unit at a time ({@link Units}), in at most
- * {@link Partitions#MAX} partitions run in parallel. The general passes here gather each side into canonical strips
- * of doubles; {@link FloatDepthwisePasses} is the same maths for FLOAT data and the depthwise predictor (the
- * defaults), working on the float plane in place, and {@link #forward}, {@link #backward} and {@link #localLoss}
- * choose it whenever it applies. The local loss is computed in the training forward pass, and the layer's backward
- * pass adds the border's gradient into the upstream gradient itself when the layout allows ({@link #backwardInPlace}).
+ * <h2>Where the passes live</h2>
+ * This class states the maths and holds the <em>general</em> passes ({@link #GENERAL}: any configuration and data
+ * type, plain Java loops over canonical double strips), the reference the other implementations are tested against.
+ * The same passes have two more implementations of {@link PaddingPasses}: {@link FloatDepthwisePasses} (FLOAT data,
+ * depthwise predictor, the defaults; Java loops on each float plane in place) and {@link OpsPasses} (ND4J ops only:
+ * GEMMs for channel mixing, and the device path for non-CPU backends). {@link PaddingPasses#choose} picks one in one
+ * place; the package-private entry points below ({@link #forward}, {@link #backward}, {@link #backwardInPlace},
+ * {@link #localLoss}) dispatch through it. A SameDiff graph of the same maths ({@link PaddingModuleGraph}) is the
+ * slow reference that the tests also compare with.
+ *
+ * <p>The Java passes are hand-written because a SameDiff graph of the maths spends ~50x longer in per-op overhead
+ * than the arithmetic costs (a few hundred thousand multiply-adds for a (32, 64, 32, 32) input). Each walks the
+ * minibatch one unit at a time ({@link Units}), in at most {@link Partitions#MAX} partitions run in parallel. The
+ * local loss is computed in the training forward pass, and the layer's backward pass adds the border's gradient into
+ * the upstream gradient itself when the layout allows ({@link #backwardInPlace}).
  */
 public final class BorderPredictor {
     private static final Logger log = LoggerFactory.getLogger(BorderPredictor.class);
@@ -86,6 +92,19 @@ public final class BorderPredictor {
             this.mixing = mixing;
             this.weight = weight;
             this.bias = bias;
+        }
+
+        /**
+         * The specialisation test, in one place: true if the straight-line loops for window width 3 apply to a border
+         * of length len (they need at least two positions).
+         */
+        static boolean width3(int w, int len) {
+            return w == 3 && len >= 2;
+        }
+
+        /** True for the defaults k = 2, w = 3 on a border of length len: one sweep over both context rows applies. */
+        boolean is2x3(int len) {
+            return k == 2 && width3(w, len);
         }
 
         /** Index in {@link #weight} of the taps output o takes from channel c at depth d. */
@@ -235,7 +254,7 @@ public final class BorderPredictor {
 
     /** {@code out[o + j] += sum_u wt[wi + u] * x[s + clamp(j + u - w/2)]} for {@code j < len}. */
     static void taps(double[] x, int s, int len, double[] wt, int wi, int w, double[] out, int o) {
-        if (w == 3 && len >= 2) {
+        if (Kernel.width3(w, len)) {
             double w0 = wt[wi], w1 = wt[wi + 1], w2 = wt[wi + 2];
             out[o] += (w0 + w1) * x[s] + w2 * x[s + 1];
             for (int j = 1; j < len - 1; j++) {
@@ -263,7 +282,7 @@ public final class BorderPredictor {
 
     /** The transpose of {@link #taps}: {@code gx[s + m] += sum over (j, u) with clamp(j + u - w/2) = m of wt[wi + u] * g[gi + j]}. */
     static void tapsBackward(double[] g, int gi, int len, double[] wt, int wi, int w, double[] gx, int s) {
-        if (w == 3 && len >= 2) {
+        if (Kernel.width3(w, len)) {
             double w0 = wt[wi], w1 = wt[wi + 1], w2 = wt[wi + 2];
             gx[s] += w0 * (g[gi] + g[gi + 1]) + w1 * g[gi];
             for (int m = 1; m < len - 1; m++) {
@@ -291,7 +310,7 @@ public final class BorderPredictor {
 
     /** The weight gradient of {@link #taps}: {@code dW[di + u] += sum_j g[gi + j] * x[s + clamp(j + u - w/2)]}. */
     static void tapsWeightGrad(double[] x, int s, int len, double[] g, int gi, int w, double[] dW, int di) {
-        if (w == 3 && len >= 2) {
+        if (Kernel.width3(w, len)) {
             // Three independent sums: one running sum would wait on the adder's latency at every step.
             double s0 = g[gi] * x[s], s1 = g[gi] * x[s], s2 = g[gi] * x[s + 1];
             for (int j = 1; j < len - 1; j++) {
@@ -390,7 +409,7 @@ public final class BorderPredictor {
 
     /** The padding steps in order (top, bottom, left, right), with the kernels each uses (fallback included). */
     static Step[] plan(PaddingModule conf, Weights weights, long h, long w, Units units, String layerName) {
-        int t = conf.getTop(), b = conf.getBottom(), l = conf.getLeft();
+        int t = conf.getTop(), l = conf.getLeft();
         Step[] steps = new Step[4];
         int i = 0;
         for (Side s : Side.values()) {
@@ -409,7 +428,7 @@ public final class BorderPredictor {
             int rows = p + ks[0].k;
             // Rows extend the input region; columns extend the row-extended map (so they predict the corners).
             steps[i++] = s.isRow() ? new Step(s, p, rows, ks, t, t + h, l, l + w)
-                    : new Step(s, p, rows, ks, 0, h + t + b, l, l + w);
+                    : new Step(s, p, rows, ks, 0, conf.amounts().paddedHeight(h), l, l + w);
         }
         return Arrays.copyOf(steps, i);
     }
@@ -546,9 +565,7 @@ public final class BorderPredictor {
     }
 
     static INDArrayIndex[] interior(PaddingModule conf, long h, long w) {
-        return new INDArrayIndex[]{NDArrayIndex.all(), NDArrayIndex.all(),
-                NDArrayIndex.interval(conf.getTop(), conf.getTop() + h),
-                NDArrayIndex.interval(conf.getLeft(), conf.getLeft() + w)};
+        return conf.amounts().interior(h, w);
     }
 
     /** Writes through to {@code target} directly when its type and layout allow, else through a temporary. */

@@ -204,7 +204,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
                         for (int j = 0; j < st.len; j++) {
                             g[j] = ep[o + i * qs + j * js];
                         }
-                        if (kn.k == 2 && kn.w == 3 && st.len >= 2) {
+                        if (kn.is2x3(st.len)) {
                             backward2x3(g, st.len, kn.weight, ep, o + (i + 1) * qs, o + (i + 2) * qs, js);
                             continue;
                         }
@@ -262,7 +262,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
 
     /** {@code acc[0 .. len) =} the prediction of canonical row i from rows i+1 .. i+k of the plane {@code a}. */
     private static void predict(float[] a, int o, int qs, int js, int len, int i, Kernel kn, double[] acc) {
-        if (kn.k == 2 && kn.w == 3 && len >= 2) {
+        if (kn.is2x3(len)) {
             predict2x3(a, o + (i + 1) * qs, o + (i + 2) * qs, js, len, kn.weight, kn.bias[0], acc);
             return;
         }
@@ -285,7 +285,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
             }
             Kernel kn = st.kernels[c];
             int o = base + st.origin(planeW), qs = st.qStep(planeW), js = st.jStep(planeW), len = st.len;
-            if (kn.k == 2 && kn.w == 3 && len >= 2) {
+            if (kn.is2x3(len)) {
                 pl.sum[si] += loss2x3(a, o, o + qs, o + 2 * qs, js, len, kn.weight, kn.bias[0], mse, pl.dW[si], c * 6,
                         pl.dB[si], c);
                 continue;
@@ -415,7 +415,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
 
     /** {@code out[j] += sum_u wt[wi + u] * x[s + clamp(j + u - w/2) * js]} for {@code j < len}. */
     private static void taps(float[] x, int s, int js, int len, double[] wt, int wi, int w, double[] out) {
-        if (w == 3 && len >= 2) {
+        if (Kernel.width3(w, len)) {
             taps3(x, s, js, len, wt[wi], wt[wi + 1], wt[wi + 2], out);
             return;
         }
@@ -444,7 +444,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
 
     /** The transpose of {@link #taps}: adds into the float plane {@code gx} at {@code s + m * js}. */
     private static void tapsBackward(double[] g, int len, double[] wt, int wi, int w, float[] gx, int s, int js) {
-        if (w == 3 && len >= 2) {
+        if (Kernel.width3(w, len)) {
             tapsBackward3(g, len, wt[wi], wt[wi + 1], wt[wi + 2], gx, s, js);
             return;
         }
@@ -472,7 +472,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
 
     /** The weight gradient of {@link #taps}: {@code dW[di + u] += sum_j g[j] * x[s + clamp(j + u - w/2) * js]}. */
     private static void tapsWeightGrad(float[] x, int s, int js, int len, double[] g, int w, double[] dW, int di) {
-        if (w == 3 && len >= 2) {
+        if (Kernel.width3(w, len)) {
             tapsWeightGrad3(x, s, js, len, g, dW, di);
             return;
         }

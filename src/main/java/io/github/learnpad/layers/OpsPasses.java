@@ -270,16 +270,6 @@ final class OpsPasses implements PaddingPasses {
         return out.reshape('c', c, w, n * len);
     }
 
-    /** Map index of ring r (1 = just outside) of side s in a map padded by conf, for an input h x w. */
-    private static long ringIndex(PaddingModule conf, Side s, int ring, long h, long w) {
-        switch (s) {
-            case TOP: return conf.getTop() - ring;
-            case BOTTOM: return conf.getTop() + h - 1 + ring;
-            case LEFT: return conf.getLeft() - ring;
-            default: return conf.getLeft() + w - 1 + ring;
-        }
-    }
-
     /** The step from a line to the one next to it on the inner side. */
     private static int inwardStep(Side s) {
         return inward(s) ? 1 : -1;
@@ -306,7 +296,7 @@ final class OpsPasses implements PaddingPasses {
             }
             Kernel kn = small ? null : new Kernel(conf, params, s, dt);
             for (int ring = 1; ring <= conf.amount(s); ring++) {
-                long i = ringIndex(conf, s, ring, h, w);
+                long i = conf.amounts().ringIndex(s, ring, h, w);
                 INDArray target = line(out, s, i, a0, a1);
                 if (small) {
                     // Replicate padding: the ring is a copy of the line inside it.
@@ -340,7 +330,7 @@ final class OpsPasses implements PaddingPasses {
                 boolean small = axis < conf.getContextDepth();
                 Kernel kn = small ? null : new Kernel(conf, params, s, eps.dataType());
                 for (int ring = conf.amount(s); ring >= 1; ring--) {
-                    long i = ringIndex(conf, s, ring, h, w);
+                    long i = conf.amounts().ringIndex(s, ring, h, w);
                     INDArray g = line(eps, s, i, a0, a1);
                     if (small) {
                         line(eps, s, i + inwardStep(s), a0, a1).addi(g);

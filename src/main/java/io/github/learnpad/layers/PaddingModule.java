@@ -225,12 +225,12 @@ public class PaddingModule extends SameDiffLayer {
 
     /** The padding amount of one side. */
     public int amount(Side s) {
-        switch (s) {
-            case TOP: return top;
-            case BOTTOM: return bottom;
-            case LEFT: return left;
-            default: return right;
-        }
+        return amounts().get(s);
+    }
+
+    /** The four amounts as one value (not a bean property: the JSON keeps top, bottom, left, right). */
+    SideAmounts amounts() {
+        return SideAmounts.of(top, bottom, left, right);
     }
 
     /** Shape of one side's weight: {@code (C, k, w)} depthwise, {@code (C, C, k, w)} with channel mixing. */

@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Runtime layer of {@link PaddingModule}.
  *
- * <p>With {@link PaddingModule.Implementation#FAST} (default) forward and backward are {@link BorderPredictor}'s
- * hand-written passes: any H x W and minibatch size, no graph. With {@link PaddingModule.Implementation#SAMEDIFF}
+ * <p>With {@link PaddingModule.Implementation#FAST} (default) or {@link PaddingModule.Implementation#ND4J_OPS}
+ * forward and backward are explicit passes, any H x W and minibatch size, no graph: the implementation
+ * {@link PaddingPasses#choose} picks, through {@link BorderPredictor}'s entry points. With {@link PaddingModule.Implementation#SAMEDIFF}
  * it runs the SameDiff graph of {@link PaddingModuleGraph} through DL4J's SameDiff runtime, with one change: the main
  * gradient enters through a placeholder in the loss {@code sum(output * eps) + localLoss} (DL4J's external-errors
  * mechanism only works when the graph has no loss of its own, and returns gradients twice too large in M2.1).

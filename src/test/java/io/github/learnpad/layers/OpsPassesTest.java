@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 
+import static io.github.learnpad.layers.TestArrays.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
@@ -208,27 +209,5 @@ class OpsPassesTest {
                 .setInputType(InputType.convolutional(8, 7, 2)).build());
         net.init();
         return net;
-    }
-
-    private static void assertClose(INDArray expected, INDArray actual, double tol, String what) {
-        assertArrayEquals(expected.shape(), actual.shape(), what + " shape");
-        double scale = Math.max(1, expected.amaxNumber().doubleValue());
-        double diff = expected.castTo(DataType.DOUBLE).sub(actual.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
-        assertTrue(diff <= tol * scale, what + ": max difference " + diff + " (scale " + scale + ")");
-    }
-
-    private static Map<String, INDArray> zerosLike(Map<String, INDArray> params) {
-        Map<String, INDArray> out = new LinkedHashMap<>();
-        params.forEach((k, v) -> out.put(k, v.ulike().assign(0)));
-        return out;
-    }
-
-    private static INDArray random(Random rnd, long... shape) {
-        INDArray a = Nd4j.create(DataType.FLOAT, shape);
-        float[] v = new float[(int) a.length()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = (float) rnd.nextGaussian();
-        }
-        return a.assign(Nd4j.create(v, shape, 'c'));
     }
 }
