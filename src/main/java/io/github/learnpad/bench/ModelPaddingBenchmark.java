@@ -106,11 +106,11 @@ public final class ModelPaddingBenchmark {
         }
         for (int round = 0; round < warmup + steps; round++) {
             for (String m : nets.keySet()) {
-                long c0 = processCpuNanos();
+                long c0 = PaddingModuleBenchmark.processCpuNanos();
                 long t0 = System.nanoTime();
                 nets.get(m).fit(ds);
                 double t = (System.nanoTime() - t0) / 1e6;
-                double c = (processCpuNanos() - c0) / 1e6;
+                double c = (PaddingModuleBenchmark.processCpuNanos() - c0) / 1e6;
                 if (round >= warmup) {
                     ms.get(m)[round - warmup] = t;
                     cpu.get(m)[round - warmup] = c;
@@ -166,18 +166,6 @@ public final class ModelPaddingBenchmark {
         ComputationGraph g = new ComputationGraph(conf);
         g.init();
         return g;
-    }
-
-    /**
-     * CPU time used by this process so far (all threads, native OpenMP threads included): less sensitive than wall
-     * time to other processes competing for the cores. -1 if the JVM does not report it.
-     */
-    private static long processCpuNanos() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean) {
-            return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
-        }
-        return -1;
     }
 
     static double median(double[] values) {

@@ -857,23 +857,23 @@ public final class BorderPredictor {
      * {@link #result} adds the partitions' sums in order.
      */
     static final class LossPass {
-        final LocalLoss type;
-        final Side[] padded;
-        final int per;
+        private final LocalLoss type;
+        private final Side[] padded;
+        private final int per;
         /** Per padded side: its kernels, by {@link Units#kernel}. */
-        final Kernel[][] kernels;
+        private final Kernel[][] kernels;
         /** Per padded side: its pair geometry, or null if the axis is shorter than k+1 (no training pair). */
-        final Step[] pairs;
+        private final Step[] pairs;
         /** Per padded side: the number of predicted values in the minibatch (the mean's denominator). */
-        final double[] count;
+        private final double[] count;
         /** Per side: the sums of the weights' and biases' gradients, laid out like the parameters. */
-        final double[][] dW;
-        final double[][] dB;
+        private final double[][] dW;
+        private final double[][] dB;
         /** Per side: the sum of the squared (or absolute) errors. */
-        final double[] sum;
-        final double[][] band;
-        final double[] pred;
-        final double[] g;
+        private final double[] sum;
+        private final double[][] band;
+        private final double[] pred;
+        private final double[] g;
 
         LossPass(PaddingModule conf, Weights weights, long[] shape, Units units) {
             type = conf.getLocalLoss();
@@ -927,6 +927,35 @@ public final class BorderPredictor {
             }
             pred = new double[plan.pred.length];
             g = new double[plan.g.length];
+        }
+
+        /** The number of padded sides (indices of {@link #pair} and the sums). */
+        int sides() {
+            return padded.length;
+        }
+
+        /** Padded side si's pair geometry, or null if it has no training pair. */
+        Step pair(int si) {
+            return pairs[si];
+        }
+
+        boolean isMse() {
+            return type == LocalLoss.MSE;
+        }
+
+        /** Adds a sum of squared (or absolute) errors of side si. */
+        void addError(int si, double errors) {
+            sum[si] += errors;
+        }
+
+        /** Side si's weight-gradient sums, laid out like the parameter: the passes add into them. */
+        double[] weightGradSums(int si) {
+            return dW[si];
+        }
+
+        /** Side si's bias-gradient sums (one per channel): the passes add into them. */
+        double[] biasGradSums(int si) {
+            return dB[si];
         }
 
         /** Empty accumulators with this plan, for one partition of a pass. */

@@ -277,17 +277,17 @@ final class FloatDepthwisePasses implements PaddingPasses {
      * {@code a[base + i * planeW + j]}.
      */
     private static void addLoss(LossPass pl, float[] a, int planeW, int base, int c, double[] acc, double[] g) {
-        boolean mse = pl.type == LocalLoss.MSE;
-        for (int si = 0; si < pl.padded.length; si++) {
-            Step st = pl.pairs[si];
+        boolean mse = pl.isMse();
+        for (int si = 0; si < pl.sides(); si++) {
+            Step st = pl.pair(si);
             if (st == null) {
                 continue;
             }
             Kernel kn = st.kernels[c];
             int o = base + st.origin(planeW), qs = st.qStep(planeW), js = st.jStep(planeW), len = st.len;
             if (kn.is2x3(len)) {
-                pl.sum[si] += loss2x3(a, o, o + qs, o + 2 * qs, js, len, kn.weight, kn.bias[0], mse, pl.dW[si], c * 6,
-                        pl.dB[si], c);
+                pl.addError(si, loss2x3(a, o, o + qs, o + 2 * qs, js, len, kn.weight, kn.bias[0], mse,
+                        pl.weightGradSums(si), c * 6, pl.biasGradSums(si), c));
                 continue;
             }
             predict(a, o, qs, js, len, 0, kn, acc);
@@ -298,11 +298,11 @@ final class FloatDepthwisePasses implements PaddingPasses {
                 g[j] = mse ? 2 * e : Math.signum(e);
                 gs += g[j];
             }
-            pl.sum[si] += s;
-            pl.dB[si][c] += gs;
+            pl.addError(si, s);
+            pl.biasGradSums(si)[c] += gs;
             int kw = kn.k * kn.w;
             for (int d = 0; d < kn.k; d++) {
-                tapsWeightGrad(a, o + (1 + d) * qs, js, len, g, kn.w, pl.dW[si], c * kw + d * kn.w);
+                tapsWeightGrad(a, o + (1 + d) * qs, js, len, g, kn.w, pl.weightGradSums(si), c * kw + d * kn.w);
             }
         }
     }

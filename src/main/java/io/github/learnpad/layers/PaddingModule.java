@@ -111,6 +111,11 @@ public class PaddingModule extends SameDiffLayer {
          */
         ND4J_OPS,
         /**
+         * The hand-written Java passes whatever the configuration (channel mixing too, in scalar loops): what FAST ran
+         * for every configuration before the ND4J-ops passes; for comparisons, and for CPUs where the Java passes win.
+         */
+        JAVA,
+        /**
          * The SameDiff graph of {@link PaddingModuleGraph}, differentiated by SameDiff: the reference. Slow, and the
          * input height and width are fixed by the first minibatch (a DL4J SameDiff runtime limitation).
          */
@@ -509,7 +514,7 @@ public class PaddingModule extends SameDiffLayer {
             return this;
         }
 
-        /** FAST (default), ND4J_OPS or the SAMEDIFF reference. */
+        /** FAST (default), ND4J_OPS, JAVA or the SAMEDIFF reference. */
         public Builder implementation(Implementation impl) {
             this.implementation = impl;
             return this;

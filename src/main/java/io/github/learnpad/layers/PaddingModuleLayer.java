@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Runtime layer of {@link PaddingModule}.
  *
- * <p>With {@link PaddingModule.Implementation#FAST} (default) or {@link PaddingModule.Implementation#ND4J_OPS}
+ * <p>With {@link PaddingModule.Implementation#FAST} (default), {@link PaddingModule.Implementation#ND4J_OPS} or
+ * {@link PaddingModule.Implementation#JAVA}
  * forward and backward are explicit passes, any H x W and minibatch size, no graph: the implementation
  * {@link PaddingPasses#choose} picks, through {@link BorderPredictor}'s entry points. With {@link PaddingModule.Implementation#SAMEDIFF}
  * it runs the SameDiff graph of {@link PaddingModuleGraph} through DL4J's SameDiff runtime, with one change: the main

@@ -65,14 +65,17 @@ interface PaddingPasses {
     }
 
     /**
-     * The implementation for {@code conf} on data of type dt (NCHW), the one place the choice is made: the ND4J-ops
-     * passes when asked for or on a backend other than the CPU one (they keep the data on the device); on the CPU,
+     * The implementation for {@code conf} on data of type dt (NCHW), the one place the choice is made: the Java passes
+     * when asked for ({@link PaddingModule.Implementation#JAVA}); the ND4J-ops passes when asked for or on a backend
+     * other than the CPU one (they keep the data on the device); on the CPU,
      * the float depthwise passes where they apply, the ND4J-ops passes for channel mixing (matrix products), else
      * the general passes.
      */
     static PaddingPasses choose(PaddingModule conf, DataType dt) {
         List<PaddingPasses> preference;
-        if (conf.getImplementation() == PaddingModule.Implementation.ND4J_OPS || !Nd4j.getEnvironment().isCPU()) {
+        if (conf.getImplementation() == PaddingModule.Implementation.JAVA) {
+            preference = List.of(FloatDepthwisePasses.INSTANCE, BorderPredictor.GENERAL);
+        } else if (conf.getImplementation() == PaddingModule.Implementation.ND4J_OPS || !Nd4j.getEnvironment().isCPU()) {
             preference = List.of(OpsPasses.INSTANCE, BorderPredictor.GENERAL);
         } else if (conf.isChannelMixing()) {
             preference = List.of(OpsPasses.INSTANCE, BorderPredictor.GENERAL);

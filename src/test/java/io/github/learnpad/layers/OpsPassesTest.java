@@ -162,6 +162,11 @@ class OpsPassesTest {
         assertSame(OpsPasses.INSTANCE, PaddingPasses.choose(mixing, DataType.DOUBLE));
         assertSame(OpsPasses.INSTANCE, PaddingPasses.choose(ops, DataType.FLOAT));
         assertSame(OpsPasses.INSTANCE, PaddingPasses.choose(ops, DataType.DOUBLE));
+        PaddingModule java = new PaddingModule.Builder().padding(1).channelMixing(true)
+                .implementation(PaddingModule.Implementation.JAVA).build();
+        assertSame(BorderPredictor.GENERAL, PaddingPasses.choose(java, DataType.FLOAT));
+        java.setChannelMixing(false);
+        assertSame(FloatDepthwisePasses.INSTANCE, PaddingPasses.choose(java, DataType.FLOAT));
     }
 
     /**
