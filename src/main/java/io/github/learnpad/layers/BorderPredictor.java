@@ -2,6 +2,7 @@ package io.github.learnpad.layers;
 
 import io.github.learnpad.layers.PaddingModule.LocalLoss;
 import io.github.learnpad.layers.PaddingModule.Side;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -634,8 +635,8 @@ public final class BorderPredictor {
     /** The general passes as a {@link PaddingPasses}: any configuration and data type, NCHW. */
     static final PaddingPasses GENERAL = new PaddingPasses() {
         @Override
-        public boolean supports(PaddingModule conf, DataType dt, org.deeplearning4j.nn.conf.CNN2DFormat layout) {
-            return layout == org.deeplearning4j.nn.conf.CNN2DFormat.NCHW;
+        public boolean supports(PaddingModule conf, DataType dt, CNN2DFormat layout) {
+            return layout == CNN2DFormat.NCHW;
         }
 
         @Override
@@ -732,9 +733,10 @@ public final class BorderPredictor {
     /**
      * The backward pass without a copy, when the layout allows: adds the border's gradient onto its sources in
      * {@code eps} itself and returns {@code dL/dx} as the view of {@code eps}'s interior, as {@code ZeroPaddingLayer}
-     * returns a view of its epsilon. Returns null (and leaves {@code eps} alone) when it cannot: with border gradients
-     * on, it needs FLOAT data whose (n, c) planes are each contiguous (packed NCHW, or the (C, N, H, W) layout of a
-     * convolution's input gradient), and the depthwise predictor; use {@link #backward} then.
+     * returns a view of its epsilon. Returns null (and leaves {@code eps} alone) when the chosen implementation cannot
+     * (with border gradients on: the general passes never can; the float depthwise passes need FLOAT data whose
+     * (n, c) planes are each contiguous, as in packed NCHW or the (C, N, H, W) layout of a convolution's input
+     * gradient; the ND4J-ops passes always can); use {@link #backward} then.
      */
     static INDArray backwardInPlace(PaddingModule conf, Weights weights, INDArray x, INDArray eps, String layerName) {
         return PaddingPasses.choose(conf, computeType(eps)).backwardInPlace(conf, weights, x, eps, layerName);

@@ -6,6 +6,7 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.custom.Reverse;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -16,28 +17,31 @@ import java.util.Map;
 
 /**
  * The Padding Module's forward, local-loss and backward passes built from ND4J ops only: no Java loop over elements
- * and no copy to the host, so that on a GPU backend the activations stay on the device (the Java passes copy every
- * activation to the host and back). The maths is {@link BorderPredictor}'s (same rings, order of sides, clamping,
- * local loss and gradients); what differs is that each ring of a side is computed for the whole minibatch at once,
- * as matrix products:
+ * and no copy of an activation or gradient to the host, so that on a GPU backend they stay on the device (the Java
+ * passes copy every activation to the host and back). Only the local loss's per-side sums, scalars, are read on the
+ * host (to report the loss and to refuse NaN/Inf). The maths is {@link BorderPredictor}'s (same rings, order of
+ * sides, clamping, local loss and gradients); what differs is that each ring of a side is computed for the whole
+ * minibatch at once, as matrix products:
  * <ul>
- *   <li>the k context rows/columns of a side, for all samples, are gathered into a band {@code B (C, k, N, L)}, and
- *       the clamped windows along the border into {@code Win (C, k, w, N, L)} (edge-replicated, then w shifted
- *       views stacked);</li>
- *   <li>channel mixing: the prediction is the GEMM {@code W (C, C·k·w) × Win (C·k·w, N·L)}; its input gradient
- *       {@code W^T × G} and weight gradient {@code G × Win^T} are GEMMs too. Depthwise: a broadcast multiply and
- *       a sum over the k·w taps of each channel;</li>
- *   <li>the adjoint of the windows (what the backward pass sends to the band) adds the w shifted slices of the
- *       window gradient into an edge-extended band and folds the extensions onto the end positions.</li>
+ *   <li>the k context rows/columns of a side, for all samples, are copied into a packed band {@code B (C, k, N, L)},
+ *       and its clamped windows along the border into {@code Win (C, k, w, N, L)} (w shifted copies);</li>
+ *   <li>the prediction is {@code W (C, C·k·w) × Win (C·k·w, N·L)} (one GEMM) with channel mixing, and a batched
+ *       product {@code (C, 1, k·w) × (C, k·w, N·L)} depthwise; the local loss's weight gradient is
+ *       {@code G × Win^T};</li>
+ *   <li>the backward pass passes a ring's gradient {@code G} through the windows' adjoint shifts first, giving
+ *       {@code G' (C·w, N·L)}, then accumulates {@code W' × G'} (W rearranged to {@code (C·k, C·w)}) into a packed
+ *       copy of the upstream gradient's band inside the GEMM ({@code beta = 1}), and copies the band back.</li>
  * </ul>
- * The band is read in the map's own order: for the bottom and right sides (whose canonical depth runs against the
- * map's index) the weights are reversed along the depth instead of the data.
+ * ND4J's element-wise arithmetic on strided views (a band of a map) measured 10-20x slower than on packed arrays,
+ * its copies of views fast: hence the packed copies (docs/benchmarks.md). The band is read in the map's own order:
+ * for the bottom and right sides (whose canonical depth runs against the map's index) the weights are reversed along
+ * the depth instead of the data.
  *
- * <p>Used by default when the ND4J backend is not the CPU one, and on the CPU for channel mixing (its GEMMs are far
- * faster than the general Java passes' scalar loops); {@link PaddingModule.Implementation#ND4J_OPS} selects it for
- * any configuration. Not yet run on a GPU here: tested on the CPU backend against the Java passes
- * ({@code OpsPassesTest}). Arithmetic runs in the input's data type (float GEMMs sum in float, the Java passes in
- * double), so float results differ from the Java passes' in the last bits.
+ * <p>Chosen by {@link PaddingPasses#choose} when the ND4J backend is not the CPU one, and on the CPU for channel
+ * mixing; {@link PaddingModule.Implementation#ND4J_OPS} selects it for any configuration. Not yet run on a GPU here:
+ * tested on the CPU backend against the Java passes ({@code OpsPassesTest}). Arithmetic runs in the data's type
+ * (float GEMMs sum in float, the Java passes in double), so float results differ from the Java passes' in the last
+ * bits.
  */
 final class OpsPasses implements PaddingPasses {
     static final OpsPasses INSTANCE = new OpsPasses();
@@ -96,7 +100,7 @@ final class OpsPasses implements PaddingPasses {
             w = conf.getKernelWidth();
             reversed = !inward(s);
             INDArray wt = cast(params.get(s.weightKey()), dt);
-            weight = reversed && k > 1 ? wt.get(depthIndices(wt.rank(), mixing, k)) : wt;
+            weight = reversed && k > 1 ? reverseDepth(wt, mixing) : wt;
             bias = cast(params.get(s.biasKey()), dt).reshape(c, 1);
         }
 
@@ -133,22 +137,13 @@ final class OpsPasses implements PaddingPasses {
                     .reshape('c', c, c, k, w)
                     : Nd4j.matmul(g.reshape('c', c, 1, nl), win.reshape('c', c, (long) k * w, nl), false, true, false)
                     .reshape('c', c, k, w);
-            return reversed && k > 1 ? dw.get(depthIndices(dw.rank(), mixing, k)) : dw;
+            return reversed && k > 1 ? reverseDepth(dw, mixing) : dw;
         }
     }
 
-    /** Indices that reverse the depth axis of a weight array ({@code (C, C, k, w)} or {@code (C, k, w)}). */
-    private static INDArrayIndex[] depthIndices(int rank, boolean mixing, int k) {
-        long[] rev = new long[k];
-        for (int d = 0; d < k; d++) {
-            rev[d] = k - 1 - d;
-        }
-        INDArrayIndex[] idx = new INDArrayIndex[rank];
-        for (int i = 0; i < rank; i++) {
-            idx[i] = NDArrayIndex.all();
-        }
-        idx[mixing ? 2 : 1] = NDArrayIndex.indices(rev);
-        return idx;
+    /** {@code a} (weights or their gradient, {@code (C, C, k, w)} or {@code (C, k, w)}) reversed along the depth. */
+    private static INDArray reverseDepth(INDArray a, boolean mixing) {
+        return Nd4j.exec(new Reverse(a, mixing ? 2 : 1))[0];
     }
 
     private static INDArray cast(INDArray a, DataType dt) {

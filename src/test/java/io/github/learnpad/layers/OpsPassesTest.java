@@ -149,6 +149,19 @@ class OpsPassesTest {
         assertTrue(dx.equalsWithEps(dxCnhw, 0), "input gradient in the (C, N, H, W) layout");
     }
 
+    /** NaN in the rows the local loss reads is refused, naming the side, before any gradient is handed out. */
+    @Test
+    void nanInTheTrainingRowsIsRefused() {
+        PaddingModule conf = new PaddingModule.Builder().padding(1).channelMixing(true).build();
+        StandalonePaddingModule m = new StandalonePaddingModule(conf, 2, DataType.FLOAT);
+        INDArray x = random(new Random(2), 2, 2, 5, 6);
+        assertFalse(Double.isNaN(OpsPasses.localLoss(m.conf(), m.paramTable(), x).loss), "finite input: a loss");
+        x.putScalar(new long[]{1, 0, 4, 3}, Double.NaN);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OpsPasses.localLoss(m.conf(), m.paramTable(), x));
+        assertTrue(e.getMessage().contains("bottom"), e.getMessage());
+    }
+
     /** The dispatch: FAST takes the ops for channel mixing (on any backend), ND4J_OPS for anything. */
     @Test
     void choice() {
