@@ -831,6 +831,13 @@ public final class BorderPredictor {
         dst.finish();
     }
 
+    /** The error every implementation throws when side s's local loss is not finite, before any update. */
+    static IllegalArgumentException nonFiniteLoss(Side s) {
+        return new IllegalArgumentException("the input's " + s.key() + " border rows/columns contain NaN or Inf (or "
+                + "values so large the local loss overflows); training the predictor on them would make its weights "
+                + "NaN. Check the data and the layers before the module (e.g. lower the learning rate)");
+    }
+
     /** The local loss of one minibatch and its gradient by parameter name: what a training forward hands on. */
     static class LocalLossResult {
         /** The local loss; NaN if no side had a training pair. */
@@ -1018,10 +1025,7 @@ public final class BorderPredictor {
                     continue;
                 }
                 if (!Double.isFinite(sum[si])) {
-                    throw new IllegalArgumentException("the input's " + padded[si].key() + " border rows/columns "
-                            + "contain NaN or Inf (or values so large the local loss overflows); training the predictor "
-                            + "on them would make its weights NaN. Check the data and the layers before the module "
-                            + "(e.g. lower the learning rate)");
+                    throw nonFiniteLoss(padded[si]);
                 }
                 total += sum[si] / count[si];
                 sides++;

@@ -376,10 +376,7 @@ final class OpsPasses implements PaddingPasses {
             boolean mse = conf.getLocalLoss() == LocalLoss.MSE;
             double sum = mse ? e.mul(e).sumNumber().doubleValue() : Transforms.abs(e, true).sumNumber().doubleValue();
             if (!Double.isFinite(sum)) {
-                throw new IllegalArgumentException("the input's " + s.key() + " border rows/columns contain NaN or "
-                        + "Inf (or values so large the local loss overflows); training the predictor on them would "
-                        + "make its weights NaN. Check the data and the layers before the module (e.g. lower the "
-                        + "learning rate)");
+                throw BorderPredictor.nonFiniteLoss(s);
             }
             total += sum / count;
             double f = 1.0 / (pairs * count);

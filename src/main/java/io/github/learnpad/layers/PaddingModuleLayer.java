@@ -25,10 +25,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Runtime layer of {@link PaddingModule}.
  *
  * <p>With {@link PaddingModule.Implementation#FAST} (default), {@link PaddingModule.Implementation#ND4J_OPS} or
- * {@link PaddingModule.Implementation#JAVA}
- * forward and backward are explicit passes, any H x W and minibatch size, no graph: the implementation
- * {@link PaddingPasses#choose} picks, through {@link BorderPredictor}'s entry points. With {@link PaddingModule.Implementation#SAMEDIFF}
- * it runs the SameDiff graph of {@link PaddingModuleGraph} through DL4J's SameDiff runtime, with one change: the main
+ * {@link PaddingModule.Implementation#JAVA} forward and backward are explicit passes, any H x W and minibatch size,
+ * no graph: the implementation {@link PaddingPasses#choose} picks, through {@link BorderPredictor}'s entry points.
+ * With {@link PaddingModule.Implementation#SAMEDIFF} it runs the SameDiff graph of {@link PaddingModuleGraph} through DL4J's SameDiff runtime, with one change: the main
  * gradient enters through a placeholder in the loss {@code sum(output * eps) + localLoss} (DL4J's external-errors
  * mechanism only works when the graph has no loss of its own, and returns gradients twice too large in M2.1).
  *
