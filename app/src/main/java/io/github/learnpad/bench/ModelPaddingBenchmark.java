@@ -1,6 +1,9 @@
 package io.github.learnpad.bench;
 
 import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.layers.PaddingModule;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import io.github.learnpad.models.ResNet50;
 import io.github.learnpad.models.Vgg16;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -11,7 +14,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,7 +24,7 @@ import java.util.Map;
  *
  * <pre>
  * java -cp target/classes:target/lib/* io.github.learnpad.bench.ModelPaddingBenchmark \
- *     [--model vgg16|resnet50] [--batch 16] [--warmup 2] [--steps 5] [--size 32] [--modes zero,reflect,...]
+ *     [--model vgg16|resnet50] [--batch 16] [--warmup 2] [--steps 5] [--size 32] [--modes zero,reflect,...] [--mixing]
  * </pre>
  *
  * <p>All networks are built first; then each round runs one training step ({@code fit} on a random batch
@@ -33,6 +36,9 @@ import java.util.Map;
  */
 public final class ModelPaddingBenchmark {
 
+    /** The extra mode of {@code --mixing}: LEARNED with channel-mixing predictors. */
+    private static final String MIXING = "learned-mixing";
+
     private ModelPaddingBenchmark() {
     }
 
@@ -43,8 +49,13 @@ public final class ModelPaddingBenchmark {
         int steps = 5;
         int size = 32;
         List<PaddingMode> modes = new ArrayList<>(Arrays.asList(PaddingMode.values()));
+        boolean mixing = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
+            if (a.equals("--mixing")) {
+                mixing = true;
+                continue;
+            }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("Missing value after " + a + usage());
             }
@@ -72,9 +83,12 @@ public final class ModelPaddingBenchmark {
             throw new IllegalArgumentException("Need steps >= 1, warmup >= 0, batch >= 1" + usage());
         }
 
-        Map<PaddingMode, ComputationGraph> nets = new EnumMap<>(PaddingMode.class);
+        Map<String, ComputationGraph> nets = new LinkedHashMap<>();
         for (PaddingMode m : modes) {
-            nets.put(m, build(model, m, size));
+            nets.put(m.id(), build(model, m, size, false));
+        }
+        if (mixing) {
+            nets.put(MIXING, build(model, PaddingMode.LEARNED, size, true));
         }
         Nd4j.getRandom().setSeed(123);
         INDArray x = Nd4j.rand(DataType.FLOAT, batch, 3, size, size);
@@ -84,37 +98,38 @@ public final class ModelPaddingBenchmark {
         }
         DataSet ds = new DataSet(x, y);
 
-        Map<PaddingMode, double[]> ms = new EnumMap<>(PaddingMode.class);
-        Map<PaddingMode, double[]> cpu = new EnumMap<>(PaddingMode.class);
-        for (PaddingMode m : modes) {
+        Map<String, double[]> ms = new LinkedHashMap<>();
+        Map<String, double[]> cpu = new LinkedHashMap<>();
+        for (String m : nets.keySet()) {
             ms.put(m, new double[steps]);
             cpu.put(m, new double[steps]);
         }
         for (int round = 0; round < warmup + steps; round++) {
-            for (PaddingMode m : modes) {
-                long c0 = processCpuNanos();
+            for (String m : nets.keySet()) {
+                long c0 = PaddingModuleBenchmark.processCpuNanos();
                 long t0 = System.nanoTime();
                 nets.get(m).fit(ds);
                 double t = (System.nanoTime() - t0) / 1e6;
-                double c = (processCpuNanos() - c0) / 1e6;
+                double c = (PaddingModuleBenchmark.processCpuNanos() - c0) / 1e6;
                 if (round >= warmup) {
                     ms.get(m)[round - warmup] = t;
                     cpu.get(m)[round - warmup] = c;
                 }
-                System.err.printf(Locale.ROOT, "round %d %s %.0f ms wall %.0f ms cpu%n", round, m.id(), t, c);
+                System.err.printf(Locale.ROOT, "round %d %s %.0f ms wall %.0f ms cpu%n", round, m, t, c);
             }
         }
 
-        double zero = median(ms.get(PaddingMode.ZERO));
+        String zeroId = PaddingMode.ZERO.id();
+        double zero = median(ms.get(zeroId));
         System.out.printf(Locale.ROOT, "%n%s, CIFAR variant, input %dx%d, batch %d, %d warm-up + %d timed steps per mode "
                 + "(interleaved), %d cores%n%n", model, size, size, batch, warmup, steps,
                 Runtime.getRuntime().availableProcessors());
         System.out.println("| mode | median step (ms) | min (ms) | max (ms) | median / ZERO median | median of per-round "
                 + "ratios to ZERO | median process CPU per step (ms) | CPU / ZERO CPU |");
         System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        double zeroCpu = median(cpu.get(PaddingMode.ZERO));
-        double[] z = ms.get(PaddingMode.ZERO);
-        for (PaddingMode m : modes) {
+        double zeroCpu = median(cpu.get(zeroId));
+        double[] z = ms.get(zeroId);
+        for (String m : nets.keySet()) {
             double[] t = ms.get(m);
             // Same-round ratios: both steps ran within seconds of each other, so slow drifts of the machine's load
             // cancel out better than in the ratio of medians.
@@ -122,34 +137,35 @@ public final class ModelPaddingBenchmark {
             for (int i = 0; i < steps; i++) {
                 paired[i] = t[i] / z[i];
             }
-            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.2f | %.2f | %.0f | %.2f |%n", m.id(),
+            System.out.printf(Locale.ROOT, "| %s | %.0f | %.0f | %.0f | %.2f | %.2f | %.0f | %.2f |%n", m,
                     median(t), Arrays.stream(t).min().orElse(0), Arrays.stream(t).max().orElse(0), median(t) / zero,
                     median(paired), median(cpu.get(m)), median(cpu.get(m)) / zeroCpu);
         }
     }
 
-    private static ComputationGraph build(String model, PaddingMode mode, int size) {
+    /** The network of {@code model} with padding {@code mode}; with {@code mixing}, its Padding Modules mix channels. */
+    private static ComputationGraph build(String model, PaddingMode mode, int size, boolean mixing) {
+        ComputationGraphConfiguration conf;
         switch (model) {
             case "vgg16":
-                return Vgg16.builder().numClasses(10).inputShape(3, size, size).padding(mode).seed(42).build().init();
+                conf = Vgg16.builder().numClasses(10).inputShape(3, size, size).padding(mode).seed(42).build().conf();
+                break;
             case "resnet50":
-                return ResNet50.builder().numClasses(10).inputShape(3, size, size).padding(mode).seed(42).build()
-                        .init();
+                conf = ResNet50.builder().numClasses(10).inputShape(3, size, size).padding(mode).seed(42).build().conf();
+                break;
             default:
                 throw new IllegalArgumentException("Unknown model '" + model + "'" + usage());
         }
-    }
-
-    /**
-     * CPU time used by this process so far (all threads, native OpenMP threads included): less sensitive than wall
-     * time to other processes competing for the cores. -1 if the JVM does not report it.
-     */
-    private static long processCpuNanos() {
-        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        if (os instanceof com.sun.management.OperatingSystemMXBean) {
-            return ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime();
+        if (mixing) {
+            conf.getVertices().values().forEach(v -> {
+                if (v instanceof LayerVertex && ((LayerVertex) v).getLayerConf().getLayer() instanceof PaddingModule) {
+                    ((PaddingModule) ((LayerVertex) v).getLayerConf().getLayer()).setChannelMixing(true);
+                }
+            });
         }
-        return -1;
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        return g;
     }
 
     static double median(double[] values) {
@@ -161,6 +177,6 @@ public final class ModelPaddingBenchmark {
 
     private static String usage() {
         return ". Usage: ModelPaddingBenchmark [--model vgg16|resnet50] [--batch N] [--warmup N] [--steps N] "
-                + "[--size N] [--modes zero,reflect,replicate,circular,learned]";
+                + "[--size N] [--modes zero,reflect,replicate,circular,learned] [--mixing (adds " + MIXING + ")]";
     }
 }

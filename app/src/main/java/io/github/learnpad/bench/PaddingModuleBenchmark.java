@@ -20,6 +20,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -44,7 +45,7 @@ import java.util.Map;
  */
 public final class PaddingModuleBenchmark {
     private static final String NCHW_ROW = "PaddingModule FAST (default), same data in NCHW";
-    /** Warm-up repetitions (2 for the slow layers: channel mixing and the SAMEDIFF reference). */
+    /** Warm-up repetitions (2 for the slow SAMEDIFF reference). */
     static final int WARMUP = 100;
 
     private PaddingModuleBenchmark() {
@@ -55,11 +56,17 @@ public final class PaddingModuleBenchmark {
         public final String name;
         public final double trainMs;
         public final double inferMs;
+        /**
+         * Mean process CPU time (all threads) of a training step: less sensitive than wall time to a busy machine. A
+         * mean, not a median: the OS counts CPU time in ticks of about 10 ms, longer than a step of the fast layers.
+         */
+        public final double trainCpuMs;
 
-        Timing(String name, double trainMs, double inferMs) {
+        Timing(String name, double trainMs, double inferMs, double trainCpuMs) {
             this.name = name;
             this.trainMs = trainMs;
             this.inferMs = inferMs;
+            this.trainCpuMs = trainCpuMs;
         }
     }
 
@@ -74,13 +81,32 @@ public final class PaddingModuleBenchmark {
     /** {@link #run(long[], int, int, boolean, boolean)}, or with {@code nhwc} the NHWC comparison (see the class). */
     public static List<Timing> run(long[] shape, int reps, int sameDiffReps, boolean workspaces, boolean convLayout,
             boolean nhwc) {
+        // SameDiff (M2.1) prints a line per differentiated op to stdout when it builds the reference's gradient
+        // function (SameDiff.createGradFunction): send them to stderr, so that stdout holds only the report.
+        PrintStream stdout = System.out;
+        System.setOut(System.err);
+        try {
+            return measure(shape, reps, sameDiffReps, workspaces, convLayout, nhwc);
+        } finally {
+            System.setOut(stdout);
+        }
+    }
+
+    private static List<Timing> measure(long[] shape, int reps, int sameDiffReps, boolean workspaces,
+                                        boolean convLayout, boolean nhwc) {
         Map<String, org.deeplearning4j.nn.conf.layers.Layer> layers = new LinkedHashMap<>();
         layers.put("ZeroPaddingLayer (DL4J)" + (nhwc ? ", NHWC" : ""), new ZeroPaddingLayer.Builder(1, 1, 1, 1).build());
         layers.put("PaddingModule FAST (default)" + (nhwc ? ", NHWC" : ""), new PaddingModule.Builder().padding(1).build());
         if (nhwc) {
             layers.put(NCHW_ROW, new PaddingModule.Builder().padding(1).build());
         } else {
-            layers.put("PaddingModule FAST, channel mixing", new PaddingModule.Builder().padding(1).channelMixing(true).build());
+            layers.put("PaddingModule FAST, channel mixing (ND4J ops, GEMM)", new PaddingModule.Builder().padding(1)
+                    .channelMixing(true).build());
+            layers.put("PaddingModule JAVA, channel mixing (scalar Java passes: FAST's path before)",
+                    new PaddingModule.Builder().padding(1).channelMixing(true)
+                            .implementation(PaddingModule.Implementation.JAVA).build());
+            layers.put("PaddingModule ND4J_OPS (device path, depthwise)", new PaddingModule.Builder().padding(1)
+                    .implementation(PaddingModule.Implementation.ND4J_OPS).build());
             layers.put("PaddingModule SAMEDIFF (reference)", new PaddingModule.Builder().padding(1)
                     .implementation(PaddingModule.Implementation.SAMEDIFF).build());
         }
@@ -118,19 +144,21 @@ public final class PaddingModuleBenchmark {
         }
         Map<String, List<Double>> train = new LinkedHashMap<>();
         Map<String, List<Double>> infer = new LinkedHashMap<>();
+        Map<String, List<Double>> trainCpu = new LinkedHashMap<>();
         runtime.keySet().forEach(k -> {
             train.put(k, new ArrayList<>());
             infer.put(k, new ArrayList<>());
+            trainCpu.put(k, new ArrayList<>());
         });
         // The Java paths need many calls before the JIT has compiled them fully (measured: the first ~60 training
         // steps of the FAST path run several times slower than the steady state), so warm up generously.
-        // Two rounds: the fast layers interleaved (the headline ratio), then the slow ones, whose multi-second steps
+        // Two rounds: the fast layers interleaved (the headline ratio), then the SAMEDIFF reference, whose multi-second steps
         // (garbage, evicted caches) would disturb the fast layers' timings if interleaved with them.
         for (boolean slowRound : new boolean[]{false, true}) {
             for (int rep = -WARMUP; rep < reps; rep++) {
                 for (Map.Entry<String, Layer> e : runtime.entrySet()) {
                     boolean sd = e.getKey().contains("SAMEDIFF");
-                    boolean slow = sd || e.getKey().contains("mixing");
+                    boolean slow = sd;
                     int needed = sd ? sameDiffReps : reps;
                     if (slow != slowRound || rep >= needed || rep < (slow ? -2 : -WARMUP)) {
                         continue;
@@ -141,6 +169,7 @@ public final class PaddingModuleBenchmark {
                     boolean permuted = nhwc && !e.getKey().equals(NCHW_ROW);
                     INDArray in = permuted ? xNhwc : x;
                     INDArray epsIn = permuted ? epsStepNhwc.assign(epsNhwc) : epsStep.assign(eps);
+                    long c0 = processCpuNanos();
                     long t0 = System.nanoTime();
                     try (MemoryWorkspace ws = scope(mgr[0], inWs)) {
                         l.setInput(in, mgr[0]);
@@ -148,6 +177,7 @@ public final class PaddingModuleBenchmark {
                         l.backpropGradient(epsIn, mgr[0]);
                     }
                     long t1 = System.nanoTime();
+                    long c1 = processCpuNanos();
                     try (MemoryWorkspace ws = scope(mgr[1], inWs)) {
                         l.setInput(in, mgr[1]);
                         l.activate(false, mgr[1]);
@@ -156,12 +186,14 @@ public final class PaddingModuleBenchmark {
                     if (rep >= 0) {
                         train.get(e.getKey()).add((t1 - t0) / 1e6);
                         infer.get(e.getKey()).add((t2 - t1) / 1e6);
+                        trainCpu.get(e.getKey()).add((c1 - c0) / 1e6);
                     }
                 }
             }
         }
         List<Timing> out = new ArrayList<>();
-        runtime.keySet().forEach(k -> out.add(new Timing(k, median(train.get(k)), median(infer.get(k)))));
+        runtime.keySet().forEach(k -> out.add(new Timing(k, median(train.get(k)), median(infer.get(k)),
+                trainCpu.get(k).stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN))));
         return out;
     }
 
@@ -191,6 +223,16 @@ public final class PaddingModuleBenchmark {
         return net.getLayer(0);
     }
 
+    /**
+     * CPU time used by this process so far (all threads, native OpenMP threads included): less sensitive than wall
+     * time to other processes competing for the cores. -1 if the JVM does not report it.
+     */
+    static long processCpuNanos() {
+        java.lang.management.OperatingSystemMXBean os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        return os instanceof com.sun.management.OperatingSystemMXBean
+                ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : -1;
+    }
+
     static double median(List<Double> v) {
         double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         return a.length == 0 ? Double.NaN : (a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2);
@@ -212,12 +254,14 @@ public final class PaddingModuleBenchmark {
                 Runtime.getRuntime().availableProcessors(), workspaces ? "each layer in workspaces of its own (as in "
                         + "training; SAMEDIFF without)" : "no workspaces (fresh arrays every step)",
                 System.getenv().getOrDefault("OMP_WAIT_POLICY", "unset (OpenMP threads spin after each op)")));
-        sb.append("| layer | train fwd+bwd (ms) | ratio to zero | inference fwd (ms) | ratio to zero |\n");
-        sb.append("|---|---:|---:|---:|---:|\n");
+        sb.append("| layer | train fwd+bwd (ms) | ratio to zero | train, mean process CPU (ms) | CPU ratio to zero "
+                + "| inference fwd (ms) | ratio to zero |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|\n");
         Timing base = t.get(0);
         for (Timing x : t) {
-            sb.append(String.format(Locale.ROOT, "| %s | %.1f | %.2fx | %.1f | %.2fx |%n", x.name, x.trainMs,
-                    x.trainMs / base.trainMs, x.inferMs, x.inferMs / base.inferMs));
+            sb.append(String.format(Locale.ROOT, "| %s | %.1f | %.2fx | %.1f | %.2fx | %.1f | %.2fx |%n", x.name,
+                    x.trainMs, x.trainMs / base.trainMs, x.trainCpuMs, x.trainCpuMs / base.trainCpuMs, x.inferMs,
+                    x.inferMs / base.inferMs));
         }
         return sb.toString();
     }

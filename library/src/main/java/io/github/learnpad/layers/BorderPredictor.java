@@ -2,6 +2,7 @@ package io.github.learnpad.layers;
 
 import io.github.learnpad.layers.PaddingModule.LocalLoss;
 import io.github.learnpad.layers.PaddingModule.Side;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -53,15 +54,21 @@ import java.util.Map;
  * padded (the predictor is replaced by a copy of the edge), with a one-time warning; with fewer than k+1 no
  * training pair exists and that side's predictor gets no local-loss gradient for that batch.
  *
- * <h2>How the passes run</h2>
- * Hand-written in plain Java loops (a few hundred thousand multiply-adds for a (32, 64, 32, 32) input): a SameDiff
- * graph of the same maths (see {@link PaddingModuleGraph}, the reference) spends ~50x longer in per-op overhead than
- * the arithmetic costs. Each pass walks the minibatch one unit at a time ({@link Units}), in at most
- * {@link Partitions#MAX} partitions run in parallel. The general passes here gather each side into canonical strips
- * of doubles; {@link FloatDepthwisePasses} is the same maths for FLOAT data and the depthwise predictor (the
- * defaults), working on the float plane in place, and {@link #forward}, {@link #backward} and {@link #localLoss}
- * choose it whenever it applies. The local loss is computed in the training forward pass, and the layer's backward
- * pass adds the border's gradient into the upstream gradient itself when the layout allows ({@link #backwardInPlace}).
+ * <h2>Where the passes live</h2>
+ * This class states the maths and holds the <em>general</em> passes ({@link #GENERAL}: any configuration and data
+ * type, plain Java loops over canonical double strips), the reference the other implementations are tested against.
+ * The same passes have two more implementations of {@link PaddingPasses}: {@link FloatDepthwisePasses} (FLOAT data,
+ * depthwise predictor, the defaults; Java loops on each float plane in place) and {@link OpsPasses} (ND4J ops only:
+ * GEMMs for channel mixing, and the device path for non-CPU backends). {@link PaddingPasses#choose} picks one in one
+ * place; the package-private entry points below ({@link #forward}, {@link #backward}, {@link #backwardInPlace},
+ * {@link #localLoss}) dispatch through it. A SameDiff graph of the same maths ({@link PaddingModuleGraph}) is the
+ * slow reference that the tests also compare with.
+ *
+ * <p>The Java passes are hand-written because a SameDiff graph of the maths spends ~50x longer in per-op overhead
+ * than the arithmetic costs (a few hundred thousand multiply-adds for a (32, 64, 32, 32) input). Each walks the
+ * minibatch one unit at a time ({@link Units}), in at most {@link Partitions#MAX} partitions run in parallel. The
+ * local loss is computed in the training forward pass, and the layer's backward pass adds the border's gradient into
+ * the upstream gradient itself when the layout allows ({@link #backwardInPlace}).
  */
 public final class BorderPredictor {
     private static final Logger log = LoggerFactory.getLogger(BorderPredictor.class);
@@ -86,6 +93,19 @@ public final class BorderPredictor {
             this.mixing = mixing;
             this.weight = weight;
             this.bias = bias;
+        }
+
+        /**
+         * The specialisation test, in one place: true if the straight-line loops for window width 3 apply to a border
+         * of length len (they need at least two positions).
+         */
+        static boolean width3(int w, int len) {
+            return w == 3 && len >= 2;
+        }
+
+        /** True for the defaults k = 2, w = 3 on a border of length len: one sweep over both context rows applies. */
+        boolean is2x3(int len) {
+            return k == 2 && width3(w, len);
         }
 
         /** Index in {@link #weight} of the taps output o takes from channel c at depth d. */
@@ -130,22 +150,30 @@ public final class BorderPredictor {
      * the forward pass used anyway).
      */
     static final class Weights {
-        private final Kernel[][] bySide = new Kernel[Side.values().length][];
+        /** The parameter arrays (live views), for the passes that read them with ND4J ops. */
+        final Map<String, INDArray> params;
+        private final PaddingModule conf;
+        /** Host copies for the Java passes, read at their first use (the ND4J-ops passes never need them). */
+        private Kernel[][] bySide;
 
-        private Weights() {
+        private Weights(PaddingModule conf, Map<String, INDArray> params) {
+            this.conf = conf;
+            this.params = params;
         }
 
         static Weights read(PaddingModule conf, Map<String, INDArray> params) {
-            Weights wt = new Weights();
-            int per = conf.isChannelMixing() ? (int) conf.getNChannels() : 1;
-            for (Side s : conf.paddedSides()) {
-                wt.bySide[s.ordinal()] = Kernel.of(conf, params, s).forUnits(per);
-            }
-            return wt;
+            return new Weights(conf, params);
         }
 
         /** Side s's kernels (s must be padded). */
-        Kernel[] of(Side s) {
+        synchronized Kernel[] of(Side s) {
+            if (bySide == null) {
+                bySide = new Kernel[Side.values().length][];
+                int per = conf.isChannelMixing() ? (int) conf.getNChannels() : 1;
+                for (Side p : conf.paddedSides()) {
+                    bySide[p.ordinal()] = Kernel.of(conf, params, p).forUnits(per);
+                }
+            }
             return bySide[s.ordinal()];
         }
     }
@@ -227,7 +255,7 @@ public final class BorderPredictor {
 
     /** {@code out[o + j] += sum_u wt[wi + u] * x[s + clamp(j + u - w/2)]} for {@code j < len}. */
     static void taps(double[] x, int s, int len, double[] wt, int wi, int w, double[] out, int o) {
-        if (w == 3 && len >= 2) {
+        if (Kernel.width3(w, len)) {
             double w0 = wt[wi], w1 = wt[wi + 1], w2 = wt[wi + 2];
             out[o] += (w0 + w1) * x[s] + w2 * x[s + 1];
             for (int j = 1; j < len - 1; j++) {
@@ -255,7 +283,7 @@ public final class BorderPredictor {
 
     /** The transpose of {@link #taps}: {@code gx[s + m] += sum over (j, u) with clamp(j + u - w/2) = m of wt[wi + u] * g[gi + j]}. */
     static void tapsBackward(double[] g, int gi, int len, double[] wt, int wi, int w, double[] gx, int s) {
-        if (w == 3 && len >= 2) {
+        if (Kernel.width3(w, len)) {
             double w0 = wt[wi], w1 = wt[wi + 1], w2 = wt[wi + 2];
             gx[s] += w0 * (g[gi] + g[gi + 1]) + w1 * g[gi];
             for (int m = 1; m < len - 1; m++) {
@@ -283,7 +311,7 @@ public final class BorderPredictor {
 
     /** The weight gradient of {@link #taps}: {@code dW[di + u] += sum_j g[gi + j] * x[s + clamp(j + u - w/2)]}. */
     static void tapsWeightGrad(double[] x, int s, int len, double[] g, int gi, int w, double[] dW, int di) {
-        if (w == 3 && len >= 2) {
+        if (Kernel.width3(w, len)) {
             // Three independent sums: one running sum would wait on the adder's latency at every step.
             double s0 = g[gi] * x[s], s1 = g[gi] * x[s], s2 = g[gi] * x[s + 1];
             for (int j = 1; j < len - 1; j++) {
@@ -382,7 +410,7 @@ public final class BorderPredictor {
 
     /** The padding steps in order (top, bottom, left, right), with the kernels each uses (fallback included). */
     static Step[] plan(PaddingModule conf, Weights weights, long h, long w, Units units, String layerName) {
-        int t = conf.getTop(), b = conf.getBottom(), l = conf.getLeft();
+        int t = conf.getTop(), l = conf.getLeft();
         Step[] steps = new Step[4];
         int i = 0;
         for (Side s : Side.values()) {
@@ -401,7 +429,7 @@ public final class BorderPredictor {
             int rows = p + ks[0].k;
             // Rows extend the input region; columns extend the row-extended map (so they predict the corners).
             steps[i++] = s.isRow() ? new Step(s, p, rows, ks, t, t + h, l, l + w)
-                    : new Step(s, p, rows, ks, 0, h + t + b, l, l + w);
+                    : new Step(s, p, rows, ks, 0, conf.amounts().paddedHeight(h), l, l + w);
         }
         return Arrays.copyOf(steps, i);
     }
@@ -411,7 +439,7 @@ public final class BorderPredictor {
         return new Step(s, 0, kernels[0].k + 1, kernels, 0, h, 0, w);
     }
 
-    private static void warnSmall(String layer, Side s, long axis, int k) {
+    static void warnSmall(String layer, Side s, long axis, int k) {
         if (!warnedSmall) {
             warnedSmall = true;
             log.warn("PaddingModule {}: the input's {} is {}, smaller than the predictor's context depth k={}; the {} "
@@ -537,10 +565,8 @@ public final class BorderPredictor {
         return dt == DataType.DOUBLE ? a : a.castTo(dt);
     }
 
-    private static INDArrayIndex[] interior(PaddingModule conf, long h, long w) {
-        return new INDArrayIndex[]{NDArrayIndex.all(), NDArrayIndex.all(),
-                NDArrayIndex.interval(conf.getTop(), conf.getTop() + h),
-                NDArrayIndex.interval(conf.getLeft(), conf.getLeft() + w)};
+    static INDArrayIndex[] interior(PaddingModule conf, long h, long w) {
+        return conf.amounts().interior(h, w);
     }
 
     /** Writes through to {@code target} directly when its type and layout allow, else through a temporary. */
@@ -595,10 +621,7 @@ public final class BorderPredictor {
      */
     static LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out,
                                    String layerName, boolean training) {
-        if (FloatDepthwisePasses.handles(conf, computeType(x))) {
-            return FloatDepthwisePasses.forward(conf, weights, x, out, layerName, training);
-        }
-        return forwardGeneral(conf, weights, x, out, layerName, training);
+        return PaddingPasses.choose(conf, computeType(x)).forward(conf, weights, x, out, layerName, training);
     }
 
     /**
@@ -606,11 +629,45 @@ public final class BorderPredictor {
      * would walk it channel-major: the output is then best allocated in that layout too.
      */
     static boolean keepsChannelMajor(PaddingModule conf, INDArray x) {
-        if (x.dataType() != DataType.FLOAT || !FloatDepthwisePasses.handles(conf, DataType.FLOAT)) {
-            return false;
+        return PaddingPasses.choose(conf, computeType(x)).keepsChannelMajor(x);
+    }
+
+    /** The general passes as a {@link PaddingPasses}: any configuration and data type, NCHW. */
+    static final PaddingPasses GENERAL = new PaddingPasses() {
+        @Override
+        public boolean supports(PaddingModule conf, DataType dt, CNN2DFormat layout) {
+            return layout == CNN2DFormat.NCHW;
         }
-        StridedAccess s = StridedAccess.of(x);
-        return s.planesContiguous() && s.channelMajor();
+
+        @Override
+        public LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out, String layerName,
+                                       boolean training) {
+            return forwardGeneral(conf, weights, x, out, layerName, training);
+        }
+
+        @Override
+        public double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
+            return localLossGeneral(conf, weights, x, grads);
+        }
+
+        @Override
+        public INDArray backwardInPlace(PaddingModule conf, Weights weights, INDArray x, INDArray eps, String layerName) {
+            return hasBorderGradient(conf) ? null : eps.get(interior(conf, x.size(2), x.size(3)));
+        }
+
+        @Override
+        public void backward(PaddingModule conf, Weights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
+            if (hasBorderGradient(conf)) {
+                backwardGeneral(conf, weights, x, eps, dx, layerName);
+            } else {
+                dx.assign(eps.get(interior(conf, x.size(2), x.size(3))));
+            }
+        }
+    };
+
+    /** True if the main loss's gradient flows back through a predicted border (else dL/dx is eps's interior). */
+    static boolean hasBorderGradient(PaddingModule conf) {
+        return conf.isBorderGradient() && conf.paddedSides().length > 0;
     }
 
     /** The general forward pass (any configuration and data type); {@link #forward} uses it unless a faster one applies. */
@@ -670,35 +727,19 @@ public final class BorderPredictor {
     }
 
     static void backward(PaddingModule conf, Weights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
-        long h = x.size(2), w = x.size(3);
-        if (!conf.isBorderGradient() || conf.paddedSides().length == 0) {
-            dx.assign(eps.get(interior(conf, h, w)));
-        } else if (FloatDepthwisePasses.handles(conf, computeType(dx))) {
-            INDArray work = eps.castTo(DataType.FLOAT).dup('c');
-            FloatDepthwisePasses.backwardInPlace(conf, weights, h, w, work, layerName);
-            dx.assign(work.get(interior(conf, h, w)));
-        } else {
-            backwardGeneral(conf, weights, x, eps, dx, layerName);
-        }
+        PaddingPasses.choose(conf, computeType(dx)).backward(conf, weights, x, eps, dx, layerName);
     }
 
     /**
      * The backward pass without a copy, when the layout allows: adds the border's gradient onto its sources in
      * {@code eps} itself and returns {@code dL/dx} as the view of {@code eps}'s interior, as {@code ZeroPaddingLayer}
-     * returns a view of its epsilon. Returns null (and leaves {@code eps} alone) when it cannot: with border gradients
-     * on, it needs FLOAT data whose (n, c) planes are each contiguous (packed NCHW, or the (C, N, H, W) layout of a
-     * convolution's input gradient), and the depthwise predictor; use {@link #backward} then.
+     * returns a view of its epsilon. Returns null (and leaves {@code eps} alone) when the chosen implementation cannot
+     * (with border gradients on: the general passes never can; the float depthwise passes need FLOAT data whose
+     * (n, c) planes are each contiguous, as in packed NCHW or the (C, N, H, W) layout of a convolution's input
+     * gradient; the ND4J-ops passes always can); use {@link #backward} then.
      */
     static INDArray backwardInPlace(PaddingModule conf, Weights weights, INDArray x, INDArray eps, String layerName) {
-        long h = x.size(2), w = x.size(3);
-        if (conf.isBorderGradient() && conf.paddedSides().length > 0) {
-            if (eps.dataType() != DataType.FLOAT || !FloatDepthwisePasses.handles(conf, DataType.FLOAT)
-                    || !StridedAccess.of(eps).planesContiguous()) {
-                return null;
-            }
-            FloatDepthwisePasses.backwardInPlace(conf, weights, h, w, eps, layerName);
-        }
-        return eps.get(interior(conf, h, w));
+        return PaddingPasses.choose(conf, computeType(eps)).backwardInPlace(conf, weights, x, eps, layerName);
     }
 
     /** The general backward pass, border gradients on (any configuration and data type). */
@@ -790,8 +831,15 @@ public final class BorderPredictor {
         dst.finish();
     }
 
+    /** The error every implementation throws when side s's local loss is not finite, before any update. */
+    static IllegalArgumentException nonFiniteLoss(Side s) {
+        return new IllegalArgumentException("the input's " + s.key() + " border rows/columns contain NaN or Inf (or "
+                + "values so large the local loss overflows); training the predictor on them would make its weights "
+                + "NaN. Check the data and the layers before the module (e.g. lower the learning rate)");
+    }
+
     /** The local loss of one minibatch and its gradient by parameter name: what a training forward hands on. */
-    static final class LocalLossResult {
+    static class LocalLossResult {
         /** The local loss; NaN if no side had a training pair. */
         final double loss;
         private final Map<String, double[]> grads;
@@ -799,6 +847,11 @@ public final class BorderPredictor {
         LocalLossResult(double loss, Map<String, double[]> grads) {
             this.loss = loss;
             this.grads = grads;
+        }
+
+        /** For results that hold their gradient elsewhere (and override {@link #writeTo}). */
+        LocalLossResult(double loss) {
+            this(loss, Map.of());
         }
 
         /** Overwrites {@code target}'s arrays (same keys and shapes as the parameters) with the gradient. */
@@ -813,23 +866,23 @@ public final class BorderPredictor {
      * {@link #result} adds the partitions' sums in order.
      */
     static final class LossPass {
-        final LocalLoss type;
-        final Side[] padded;
-        final int per;
+        private final LocalLoss type;
+        private final Side[] padded;
+        private final int per;
         /** Per padded side: its kernels, by {@link Units#kernel}. */
-        final Kernel[][] kernels;
+        private final Kernel[][] kernels;
         /** Per padded side: its pair geometry, or null if the axis is shorter than k+1 (no training pair). */
-        final Step[] pairs;
+        private final Step[] pairs;
         /** Per padded side: the number of predicted values in the minibatch (the mean's denominator). */
-        final double[] count;
+        private final double[] count;
         /** Per side: the sums of the weights' and biases' gradients, laid out like the parameters. */
-        final double[][] dW;
-        final double[][] dB;
+        private final double[][] dW;
+        private final double[][] dB;
         /** Per side: the sum of the squared (or absolute) errors. */
-        final double[] sum;
-        final double[][] band;
-        final double[] pred;
-        final double[] g;
+        private final double[] sum;
+        private final double[][] band;
+        private final double[] pred;
+        private final double[] g;
 
         LossPass(PaddingModule conf, Weights weights, long[] shape, Units units) {
             type = conf.getLocalLoss();
@@ -883,6 +936,35 @@ public final class BorderPredictor {
             }
             pred = new double[plan.pred.length];
             g = new double[plan.g.length];
+        }
+
+        /** The number of padded sides (indices of {@link #pair} and the sums). */
+        int sides() {
+            return padded.length;
+        }
+
+        /** Padded side si's pair geometry, or null if it has no training pair. */
+        Step pair(int si) {
+            return pairs[si];
+        }
+
+        boolean isMse() {
+            return type == LocalLoss.MSE;
+        }
+
+        /** Adds a sum of squared (or absolute) errors of side si. */
+        void addError(int si, double errors) {
+            sum[si] += errors;
+        }
+
+        /** Side si's weight-gradient sums, laid out like the parameter: the passes add into them. */
+        double[] weightGradSums(int si) {
+            return dW[si];
+        }
+
+        /** Side si's bias-gradient sums (one per channel): the passes add into them. */
+        double[] biasGradSums(int si) {
+            return dB[si];
         }
 
         /** Empty accumulators with this plan, for one partition of a pass. */
@@ -943,10 +1025,7 @@ public final class BorderPredictor {
                     continue;
                 }
                 if (!Double.isFinite(sum[si])) {
-                    throw new IllegalArgumentException("the input's " + padded[si].key() + " border rows/columns "
-                            + "contain NaN or Inf (or values so large the local loss overflows); training the predictor "
-                            + "on them would make its weights NaN. Check the data and the layers before the module "
-                            + "(e.g. lower the learning rate)");
+                    throw nonFiniteLoss(padded[si]);
                 }
                 total += sum[si] / count[si];
                 sides++;
@@ -987,10 +1066,7 @@ public final class BorderPredictor {
     }
 
     static double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
-        if (FloatDepthwisePasses.handles(conf, computeType(x))) {
-            return FloatDepthwisePasses.localLoss(conf, weights, x, grads);
-        }
-        return localLossGeneral(conf, weights, x, grads);
+        return PaddingPasses.choose(conf, computeType(x)).localLoss(conf, weights, x, grads);
     }
 
     /** The general local loss (any configuration and data type). */

@@ -8,6 +8,7 @@ import io.github.learnpad.layers.BorderPredictor.Step;
 import io.github.learnpad.layers.BorderPredictor.Units;
 import io.github.learnpad.layers.BorderPredictor.Weights;
 import io.github.learnpad.layers.PaddingModule.LocalLoss;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -35,7 +36,9 @@ import java.util.Map;
  * for float arrays. Tests check these passes against the general ones ({@code FloatDepthwisePassesTest}) for every
  * side, ring count, context depth and window width.
  */
-final class FloatDepthwisePasses {
+final class FloatDepthwisePasses implements PaddingPasses {
+    static final FloatDepthwisePasses INSTANCE = new FloatDepthwisePasses();
+
     private FloatDepthwisePasses() {
     }
 
@@ -64,13 +67,24 @@ final class FloatDepthwisePasses {
         return FMA ? Math.fma(a, b, c) : a * b + c;
     }
 
-    /** True if these passes compute for {@code conf} on data of type dt (else BorderPredictor's general passes do). */
-    static boolean handles(PaddingModule conf, DataType dt) {
-        return !conf.isChannelMixing() && dt == DataType.FLOAT;
+    /** FLOAT data, the depthwise predictor, NCHW. */
+    @Override
+    public boolean supports(PaddingModule conf, DataType dt, CNN2DFormat layout) {
+        return !conf.isChannelMixing() && dt == DataType.FLOAT && layout == CNN2DFormat.NCHW;
     }
 
-    /** See {@link BorderPredictor#forward(PaddingModule, Weights, INDArray, INDArray, String, boolean)}. */
-    static LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out,
+    /** True if {@code x} is FLOAT in the (C, N, H, W) layout of a convolution's output: the walk is channel-major. */
+    @Override
+    public boolean keepsChannelMajor(INDArray x) {
+        if (x.dataType() != DataType.FLOAT) {
+            return false;
+        }
+        StridedAccess s = StridedAccess.of(x);
+        return s.planesContiguous() && s.channelMajor();
+    }
+
+    @Override
+    public LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out,
                                    String layerName, boolean training) {
         int h = (int) x.size(2), w = (int) x.size(3), ho = (int) out.size(2), wo = (int) out.size(3);
         int t = conf.getTop(), l = conf.getLeft();
@@ -115,8 +129,8 @@ final class FloatDepthwisePasses {
         return loss == null ? null : loss.result(partLoss);
     }
 
-    /** See {@link BorderPredictor#localLoss}; writes the gradient into {@code grads} and returns the loss. */
-    static double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
+    @Override
+    public double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
         int h = (int) x.size(2), w = (int) x.size(3);
         StridedAccess xs = planes(x);
         Units units = new Units(conf, x.size(0), x.size(1));
@@ -140,13 +154,33 @@ final class FloatDepthwisePasses {
         return r.loss;
     }
 
+    /** Works in {@code eps} when it is FLOAT with contiguous (n, c) planes (packed NCHW or a convolution's layout). */
+    @Override
+    public INDArray backwardInPlace(PaddingModule conf, Weights weights, INDArray x, INDArray eps, String layerName) {
+        long h = x.size(2), w = x.size(3);
+        if (BorderPredictor.hasBorderGradient(conf)) {
+            if (eps.dataType() != DataType.FLOAT || !StridedAccess.of(eps).planesContiguous()) {
+                return null;
+            }
+            addBorderGradient(conf, weights, h, w, eps, layerName);
+        }
+        return eps.get(BorderPredictor.interior(conf, h, w));
+    }
+
+    @Override
+    public void backward(PaddingModule conf, Weights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
+        INDArray work = eps.castTo(DataType.FLOAT).dup('c');
+        dx.assign(backwardInPlace(conf, weights, x, work, layerName));
+    }
+
     /**
-     * See {@link BorderPredictor#backwardInPlace}: adds the border's gradient onto its sources in {@code eps} (FLOAT,
+     * Adds the border's gradient onto its sources in {@code eps} (FLOAT,
      * {@code (N, C, H+t+b, W+l+r)} for an input {@code h x w}, with
      * {@link StridedAccess#planesContiguous contiguous planes}), whose interior is then dL/dx. Only called with border
      * gradients on.
      */
-    static void backwardInPlace(PaddingModule conf, Weights weights, long h, long w, INDArray eps, String layerName) {
+    private static void addBorderGradient(PaddingModule conf, Weights weights, long h, long w, INDArray eps,
+                                          String layerName) {
         int ho = (int) eps.size(2), wo = (int) eps.size(3);
         StridedAccess es = StridedAccess.of(eps);
         Units units = new Units(conf, eps.size(0), eps.size(1));
@@ -170,7 +204,7 @@ final class FloatDepthwisePasses {
                         for (int j = 0; j < st.len; j++) {
                             g[j] = ep[o + i * qs + j * js];
                         }
-                        if (kn.k == 2 && kn.w == 3 && st.len >= 2) {
+                        if (kn.is2x3(st.len)) {
                             backward2x3(g, st.len, kn.weight, ep, o + (i + 1) * qs, o + (i + 2) * qs, js);
                             continue;
                         }
@@ -228,7 +262,7 @@ final class FloatDepthwisePasses {
 
     /** {@code acc[0 .. len) =} the prediction of canonical row i from rows i+1 .. i+k of the plane {@code a}. */
     private static void predict(float[] a, int o, int qs, int js, int len, int i, Kernel kn, double[] acc) {
-        if (kn.k == 2 && kn.w == 3 && len >= 2) {
+        if (kn.is2x3(len)) {
             predict2x3(a, o + (i + 1) * qs, o + (i + 2) * qs, js, len, kn.weight, kn.bias[0], acc);
             return;
         }
@@ -243,17 +277,17 @@ final class FloatDepthwisePasses {
      * {@code a[base + i * planeW + j]}.
      */
     private static void addLoss(LossPass pl, float[] a, int planeW, int base, int c, double[] acc, double[] g) {
-        boolean mse = pl.type == LocalLoss.MSE;
-        for (int si = 0; si < pl.padded.length; si++) {
-            Step st = pl.pairs[si];
+        boolean mse = pl.isMse();
+        for (int si = 0; si < pl.sides(); si++) {
+            Step st = pl.pair(si);
             if (st == null) {
                 continue;
             }
             Kernel kn = st.kernels[c];
             int o = base + st.origin(planeW), qs = st.qStep(planeW), js = st.jStep(planeW), len = st.len;
-            if (kn.k == 2 && kn.w == 3 && len >= 2) {
-                pl.sum[si] += loss2x3(a, o, o + qs, o + 2 * qs, js, len, kn.weight, kn.bias[0], mse, pl.dW[si], c * 6,
-                        pl.dB[si], c);
+            if (kn.is2x3(len)) {
+                pl.addError(si, loss2x3(a, o, o + qs, o + 2 * qs, js, len, kn.weight, kn.bias[0], mse,
+                        pl.weightGradSums(si), c * 6, pl.biasGradSums(si), c));
                 continue;
             }
             predict(a, o, qs, js, len, 0, kn, acc);
@@ -264,11 +298,11 @@ final class FloatDepthwisePasses {
                 g[j] = mse ? 2 * e : Math.signum(e);
                 gs += g[j];
             }
-            pl.sum[si] += s;
-            pl.dB[si][c] += gs;
+            pl.addError(si, s);
+            pl.biasGradSums(si)[c] += gs;
             int kw = kn.k * kn.w;
             for (int d = 0; d < kn.k; d++) {
-                tapsWeightGrad(a, o + (1 + d) * qs, js, len, g, kn.w, pl.dW[si], c * kw + d * kn.w);
+                tapsWeightGrad(a, o + (1 + d) * qs, js, len, g, kn.w, pl.weightGradSums(si), c * kw + d * kn.w);
             }
         }
     }
@@ -381,7 +415,7 @@ final class FloatDepthwisePasses {
 
     /** {@code out[j] += sum_u wt[wi + u] * x[s + clamp(j + u - w/2) * js]} for {@code j < len}. */
     private static void taps(float[] x, int s, int js, int len, double[] wt, int wi, int w, double[] out) {
-        if (w == 3 && len >= 2) {
+        if (Kernel.width3(w, len)) {
             taps3(x, s, js, len, wt[wi], wt[wi + 1], wt[wi + 2], out);
             return;
         }
@@ -410,7 +444,7 @@ final class FloatDepthwisePasses {
 
     /** The transpose of {@link #taps}: adds into the float plane {@code gx} at {@code s + m * js}. */
     private static void tapsBackward(double[] g, int len, double[] wt, int wi, int w, float[] gx, int s, int js) {
-        if (w == 3 && len >= 2) {
+        if (Kernel.width3(w, len)) {
             tapsBackward3(g, len, wt[wi], wt[wi + 1], wt[wi + 2], gx, s, js);
             return;
         }
@@ -438,7 +472,7 @@ final class FloatDepthwisePasses {
 
     /** The weight gradient of {@link #taps}: {@code dW[di + u] += sum_j g[j] * x[s + clamp(j + u - w/2) * js]}. */
     private static void tapsWeightGrad(float[] x, int s, int js, int len, double[] g, int w, double[] dW, int di) {
-        if (w == 3 && len >= 2) {
+        if (Kernel.width3(w, len)) {
             tapsWeightGrad3(x, s, js, len, g, dW, di);
             return;
         }

@@ -104,8 +104,23 @@ public class PaddingModule extends SameDiffLayer {
 
     /** Which runtime computes the layer. */
     public enum Implementation {
-        /** Hand-written forward and backward with explicit gradients (default): fast, any input size. */
+        /**
+         * Forward and backward with explicit gradients, any input size (default): on the CPU backend hand-written
+         * Java passes, except for channel mixing, which runs {@link #ND4J_OPS} (matrix products); on other backends
+         * {@link #ND4J_OPS}.
+         */
         FAST,
+        /**
+         * The same explicit passes built from ND4J ops only (no Java loops over elements, no host copies): what FAST
+         * runs on non-CPU backends and for channel mixing. Selectable for any configuration, e.g. as a reference
+         * that is much faster than SAMEDIFF. Not yet run on a GPU (tested on the CPU backend).
+         */
+        ND4J_OPS,
+        /**
+         * The hand-written Java passes whatever the configuration (channel mixing too, in scalar loops): what FAST ran
+         * for every configuration before the ND4J-ops passes; for comparisons, and for CPUs where the Java passes win.
+         */
+        JAVA,
         /**
          * The SameDiff graph of {@link PaddingModuleGraph}, differentiated by SameDiff: the reference. Slow, and the
          * input height and width are fixed by the first minibatch (a DL4J SameDiff runtime limitation).
@@ -251,12 +266,12 @@ public class PaddingModule extends SameDiffLayer {
 
     /** The padding amount of one side. */
     public int amount(Side s) {
-        switch (s) {
-            case TOP: return top;
-            case BOTTOM: return bottom;
-            case LEFT: return left;
-            default: return right;
-        }
+        return amounts().get(s);
+    }
+
+    /** The four amounts as one value (not a bean property: the JSON keeps top, bottom, left, right). */
+    SideAmounts amounts() {
+        return SideAmounts.of(top, bottom, left, right);
     }
 
     /** Shape of one side's weight: {@code (C, k, w)} depthwise, {@code (C, C, k, w)} with channel mixing. */
@@ -636,7 +651,7 @@ public class PaddingModule extends SameDiffLayer {
             return this;
         }
 
-        /** FAST (default) or the SAMEDIFF reference. */
+        /** FAST (default), ND4J_OPS, JAVA or the SAMEDIFF reference. */
         public Builder implementation(Implementation impl) {
             this.implementation = impl;
             return this;

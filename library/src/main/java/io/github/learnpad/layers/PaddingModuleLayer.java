@@ -20,9 +20,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Runtime layer of {@link PaddingModule}.
  *
- * <p>With {@link PaddingModule.Implementation#FAST} (default) forward and backward are {@link BorderPredictor}'s
- * hand-written passes: any H x W and minibatch size, no graph. With {@link PaddingModule.Implementation#SAMEDIFF}
- * it runs the SameDiff graph of {@link PaddingModuleGraph} through DL4J's SameDiff runtime ({@link SameDiffReference}).
+ * <p>With {@link PaddingModule.Implementation#FAST} (default), {@link PaddingModule.Implementation#ND4J_OPS} or
+ * {@link PaddingModule.Implementation#JAVA} forward and backward are explicit passes, any H x W and minibatch size,
+ * no graph: the implementation {@link PaddingPasses#choose} picks, through {@link BorderPredictor}'s entry points.
+ * With {@link PaddingModule.Implementation#SAMEDIFF} it runs the SameDiff graph of {@link PaddingModuleGraph} through
+ * DL4J's SameDiff runtime ({@link SameDiffReference}).
  *
  * <p>The predictor's gradient is the local loss's gradient, already a mean over the minibatch: it is not divided by
  * the minibatch size again ({@link #updaterDivideByMinibatch}). The FAST path computes the local loss and its

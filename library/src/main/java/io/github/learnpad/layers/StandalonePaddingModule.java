@@ -61,8 +61,7 @@ public final class StandalonePaddingModule {
     /** Pads {@code x (N, C, H, W)} to {@code (N, C, H+top+bottom, W+left+right)} (inference: nothing changes). */
     public INDArray pad(INDArray x) {
         check(x);
-        INDArray out = Nd4j.create(x.dataType(), x.size(0), x.size(1), x.size(2) + conf.getTop() + conf.getBottom(),
-                x.size(3) + conf.getLeft() + conf.getRight());
+        INDArray out = Nd4j.create(x.dataType(), conf.amounts().paddedShape(x.shape()));
         BorderPredictor.forward(conf, paramTable, x, out, "standalone");
         return out;
     }

@@ -1,0 +1,93 @@
+package io.github.learnpad.layers;
+
+import io.github.learnpad.layers.BorderPredictor.LocalLossResult;
+import io.github.learnpad.layers.BorderPredictor.Weights;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One implementation of the Padding Module's passes (forward, local loss, main-loss backward), all computing the
+ * maths described in {@link BorderPredictor}. As with DL4J's layer helpers, each implementation says what it
+ * {@link #supports}, and {@link #choose} picks one in one place, falling back to the general passes. The
+ * implementations:
+ * <ul>
+ *   <li>{@link FloatDepthwisePasses}: Java passes for FLOAT data and the depthwise predictor (the defaults), on each
+ *       (n, c) plane in place; the default on the CPU backend;</li>
+ *   <li>{@link OpsPasses}: built from ND4J ops only (GEMMs for channel mixing): the channel-mixing passes on the
+ *       CPU, the device path on any other backend, and {@link PaddingModule.Implementation#ND4J_OPS};</li>
+ *   <li>{@link BorderPredictor#GENERAL}: Java passes for any configuration and data type, on canonical double
+ *       strips: the fallback and the reference the others are tested against.</li>
+ * </ul>
+ * A new kernel width, layout or backend is one implementation plus one line in {@link #choose}.
+ */
+interface PaddingPasses {
+
+    /** True if this implementation computes for {@code conf} on data of type dt in the given layout. */
+    boolean supports(PaddingModule conf, DataType dt, CNN2DFormat layout);
+
+    /**
+     * Pads {@code x (N, C, H, W)} into {@code out (N, C, H+t+b, W+l+r)} (every element written). When {@code training}
+     * and the module has a local loss, also computes the local loss of {@code x} and its gradient; null otherwise.
+     *
+     * @throws IllegalArgumentException if training and the rows/columns the local loss reads contain NaN or Inf
+     */
+    LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out, String layerName,
+                            boolean training);
+
+    /**
+     * The local loss of {@code x}; its gradient is written into {@code grads} (same keys and shapes as the
+     * parameters, overwritten). NaN if no side has a training pair or the loss is NONE.
+     */
+    double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads);
+
+    /**
+     * The main-loss backward pass without a copy: adds the border's gradient onto its sources in
+     * {@code eps = dL/dy} itself and returns {@code dL/dx} as the view of {@code eps}'s interior (as
+     * {@code ZeroPaddingLayer} returns a view of its epsilon). Returns null, leaving {@code eps} alone, when this
+     * implementation cannot work in {@code eps}'s type or layout; use {@link #backward} then.
+     */
+    INDArray backwardInPlace(PaddingModule conf, Weights weights, INDArray x, INDArray eps, String layerName);
+
+    /** Writes {@code dL/dx (N, C, H, W)} into {@code dx} from {@code eps = dL/dy}, leaving {@code eps} as it is. */
+    void backward(PaddingModule conf, Weights weights, INDArray x, INDArray eps, INDArray dx, String layerName);
+
+    /**
+     * True if this implementation walks {@code x} in the (C, N, H, W) memory layout of a convolution's output: the
+     * output is then best allocated in that layout too.
+     */
+    default boolean keepsChannelMajor(INDArray x) {
+        return false;
+    }
+
+    /**
+     * The implementation for {@code conf} on data of type dt (NCHW), the one place the choice is made: the Java passes
+     * when asked for ({@link PaddingModule.Implementation#JAVA}); the ND4J-ops passes when asked for or on a backend
+     * other than the CPU one (they keep the data on the device); on the CPU,
+     * the float depthwise passes where they apply, the ND4J-ops passes for channel mixing (matrix products), else
+     * the general passes.
+     */
+    static PaddingPasses choose(PaddingModule conf, DataType dt) {
+        List<PaddingPasses> preference;
+        if (conf.getImplementation() == PaddingModule.Implementation.JAVA) {
+            preference = List.of(FloatDepthwisePasses.INSTANCE, BorderPredictor.GENERAL);
+        } else if (conf.getImplementation() == PaddingModule.Implementation.ND4J_OPS || !Nd4j.getEnvironment().isCPU()) {
+            preference = List.of(OpsPasses.INSTANCE, BorderPredictor.GENERAL);
+        } else if (conf.isChannelMixing()) {
+            preference = List.of(OpsPasses.INSTANCE, BorderPredictor.GENERAL);
+        } else {
+            preference = List.of(FloatDepthwisePasses.INSTANCE, BorderPredictor.GENERAL);
+        }
+        for (PaddingPasses p : preference) {
+            if (p.supports(conf, dt, CNN2DFormat.NCHW)) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("PaddingModule: no implementation of the passes supports " + conf + " on "
+                + dt + " data");
+    }
+}

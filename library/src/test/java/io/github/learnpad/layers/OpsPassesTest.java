@@ -1,0 +1,231 @@
+package io.github.learnpad.layers;
+
+import io.github.learnpad.layers.PaddingModule.LocalLoss;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static io.github.learnpad.layers.TestArrays.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The ND4J-ops passes ({@link OpsPasses}: the device path, and the GEMM passes of channel mixing) against
+ * BorderPredictor's general Java passes, which the other tests check against finite differences and the SameDiff
+ * reference: same outputs, input gradients, local losses and predictor gradients, depthwise and channel mixing, for
+ * every side, ring count, context depth, window width and the small-map fallback.
+ *
+ * <p>Tolerances: in DOUBLE both compute the same sums in a different order (1e-12 relative to the values' scale);
+ * in FLOAT the ops sum in float (a GEMM over up to C·k·w products, the loss over N·C·L), the Java passes in double:
+ * 1e-4 relative to the scale, about 1000 float roundings.
+ */
+class OpsPassesTest {
+
+    static Stream<Arguments> configurations() {
+        Stream.Builder<Arguments> b = Stream.builder();
+        Object[][] geometries = {
+                // t, b, l, r, k, w, h, wd, loss
+                {1, 1, 1, 1, 2, 3, 7, 9, LocalLoss.MSE},
+                {2, 0, 1, 3, 2, 3, 6, 5, LocalLoss.MSE},
+                {3, 3, 3, 3, 2, 3, 8, 8, LocalLoss.L1},
+                {0, 2, 0, 0, 1, 3, 5, 4, LocalLoss.MSE},
+                {0, 0, 2, 1, 3, 3, 6, 7, LocalLoss.MSE},
+                {1, 2, 2, 1, 2, 5, 9, 6, LocalLoss.MSE},
+                {2, 1, 1, 2, 3, 1, 5, 5, LocalLoss.L1},
+                {1, 1, 1, 1, 2, 7, 4, 6, LocalLoss.MSE},
+                // too small for the context (k = 3): replicate fallback on every side, and no training pair
+                {1, 1, 2, 2, 3, 3, 2, 3, LocalLoss.MSE},
+                // a pair on the rows only
+                {1, 1, 1, 1, 2, 3, 5, 2, LocalLoss.MSE},
+                // borders of length 2 and 1
+                {1, 1, 1, 1, 1, 3, 2, 2, LocalLoss.MSE},
+                {2, 2, 1, 1, 1, 3, 1, 4, LocalLoss.MSE},
+                {1, 1, 1, 1, 2, 3, 6, 6, LocalLoss.NONE}};
+        for (Object[] g : geometries) {
+            for (boolean mixing : new boolean[]{false, true}) {
+                for (DataType dt : new DataType[]{DataType.DOUBLE, DataType.FLOAT}) {
+                    Object[] args = new Object[g.length + 2];
+                    System.arraycopy(g, 0, args, 0, g.length);
+                    args[g.length] = mixing;
+                    args[g.length + 1] = dt;
+                    b.add(Arguments.of(args));
+                }
+            }
+        }
+        return b.build();
+    }
+
+    @ParameterizedTest
+    @MethodSource("configurations")
+    void opsEqualGeneral(int t, int b, int l, int r, int k, int w, int h, int wd, LocalLoss loss, boolean mixing,
+                         DataType dt) {
+        int n = 3, c = 4;
+        double tol = dt == DataType.DOUBLE ? 1e-12 : 1e-4;
+        PaddingModule conf = new PaddingModule.Builder().padding(t, b, l, r).contextDepth(k).kernelWidth(w)
+                .channelMixing(mixing).localLoss(loss).build();
+        StandalonePaddingModule m = new StandalonePaddingModule(conf, c, dt);
+        Random rnd = new Random(t * 1000 + b * 100 + l * 10 + r + k + w);
+        m.paramTable().values().forEach(p -> p.assign(random(rnd, p.shape()).mul(0.5)));
+        Map<String, INDArray> params = m.paramTable();
+        PaddingModule cf = m.conf();
+        BorderPredictor.Weights weights = BorderPredictor.Weights.read(cf, params);
+
+        INDArray x = random(rnd, n, c, h, wd).castTo(dt);
+        long[] outShape = {n, c, h + t + b, wd + l + r};
+        INDArray ops = Nd4j.create(dt, outShape);
+        INDArray general = Nd4j.create(dt, outShape);
+        BorderPredictor.LocalLossResult opsLoss = OpsPasses.pad(cf, params, x, ops, "t", true);
+        BorderPredictor.LocalLossResult generalLoss = BorderPredictor.forwardGeneral(cf, weights, x, general, "t", true);
+        assertClose(general, ops, tol, "output");
+        if (loss == LocalLoss.NONE) {
+            assertNull(opsLoss);
+            assertNull(generalLoss);
+        } else {
+            assertEquals(Double.isNaN(generalLoss.loss), Double.isNaN(opsLoss.loss));
+            if (!Double.isNaN(generalLoss.loss)) {
+                assertEquals(generalLoss.loss, opsLoss.loss, tol * Math.max(1, generalLoss.loss), "local loss");
+            }
+            Map<String, INDArray> gOps = zerosLike(params), gGeneral = zerosLike(params), gStandalone = zerosLike(params);
+            opsLoss.writeTo(gOps);
+            generalLoss.writeTo(gGeneral);
+            OpsPasses.localLoss(cf, params, x).writeTo(gStandalone);
+            for (String key : params.keySet()) {
+                assertClose(gGeneral.get(key), gOps.get(key), tol, "predictor gradient " + key);
+                assertClose(gOps.get(key), gStandalone.get(key), 0, "localLoss gradient " + key);
+            }
+        }
+
+        INDArray eps = random(rnd, outShape).castTo(dt);
+        INDArray dxGeneral = Nd4j.create(dt, x.shape());
+        BorderPredictor.backwardGeneral(cf, weights, x, eps, dxGeneral, "t");
+        INDArray epsOps = eps.dup();
+        INDArray dxOps = OpsPasses.addBorderGradient(cf, params, h, wd, epsOps);
+        assertClose(dxGeneral, dxOps, tol, "input gradient");
+        dxOps.assign(7);
+        assertEquals(7.0, epsOps.getDouble(0, 0, t, l), "the input gradient is a view of eps");
+    }
+
+    /** A layout other than packed NCHW (a convolution's (C, N, H, W)) and a strided view give the same results. */
+    @Test
+    void anyLayout() {
+        PaddingModule conf = new PaddingModule.Builder().padding(1, 2, 2, 1).channelMixing(true)
+                .implementation(PaddingModule.Implementation.ND4J_OPS).build();
+        StandalonePaddingModule m = new StandalonePaddingModule(conf, 3, DataType.DOUBLE);
+        Random rnd = new Random(5);
+        m.paramTable().values().forEach(p -> p.assign(random(rnd, p.shape())));
+        INDArray big = random(rnd, 2, 3, 9, 10).castTo(DataType.DOUBLE);
+        INDArray view = big.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2, 10));
+        INDArray packed = view.dup('c');
+        INDArray cnhw = packed.permute(1, 0, 2, 3).dup('c').permute(1, 0, 2, 3);
+        INDArray expected = m.pad(packed);
+        assertTrue(expected.equalsWithEps(m.pad(view), 0), "strided view");
+        assertTrue(expected.equalsWithEps(m.pad(cnhw), 0), "(C, N, H, W) layout");
+        INDArray eps = random(rnd, 2, 3, 12, 8).castTo(DataType.DOUBLE);
+        INDArray dx = OpsPasses.addBorderGradient(m.conf(), m.paramTable(), 9, 5, eps.dup());
+        INDArray dxCnhw = OpsPasses.addBorderGradient(m.conf(), m.paramTable(), 9, 5,
+                eps.permute(1, 0, 2, 3).dup('c').permute(1, 0, 2, 3));
+        assertTrue(dx.equalsWithEps(dxCnhw, 0), "input gradient in the (C, N, H, W) layout");
+    }
+
+    /** NaN in the rows the local loss reads is refused, naming the side, before any gradient is handed out. */
+    @Test
+    void nanInTheTrainingRowsIsRefused() {
+        PaddingModule conf = new PaddingModule.Builder().padding(1).channelMixing(true).build();
+        StandalonePaddingModule m = new StandalonePaddingModule(conf, 2, DataType.FLOAT);
+        INDArray x = random(new Random(2), 2, 2, 5, 6);
+        assertFalse(Double.isNaN(OpsPasses.localLoss(m.conf(), m.paramTable(), x).loss), "finite input: a loss");
+        x.putScalar(new long[]{1, 0, 4, 3}, Double.NaN);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> OpsPasses.localLoss(m.conf(), m.paramTable(), x));
+        assertTrue(e.getMessage().contains("bottom"), e.getMessage());
+    }
+
+    /** The dispatch: FAST takes the ops for channel mixing (on any backend), ND4J_OPS for anything. */
+    @Test
+    void choice() {
+        PaddingModule depthwise = new PaddingModule.Builder().padding(1).build();
+        PaddingModule mixing = new PaddingModule.Builder().padding(1).channelMixing(true).build();
+        PaddingModule ops = new PaddingModule.Builder().padding(1).implementation(PaddingModule.Implementation.ND4J_OPS).build();
+        assertTrue(Nd4j.getEnvironment().isCPU(), "these tests run on the CPU backend");
+        assertSame(FloatDepthwisePasses.INSTANCE, PaddingPasses.choose(depthwise, DataType.FLOAT));
+        assertSame(BorderPredictor.GENERAL, PaddingPasses.choose(depthwise, DataType.DOUBLE));
+        assertSame(OpsPasses.INSTANCE, PaddingPasses.choose(mixing, DataType.FLOAT));
+        assertSame(OpsPasses.INSTANCE, PaddingPasses.choose(mixing, DataType.DOUBLE));
+        assertSame(OpsPasses.INSTANCE, PaddingPasses.choose(ops, DataType.FLOAT));
+        assertSame(OpsPasses.INSTANCE, PaddingPasses.choose(ops, DataType.DOUBLE));
+        PaddingModule java = new PaddingModule.Builder().padding(1).channelMixing(true)
+                .implementation(PaddingModule.Implementation.JAVA).build();
+        assertSame(BorderPredictor.GENERAL, PaddingPasses.choose(java, DataType.FLOAT));
+        java.setChannelMixing(false);
+        assertSame(FloatDepthwisePasses.INSTANCE, PaddingPasses.choose(java, DataType.FLOAT));
+    }
+
+    /**
+     * Inside {@code fit()} with DL4J's default workspaces, a network whose module runs ND4J_OPS trains like the same
+     * network on the FAST Java passes (float, depthwise): the parameters of every layer after a few steps agree to
+     * float rounding, and the JSON configuration keeps the choice.
+     */
+    @Test
+    void trainsInFitLikeTheJavaPasses() {
+        MultiLayerNetwork java = net(PaddingModule.Implementation.FAST);
+        MultiLayerNetwork ops = net(PaddingModule.Implementation.ND4J_OPS);
+        assertEquals(PaddingModule.Implementation.ND4J_OPS, ((PaddingModule) MultiLayerConfiguration
+                .fromJson(ops.getLayerWiseConfigurations().toJson()).getConf(0).getLayer()).getImplementation());
+        ops.setParams(java.params().dup());
+        Random rnd = new Random(3);
+        for (int i = 0; i < 4; i++) {
+            INDArray x = random(rnd, 4, 2, 8, 7);
+            INDArray y = Nd4j.zeros(DataType.FLOAT, 4, 3);
+            for (int j = 0; j < 4; j++) {
+                y.putScalar(j, (i + j) % 3, 1);
+            }
+            java.fit(new DataSet(x, y));
+            ops.fit(new DataSet(x, y));
+        }
+        double scale = java.params().amaxNumber().doubleValue();
+        double diff = java.params().sub(ops.params()).amaxNumber().doubleValue();
+        assertTrue(diff <= 1e-4 * scale, "parameters after 4 steps differ by " + diff);
+        double moved = java.getLayer(0).params().sub(net(PaddingModule.Implementation.FAST).getLayer(0).params())
+                .amaxNumber().doubleValue();
+        assertTrue(moved > 1e-4, "the predictor trained (moved " + moved + ")");
+        assertEquals(PaddingModule.lastLocalLoss(java.getLayer(0)), PaddingModule.lastLocalLoss(ops.getLayer(0)),
+                1e-5 * Math.abs(PaddingModule.lastLocalLoss(java.getLayer(0))));
+    }
+
+    private static MultiLayerNetwork net(PaddingModule.Implementation impl) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(7)
+                .dataType(DataType.FLOAT).updater(new Sgd(0.05)).trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED).list()
+                .layer(new PaddingModule.Builder().padding(1, 2, 1, 1).predictorUpdater(new Sgd(0.05))
+                        .implementation(impl).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(3).activation(Activation.TANH).build())
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(8, 7, 2)).build());
+        net.init();
+        return net;
+    }
+}
