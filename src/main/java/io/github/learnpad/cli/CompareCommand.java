@@ -1,6 +1,6 @@
 package io.github.learnpad.cli;
 
-import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.layers.PaddingVariant;
 import io.github.learnpad.train.Comparison;
 import io.github.learnpad.train.ComparisonResult;
 import picocli.CommandLine.Command;
@@ -22,9 +22,14 @@ final class CompareCommand implements Callable<Integer> {
     TrainingOptions options;
 
     @Option(names = "--paddings", split = ",", defaultValue = "zero,learned",
-            converter = Converters.PaddingConverter.class,
-            description = "Comma-separated paddings. Default: ${DEFAULT-VALUE}.")
-    List<PaddingMode> paddings;
+            converter = Converters.PaddingVariantConverter.class,
+            description = "Comma-separated paddings: zero, reflect, replicate, circular, learned (the Padding Module, "
+                    + "depthwise predictor) or learned-mixing (predictor mixing all channels). Default: ${DEFAULT-VALUE}.")
+    List<PaddingVariant> paddings;
+
+    @Option(names = "--baseline", description = "The padding the others are compared with, paired by seed "
+            + "(default: zero if compared, else the first of --paddings).")
+    String baseline;
 
     @Option(names = "--seeds", split = ",", defaultValue = "1,2,3",
             description = "Comma-separated seeds, one run per padding and seed. Default: ${DEFAULT-VALUE}.")
@@ -43,21 +48,21 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         options.validate();
-        ComparisonResult r = run(options, paddings, seeds, out, resume, galleryPad);
+        ComparisonResult r = run(options, paddings, baseline, seeds, out, resume, galleryPad);
         System.out.println(r.markdown());
         System.out.println("Charts and tables in " + out);
         return 0;
     }
 
-    static ComparisonResult run(TrainingOptions options, List<PaddingMode> paddings, List<Long> seeds, Path out,
-            boolean resume, int galleryPad) throws Exception {
+    static ComparisonResult run(TrainingOptions options, List<PaddingVariant> paddings, String baseline,
+            List<Long> seeds, Path out, boolean resume, int galleryPad) throws Exception {
         RunData data = RunData.load(options);
         Map<String, Object> budget = options.describe();
         System.err.println(String.format(Locale.ROOT, "learnpad: comparing %s over seeds %s: %s on %d %s images, "
                         + "%d epochs, batch %d, lr %s; testing on %d",
-                paddings.stream().map(PaddingMode::id).toList(), seeds, budget.get("model"),
+                paddings.stream().map(PaddingVariant::id).toList(), seeds, budget.get("model"),
                 data.train.size(), data.train.name(), options.epochs, options.batch, options.lr, data.test.size()));
-        return Comparison.builder().paddings(paddings).seeds(seeds)
+        return Comparison.builder().variants(paddings).baseline(baseline).seeds(seeds)
                 .network((p, seed) -> options.network(p, data.train.numClasses(), data.train.channels(),
                         data.train.height(), data.train.width(), seed))
                 .batches(data::batches).batchSize(options.batch).train(data.train).test(data.test)

@@ -2,6 +2,7 @@ package io.github.learnpad.cli;
 
 import io.github.learnpad.data.FashionMnistReader;
 import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.layers.PaddingVariant;
 import io.github.learnpad.train.ComparisonResult;
 import io.github.learnpad.train.Progress;
 import picocli.CommandLine.Command;
@@ -66,8 +67,8 @@ final class DemoCommand implements Callable<Integer> {
         o.dataSeed = 1;
         o.validate();
         long t0 = System.nanoTime();
-        ComparisonResult r = CompareCommand.run(o, List.of(PaddingMode.ZERO, PaddingMode.LEARNED), SEEDS, out,
-                resume, 6);
+        ComparisonResult r = CompareCommand.run(o, List.of(PaddingVariant.of(PaddingMode.ZERO),
+                PaddingVariant.LEARNED), null, SEEDS, out, resume, 6);
         double minutes = (System.nanoTime() - t0) / 60e9;
         System.out.println(r.markdown());
         System.out.println(String.format(Locale.ROOT, "Demo finished in %.1f minutes. Charts: %s (accuracy.png, "

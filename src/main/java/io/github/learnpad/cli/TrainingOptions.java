@@ -2,6 +2,7 @@ package io.github.learnpad.cli;
 
 import io.github.learnpad.data.ChannelPolicy;
 import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.layers.PaddingVariant;
 import io.github.learnpad.models.ResNet50;
 import io.github.learnpad.models.Variant;
 import io.github.learnpad.models.Vgg16;
@@ -107,6 +108,11 @@ public final class TrainingOptions {
 
     /** An initialised network for this data shape. */
     ComputationGraph network(PaddingMode padding, int classes, int channels, int height, int width, long seed) {
+        return network(PaddingVariant.of(padding), classes, channels, height, width, seed);
+    }
+
+    /** An initialised network for this data shape with a named padding variant. */
+    ComputationGraph network(PaddingVariant padding, int classes, int channels, int height, int width, long seed) {
         Variant v = variant != null ? variant : Variant.defaultFor(height, width);
         switch (model) {
             case SMALL:

@@ -2,6 +2,7 @@ package io.github.learnpad.train;
 
 import io.github.learnpad.data.ImageDataset;
 import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.layers.PaddingVariant;
 import org.deeplearning4j.nn.api.Model;
 
 import java.io.IOException;
@@ -19,18 +20,26 @@ import java.util.Objects;
  * rate), and writes the comparison:
  * <pre>
  * out/runs/PADDING-seedS/     one {@link Trainer} run directory per padding x seed
- * out/results.md, results.json  mean ± std of final test accuracy, test loss, training time; parameter counts
+ * out/results.md, results.json  mean ± std of final test accuracy, test loss, training time; parameter counts;
+ *                             per padding, the paired difference to the baseline over seeds (see {@link ComparisonResult})
  * out/accuracy.png            mean final test accuracy per padding, error bars = sample std over seeds
  * out/curves-loss.png, curves-test-loss.png, curves-accuracy.png   per-epoch curves, mean over seeds
  * out/local-loss.png          each Padding Module's local loss per epoch (when LEARNED is compared)
  * out/gallery.png             test images padded by each mode with a wide margin (see {@link PaddingGallery})
  * </pre>
+ *
+ * <p>Pairing: the runs of one seed differ only in the padding. Each run's training batches come from
+ * {@code batches(seed)}, whose order and augmentation depend only on the seed and the epoch; the network factory gets
+ * the same seed, so layers that every padding has (convolutions, batch norm, output) start from the same weights
+ * when the factory seeds the network's initialisation with it (SmallCnn, Vgg16 and ResNet50 do; tested in
+ * {@code PairingTest}); and ND4J's generator is reseeded per epoch from the seed. So the per-seed difference between
+ * two paddings is a paired measurement, and the report's statistics treat it as one.
  */
 public final class Comparison {
     /** Makes the untrained network for a padding and seed. */
     @FunctionalInterface
     public interface NetworkFactory {
-        Model create(PaddingMode padding, long seed);
+        Model create(PaddingVariant padding, long seed);
     }
 
     /** Makes the per-epoch training batches for a seed. */
@@ -39,7 +48,8 @@ public final class Comparison {
         EpochBatches create(long seed);
     }
 
-    private final List<PaddingMode> paddings;
+    private final List<PaddingVariant> paddings;
+    private final String baseline;
     private final List<Long> seeds;
     private final NetworkFactory network;
     private final BatchesFactory batches;
@@ -65,6 +75,13 @@ public final class Comparison {
         if (paddings.stream().distinct().count() != paddings.size() || seeds.stream().distinct().count() != seeds.size()) {
             throw new IllegalArgumentException("paddings and seeds must not repeat: " + paddings + ", " + seeds);
         }
+        List<String> ids = paddings.stream().map(PaddingVariant::id).toList();
+        this.baseline = b.baseline != null ? b.baseline
+                : ids.contains(PaddingMode.ZERO.id()) ? PaddingMode.ZERO.id() : ids.get(0);
+        if (!ids.contains(baseline)) {
+            throw new IllegalArgumentException("the baseline padding '" + baseline + "' is not among the compared "
+                    + "paddings " + ids + "; add it to the paddings or choose the baseline among them");
+        }
         this.network = Objects.requireNonNull(b.network, "Comparison: network(...) must be set");
         this.train = Objects.requireNonNull(b.train, "Comparison: train(...) must be set");
         this.test = Objects.requireNonNull(b.test, "Comparison: test(...) must be set");
@@ -82,6 +99,7 @@ public final class Comparison {
         this.budget.put("trainImages", train.size());
         this.budget.put("testImages", test.size());
         this.budget.putIfAbsent("dataset", train.name());
+        this.budget.put("baseline", baseline);
         this.galleryPad = b.galleryPad;
         this.galleryImages = b.galleryImages;
         this.gallerySteps = b.gallerySteps;
@@ -93,11 +111,11 @@ public final class Comparison {
 
     /** Runs every padding x seed (seeds outer, so an early stop still leaves every padding with some runs). */
     public ComparisonResult run() throws IOException {
-        Map<PaddingMode, List<TrainingResult>> results = new LinkedHashMap<>();
+        Map<PaddingVariant, List<TrainingResult>> results = new LinkedHashMap<>();
         paddings.forEach(p -> results.put(p, new ArrayList<>()));
         int k = 0;
         for (long seed : seeds) {
-            for (PaddingMode p : paddings) {
+            for (PaddingVariant p : paddings) {
                 k++;
                 if (progress != Progress.NONE) {
                     log.println(String.format(Locale.ROOT, "learnpad: run %d/%d: padding %s, seed %d", k,
@@ -114,18 +132,21 @@ public final class Comparison {
         }
         List<PaddingSummary> summaries = new ArrayList<>();
         results.forEach((p, runs) -> summaries.add(new PaddingSummary(p, seeds, runs)));
-        ComparisonResult r = new ComparisonResult(summaries, budget);
+        ComparisonResult r = new ComparisonResult(summaries, budget, baseline);
         r.write(outDir);
         writeCharts(summaries);
         if (galleryImages > 0) {
-            PaddingGallery.write(train, test, paddings, galleryPad, galleryImages, gallerySteps, seeds.get(0),
+            // The gallery shows the plain modes; named Padding Module variants would need their own standalone fit.
+            List<PaddingMode> modes = paddings.stream().filter(PaddingVariant::isPlainMode).map(PaddingVariant::mode)
+                    .toList();
+            PaddingGallery.write(train, test, modes, galleryPad, galleryImages, gallerySteps, seeds.get(0),
                     outDir.resolve("gallery.png"));
         }
         return r;
     }
 
     /** The run directory of one padding and seed. */
-    public Path runDir(PaddingMode p, long seed) {
+    public Path runDir(PaddingVariant p, long seed) {
         return outDir.resolve("runs").resolve(p.id() + "-seed" + seed);
     }
 
@@ -149,7 +170,8 @@ public final class Comparison {
 
     /** Builder for {@link Comparison}. */
     public static final class Builder {
-        private List<PaddingMode> paddings = List.of(PaddingMode.ZERO, PaddingMode.LEARNED);
+        private List<PaddingVariant> paddings = List.of(PaddingVariant.of(PaddingMode.ZERO), PaddingVariant.LEARNED);
+        private String baseline;
         private List<Long> seeds = List.of(1L);
         private NetworkFactory network;
         private BatchesFactory batches;
@@ -166,7 +188,18 @@ public final class Comparison {
         private int galleryImages = 4;
         private int gallerySteps = 300;
 
-        public Builder paddings(List<PaddingMode> p) { this.paddings = p; return this; }
+        /** The fixed modes and/or default Padding Module to compare (default zero, learned). */
+        public Builder paddings(List<PaddingMode> p) {
+            this.paddings = p.stream().map(PaddingVariant::of).toList();
+            return this;
+        }
+        /** Named paddings to compare, e.g. zero, reflect, {@link PaddingVariant#LEARNED_MIXING}. */
+        public Builder variants(List<PaddingVariant> v) { this.paddings = List.copyOf(v); return this; }
+        /**
+         * The padding (by id) every other is compared with, paired by seed; default "zero" when it is compared, else
+         * the first padding.
+         */
+        public Builder baseline(String id) { this.baseline = id; return this; }
         public Builder seeds(List<Long> s) { this.seeds = s; return this; }
         /** The untrained network per padding and seed; every padding must get the same architecture otherwise. */
         public Builder network(NetworkFactory f) { this.network = f; return this; }

@@ -89,4 +89,36 @@ class ComparisonTest {
         lm.localLosses().values().forEach(v -> assertTrue(Double.isFinite(v) && v >= 0));
         assertTrue(zero.runs().get(0).last().localLosses().isEmpty());
     }
+
+    @Test
+    void reportsThePairedDifferenceToTheBaseline() throws Exception {
+        JsonNode json = Json.read(out.resolve("results.json"));
+        assertEquals("zero", json.get("budget").get("baseline").asText());
+        assertTrue(json.get("paddings").get(0).get("pairedDifference").isNull());
+        JsonNode d = json.get("paddings").get(1).get("pairedDifference");
+        double[] zero = result.summaries().get(0).finalAccuracies();
+        double[] learned = result.summaries().get(1).finalAccuracies();
+        io.github.learnpad.stats.PairedDifference expected = io.github.learnpad.stats.PairedDifference.ofDifferences(
+                new double[]{learned[0] - zero[0], learned[1] - zero[1]});
+        assertEquals("zero", d.get("baseline").asText());
+        assertEquals(2, d.get("seeds").asInt());
+        assertEquals(expected.mean(), d.get("mean").asDouble(), 0);
+        assertEquals(expected.ciLow(), Json.number(d.get("ciLow")), 0);
+        assertEquals(expected.ciHigh(), Json.number(d.get("ciHigh")), 0);
+        assertEquals(expected.pValue(), Json.number(d.get("pValue")), 0);
+        assertEquals(expected.detectable(), Json.number(d.get("detectable")), 0);
+        String md = Files.readString(out.resolve("results.md"));
+        assertTrue(md.contains("Δ vs zero (95% CI)"), md);
+        assertTrue(md.contains(String.format(java.util.Locale.ROOT, "%+.4f [", expected.mean())), md);
+        assertTrue(md.contains("- learned − zero: "), md);
+    }
+
+    @Test
+    void refusesABaselineThatIsNotCompared() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Comparison.builder()
+                .paddings(List.of(PaddingMode.ZERO, PaddingMode.LEARNED)).baseline("reflect")
+                .network((p, seed) -> null).train(TinyData.make("a", 4, 1, 8, 1)).test(TinyData.make("b", 4, 1, 8, 2))
+                .outDir(out.resolve("never")).build());
+        assertTrue(e.getMessage().contains("reflect") && e.getMessage().contains("[zero, learned]"), e.getMessage());
+    }
 }
