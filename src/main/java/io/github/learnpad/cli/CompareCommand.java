@@ -3,6 +3,7 @@ package io.github.learnpad.cli;
 import io.github.learnpad.layers.PaddingVariant;
 import io.github.learnpad.train.Comparison;
 import io.github.learnpad.train.ComparisonResult;
+import io.github.learnpad.train.LearningRateSchedule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,7 +62,9 @@ final class CompareCommand implements Callable<Integer> {
         System.err.println(String.format(Locale.ROOT, "learnpad: comparing %s over seeds %s: %s on %d %s images, "
                         + "%d epochs, batch %d, lr %s; testing on %d",
                 paddings.stream().map(PaddingVariant::id).toList(), seeds, budget.get("model"),
-                data.train.size(), data.train.name(), options.epochs, options.batch, options.lr, data.test.size()));
+                data.train.size(), data.train.name(), options.epochs, options.batch, options.lr
+                        + (options.lrSchedule == LearningRateSchedule.CONSTANT ? ""
+                        : " (" + options.lrSchedule.id() + " to " + options.lr * options.lrEnd + ")"), data.test.size()));
         return Comparison.builder().variants(paddings).baseline(baseline).seeds(seeds)
                 .network((p, seed) -> options.network(p, data.train.numClasses(), data.train.channels(),
                         data.train.height(), data.train.width(), seed))

@@ -6,6 +6,7 @@ import io.github.learnpad.layers.PaddingVariant;
 import io.github.learnpad.models.ResNet50;
 import io.github.learnpad.models.Variant;
 import io.github.learnpad.models.Vgg16;
+import io.github.learnpad.train.LearningRateSchedule;
 import io.github.learnpad.train.Progress;
 import io.github.learnpad.train.SmallCnn;
 import io.github.learnpad.train.Threads;
@@ -59,6 +60,15 @@ public final class TrainingOptions {
     @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate. Default: ${DEFAULT-VALUE}.")
     double lr;
 
+    @Option(names = "--lr-schedule", defaultValue = "constant", converter = Converters.ScheduleConverter.class,
+            description = "constant, cosine (per epoch, from --lr down to --lr * --lr-end in the last epoch) or step "
+                    + "(x sqrt(--lr-end) at half and at three quarters of the epochs). Default: ${DEFAULT-VALUE}.")
+    LearningRateSchedule lrSchedule = LearningRateSchedule.CONSTANT;
+
+    @Option(names = "--lr-end", defaultValue = "0.01",
+            description = "Final learning rate of cosine and step, as a fraction of --lr. Default: ${DEFAULT-VALUE}.")
+    double lrEnd = LearningRateSchedule.DEFAULT_END_FACTOR;
+
     @Option(names = "--subset", defaultValue = "0",
             description = "Train on a seeded random subset of N images (0: all).")
     int subset;
@@ -87,6 +97,9 @@ public final class TrainingOptions {
         require(epochs >= 1, "--epochs must be >= 1, got " + epochs);
         require(batch >= 1, "--batch must be >= 1, got " + batch);
         require(lr > 0 && Double.isFinite(lr), "--lr must be > 0, got " + lr);
+        require(lrEnd > 0 && lrEnd <= 1, "--lr-end must be in (0, 1], got " + lrEnd);
+        require(lrSchedule == LearningRateSchedule.CONSTANT || epochs >= 2, "--lr-schedule " + lrSchedule.id()
+                + " needs --epochs >= 2 to decay; use --lr-schedule constant for a single epoch");
         require(subset >= 0 && testSubset >= 0, "--subset and --test-subset must be >= 0");
         require(imageSize >= 0, "--image-size must be >= 0, got " + imageSize);
         require(threads >= 0, "--threads must be >= 0, got " + threads);
@@ -117,16 +130,22 @@ public final class TrainingOptions {
         switch (model) {
             case SMALL:
                 return SmallCnn.builder().numClasses(classes).inputShape(channels, height, width).padding(padding::layer)
-                        .learningRate(lr).seed(seed).build().init();
+                        .updater(updater()).seed(seed).build().init();
             case VGG16:
                 return Vgg16.builder().numClasses(classes).inputShape(channels, height, width).padding(padding)
-                        .variant(v).updater(new Adam(lr)).seed(seed).build().init();
+                        .variant(v).updater(updater()).seed(seed).build().init();
             case RESNET50:
                 return ResNet50.builder().numClasses(classes).inputShape(channels, height, width).padding(padding)
-                        .variant(v).updater(new Adam(lr)).seed(seed).build().init();
+                        .variant(v).updater(updater()).seed(seed).build().init();
             default:
                 throw new AssertionError(model);
         }
+    }
+
+    /** Adam with --lr, or with the --lr-schedule over --epochs (a constant rate stays a plain number). */
+    Adam updater() {
+        return lrSchedule == LearningRateSchedule.CONSTANT ? new Adam(lr)
+                : new Adam(lrSchedule.schedule(lr, epochs, lrEnd));
     }
 
     /** The options as recorded in run.json / results.json. */
@@ -138,6 +157,10 @@ public final class TrainingOptions {
         }
         m.put("dataset", dataset);
         m.put("lr", lr);
+        m.put("lrSchedule", lrSchedule.id());
+        if (lrSchedule != LearningRateSchedule.CONSTANT) {
+            m.put("lrEnd", lr * lrEnd);
+        }
         m.put("subset", subset);
         m.put("testSubset", testSubset);
         m.put("augment", augment);

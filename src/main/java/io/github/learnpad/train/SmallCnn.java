@@ -16,6 +16,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 import java.util.Objects;
@@ -44,7 +45,7 @@ public final class SmallCnn {
     private final int width;
     private final int baseWidth;
     private final PaddingLayerFactory padding;
-    private final double learningRate;
+    private final IUpdater updater;
     private final long seed;
 
     private SmallCnn(Builder b) {
@@ -54,7 +55,7 @@ public final class SmallCnn {
         this.width = b.width;
         this.baseWidth = b.baseWidth;
         this.padding = Objects.requireNonNull(b.padding, "SmallCnn: padding(...) must be set");
-        this.learningRate = b.learningRate;
+        this.updater = b.updater != null ? b.updater : new Adam(b.learningRate);
         this.seed = b.seed;
         if (numClasses < 2) {
             throw new IllegalArgumentException("SmallCnn: numClasses must be >= 2, got " + numClasses);
@@ -73,7 +74,7 @@ public final class SmallCnn {
     public ComputationGraphConfiguration conf() {
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(seed)
-                .updater(new Adam(learningRate))
+                .updater(updater)
                 .weightInit(WeightInit.RELU)
                 .convolutionMode(ConvolutionMode.Truncate)
                 .trainingWorkspaceMode(WorkspaceMode.ENABLED)
@@ -120,6 +121,7 @@ public final class SmallCnn {
         private int baseWidth = 16;
         private PaddingLayerFactory padding;
         private double learningRate = 1e-3;
+        private IUpdater updater;
         private long seed = 42;
 
         public Builder numClasses(int n) { this.numClasses = n; return this; }
@@ -135,6 +137,12 @@ public final class SmallCnn {
 
         /** Adam learning rate (default 1e-3). */
         public Builder learningRate(double lr) { this.learningRate = lr; return this; }
+
+        /**
+         * The network's updater, e.g. {@code new Adam(LearningRateSchedule.COSINE.schedule(2e-3, 10, 0.01))};
+         * replaces {@link #learningRate}. The Padding Modules' predictors keep their own updater.
+         */
+        public Builder updater(IUpdater u) { this.updater = u; return this; }
 
         public Builder seed(long seed) { this.seed = seed; return this; }
 
