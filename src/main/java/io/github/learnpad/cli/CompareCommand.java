@@ -46,17 +46,22 @@ final class CompareCommand implements Callable<Integer> {
             + "Default: ${DEFAULT-VALUE}.")
     int galleryPad;
 
+    @Option(names = "--shift-eval", split = ",", description = "Also test every run on its test images shifted by "
+            + "these pixel amounts toward each border (edge-replicated), e.g. 0,4,8: adds a table, shift-accuracy.png "
+            + "and runs/*/shift.json. Default: none.")
+    List<Integer> shiftEval = List.of();
+
     @Override
     public Integer call() throws Exception {
         options.validate();
-        ComparisonResult r = run(options, paddings, baseline, seeds, out, resume, galleryPad);
+        ComparisonResult r = run(options, paddings, baseline, seeds, out, resume, galleryPad, shiftEval);
         System.out.println(r.markdown());
         System.out.println("Charts and tables in " + out);
         return 0;
     }
 
     static ComparisonResult run(TrainingOptions options, List<PaddingVariant> paddings, String baseline,
-            List<Long> seeds, Path out, boolean resume, int galleryPad) throws Exception {
+            List<Long> seeds, Path out, boolean resume, int galleryPad, List<Integer> shiftEval) throws Exception {
         RunData data = RunData.load(options);
         Map<String, Object> budget = options.describe();
         System.err.println(String.format(Locale.ROOT, "learnpad: comparing %s over seeds %s: %s on %d %s images, "
@@ -70,6 +75,6 @@ final class CompareCommand implements Callable<Integer> {
                         data.train.height(), data.train.width(), seed))
                 .batches(data::batches).batchSize(options.batch).train(data.train).test(data.test)
                 .epochs(options.epochs).outDir(out).resume(resume).progress(options.progress).budget(budget)
-                .gallery(Math.max(galleryPad, 1), galleryPad > 0 ? 4 : 0, 300).build().run();
+                .gallery(Math.max(galleryPad, 1), galleryPad > 0 ? 4 : 0, 300).shiftEval(shiftEval).build().run();
     }
 }

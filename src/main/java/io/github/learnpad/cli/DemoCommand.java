@@ -68,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
         o.validate();
         long t0 = System.nanoTime();
         ComparisonResult r = CompareCommand.run(o, List.of(PaddingVariant.of(PaddingMode.ZERO),
-                PaddingVariant.LEARNED), null, SEEDS, out, resume, 6);
+                PaddingVariant.LEARNED), null, SEEDS, out, resume, 6, List.of());
         double minutes = (System.nanoTime() - t0) / 60e9;
         System.out.println(r.markdown());
         System.out.println(String.format(Locale.ROOT, "Demo finished in %.1f minutes. Charts: %s (accuracy.png, "

@@ -3,6 +3,8 @@ package io.github.learnpad.train;
 import io.github.learnpad.data.ImageDataset;
 import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.layers.PaddingVariant;
+import io.github.learnpad.robustness.ShiftReport;
+import io.github.learnpad.robustness.ShiftRobustness;
 import org.deeplearning4j.nn.api.Model;
 
 import java.io.IOException;
@@ -26,6 +28,8 @@ import java.util.Objects;
  * out/curves-loss.png, curves-test-loss.png, curves-accuracy.png   per-epoch curves, mean over seeds
  * out/local-loss.png          each Padding Module's local loss per epoch (when LEARNED is compared)
  * out/gallery.png             test images padded by each mode with a wide margin (see {@link PaddingGallery})
+ * out/shift-accuracy.png      with {@code shiftEval(...)}: test accuracy vs border shift per padding
+ * out/runs/PADDING-seedS/shift.json   that run's {@link ShiftReport} (per shift and direction)
  * </pre>
  *
  * <p>Pairing: the runs of one seed differ only in the padding. Each run's training batches come from
@@ -65,6 +69,7 @@ public final class Comparison {
     private final int galleryPad;
     private final int galleryImages;
     private final int gallerySteps;
+    private final List<Integer> shiftEval;
 
     private Comparison(Builder b) {
         this.paddings = List.copyOf(b.paddings);
@@ -103,6 +108,17 @@ public final class Comparison {
         this.galleryPad = b.galleryPad;
         this.galleryImages = b.galleryImages;
         this.gallerySteps = b.gallerySteps;
+        this.shiftEval = List.copyOf(b.shiftEval);
+        if (!shiftEval.isEmpty()) {
+            int limit = Math.min(test.height(), test.width());
+            for (int d : shiftEval) {
+                if (d < 0 || d >= limit) {
+                    throw new IllegalArgumentException("shift " + d + " must be >= 0 and smaller than the test "
+                            + "images (" + test.height() + " x " + test.width() + ")");
+                }
+            }
+            this.budget.put("shiftEval", shiftEval);
+        }
     }
 
     public static Builder builder() {
@@ -113,6 +129,7 @@ public final class Comparison {
     public ComparisonResult run() throws IOException {
         Map<PaddingVariant, List<TrainingResult>> results = new LinkedHashMap<>();
         paddings.forEach(p -> results.put(p, new ArrayList<>()));
+        Map<String, List<ShiftReport>> shifts = new LinkedHashMap<>();
         int k = 0;
         for (long seed : seeds) {
             for (PaddingVariant p : paddings) {
@@ -127,14 +144,24 @@ public final class Comparison {
                 Trainer t = Trainer.builder().batches(batches.create(seed)).batchesPerEpoch(batchesPerEpoch)
                         .test(test).epochs(epochs).seed(seed).outDir(runDir(p, seed)).resume(resume)
                         .progress(progress).log(log).runInfo(info).build();
-                results.get(p).add(t.train(network.create(p, seed)));
+                TrainingResult trained = t.train(network.create(p, seed));
+                results.get(p).add(trained);
+                if (!shiftEval.isEmpty()) {
+                    ShiftReport sr = ShiftRobustness.evaluate(trained.net(), test, shiftEval, 256);
+                    AtomicFiles.writeString(runDir(p, seed).resolve("shift.json"), Json.pretty(sr.toMap()));
+                    shifts.computeIfAbsent(p.id(), id -> new ArrayList<>()).add(sr);
+                }
             }
         }
         List<PaddingSummary> summaries = new ArrayList<>();
         results.forEach((p, runs) -> summaries.add(new PaddingSummary(p, seeds, runs)));
-        ComparisonResult r = new ComparisonResult(summaries, budget, baseline);
+        ComparisonResult r = new ComparisonResult(summaries, budget, baseline, shifts);
         r.write(outDir);
         writeCharts(summaries);
+        if (!shifts.isEmpty()) {
+            ShiftCharts.accuracyVsShift(r, "Test accuracy vs border shift (mean over seeds and the 4 directions)",
+                    outDir.resolve("shift-accuracy.png"));
+        }
         if (galleryImages > 0) {
             // The gallery shows the plain modes; named Padding Module variants would need their own standalone fit.
             List<PaddingMode> modes = paddings.stream().filter(PaddingVariant::isPlainMode).map(PaddingVariant::mode)
@@ -187,6 +214,7 @@ public final class Comparison {
         private int galleryPad = 6;
         private int galleryImages = 4;
         private int gallerySteps = 300;
+        private List<Integer> shiftEval = List.of();
 
         /** The fixed modes and/or default Padding Module to compare (default zero, learned). */
         public Builder paddings(List<PaddingMode> p) {
@@ -223,6 +251,11 @@ public final class Comparison {
             this.gallerySteps = learnedSteps;
             return this;
         }
+        /**
+         * Also evaluate every trained run on its test set shifted by these pixel amounts toward each border
+         * ({@link ShiftRobustness}); empty (default): no shift evaluation.
+         */
+        public Builder shiftEval(List<Integer> shifts) { this.shiftEval = List.copyOf(shifts); return this; }
         public Comparison build() { return new Comparison(this); }
     }
 }

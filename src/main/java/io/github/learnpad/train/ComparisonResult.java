@@ -1,5 +1,7 @@
 package io.github.learnpad.train;
 
+import io.github.learnpad.robustness.BorderShift;
+import io.github.learnpad.robustness.ShiftReport;
 import io.github.learnpad.stats.PairedDifference;
 
 import java.io.IOException;
@@ -19,12 +21,36 @@ public final class ComparisonResult {
     private final List<PaddingSummary> summaries;
     private final Map<String, Object> budget;
     private final String baseline;
+    private final Map<String, List<ShiftReport>> shifts;
 
-    ComparisonResult(List<PaddingSummary> summaries, Map<String, Object> budget, String baseline) {
+    ComparisonResult(List<PaddingSummary> summaries, Map<String, Object> budget, String baseline,
+            Map<String, List<ShiftReport>> shifts) {
         this.summaries = List.copyOf(summaries);
         this.budget = new LinkedHashMap<>(budget);
         this.baseline = baseline;
+        this.shifts = new LinkedHashMap<>(shifts);
         summary(baseline);
+    }
+
+    /** The shifts of the border-shift evaluation (empty when there was none). */
+    public List<Integer> shifts() {
+        return shifts.isEmpty() ? List.of() : shifts.values().iterator().next().get(0).shifts();
+    }
+
+    /** Each run's border-shift report for a padding, in seed order (empty when there was no shift evaluation). */
+    public List<ShiftReport> shiftReports(String id) {
+        return shifts.getOrDefault(id, List.of());
+    }
+
+    /** Per seed, the accuracy at {@code shift} averaged over the four directions. */
+    public double[] shiftAccuracies(String id, int shift) {
+        return shiftReports(id).stream().mapToDouble(r -> r.meanAccuracy(shift)).toArray();
+    }
+
+    /** Accuracy at {@code shift} (mean over directions) of padding {@code id} minus the baseline's, paired by seed. */
+    public PairedDifference shiftDifference(String id, int shift) {
+        return id.equals(baseline) ? null
+                : paired(summary(id), summary(baseline), s -> shiftAccuracies(s.padding().id(), shift));
     }
 
     public List<PaddingSummary> summaries() { return summaries; }
@@ -99,6 +125,30 @@ public final class ComparisonResult {
                 sb.append("- ").append(verdict(s.padding().id(), baseline, d)).append('\n');
             }
         }
+        if (!shifts.isEmpty()) {
+            sb.append("\n## Accuracy under border shift\n\nTest images shifted by d pixels toward each border, the "
+                    + "uncovered strip filled with the image's own edge; accuracy averaged over the four directions, "
+                    + "mean over seeds; Δ vs ").append(baseline).append(" paired by seed with its 95% interval.\n\n");
+            sb.append("| padding |");
+            shifts().forEach(d -> sb.append(" shift ").append(d).append(" |"));
+            sb.append("\n| --- |");
+            shifts().forEach(d -> sb.append(" ---: |"));
+            sb.append('\n');
+            for (PaddingSummary s : summaries) {
+                sb.append("| ").append(s.padding().id()).append(" |");
+                for (int d : shifts()) {
+                    sb.append(String.format(Locale.ROOT, " %.4f", PaddingSummary.mean(shiftAccuracies(
+                            s.padding().id(), d))));
+                    PairedDifference pd = shiftDifference(s.padding().id(), d);
+                    if (pd != null) {
+                        sb.append(String.format(Locale.ROOT, " (Δ %+.4f [%s, %s])", pd.mean(), signed(pd.ciLow()),
+                                signed(pd.ciHigh())));
+                    }
+                    sb.append(" |");
+                }
+                sb.append('\n');
+            }
+        }
         sb.append("\nPer seed (final test accuracy):\n\n");
         for (PaddingSummary s : summaries) {
             sb.append("- ").append(s.padding().id()).append(':');
@@ -121,6 +171,9 @@ public final class ComparisonResult {
             Map<String, Object> one = s.toMap();
             PairedDifference d = pairedDifference(s.padding().id());
             one.put("pairedDifference", d == null ? null : d.toMap(baseline));
+            if (!shifts.isEmpty()) {
+                one.put("shiftEval", shiftMap(s.padding().id()));
+            }
             ps.add(one);
         }
         m.put("paddings", ps);
@@ -144,6 +197,27 @@ public final class ComparisonResult {
                 + " (significant at 5%)" : ": no significant difference";
         return head + ci + what + String.format(Locale.ROOT, "; this run would detect a true difference of %s "
                 + "with 80%% power, smaller ones could be missed.", number(d.detectable(), "%.4f"));
+    }
+
+    private List<Object> shiftMap(String id) {
+        List<Object> out = new ArrayList<>();
+        for (int d : shifts()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("shift", d);
+            double[] acc = shiftAccuracies(id, d);
+            m.put("meanAccuracy", PaddingSummary.mean(acc));
+            m.put("perSeed", acc);
+            Map<String, Object> dirs = new LinkedHashMap<>();
+            for (BorderShift.Direction dir : BorderShift.Direction.values()) {
+                dirs.put(dir.id(), PaddingSummary.mean(shiftReports(id).stream()
+                        .mapToDouble(r -> r.accuracy(d, dir).value()).toArray()));
+            }
+            m.put("directions", dirs);
+            PairedDifference pd = shiftDifference(id, d);
+            m.put("pairedDifference", pd == null ? null : pd.toMap(baseline));
+            out.add(m);
+        }
+        return out;
     }
 
     private static String signed(double v) {

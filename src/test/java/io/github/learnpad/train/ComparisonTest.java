@@ -29,7 +29,7 @@ class ComparisonTest {
                 .network((p, seed) -> SmallCnn.builder().numClasses(3).inputShape(1, 12, 12).baseWidth(4)
                         .padding(p::layer).seed(seed).build().init())
                 .train(train).test(test).batchSize(16).epochs(2).outDir(out).progress(Progress.NONE)
-                .budget(java.util.Map.of("model", "small")).gallery(4, 3, 20).build().run();
+                .budget(java.util.Map.of("model", "small")).gallery(4, 3, 20).shiftEval(List.of(0, 3)).build().run();
     }
 
     @Test
@@ -111,6 +111,32 @@ class ComparisonTest {
         assertTrue(md.contains("Δ vs zero (95% CI)"), md);
         assertTrue(md.contains(String.format(java.util.Locale.ROOT, "%+.4f [", expected.mean())), md);
         assertTrue(md.contains("- learned − zero: "), md);
+    }
+
+    @Test
+    void evaluatesEveryRunUnderBorderShift() throws Exception {
+        assertEquals(800, ImageIO.read(out.resolve("shift-accuracy.png").toFile()).getWidth());
+        JsonNode json = Json.read(out.resolve("results.json"));
+        assertEquals("[0,3]", json.get("budget").get("shiftEval").toString());
+        for (int i = 0; i < 2; i++) {
+            String id = result.summaries().get(i).padding().id();
+            JsonNode se = json.get("paddings").get(i).get("shiftEval");
+            assertEquals(2, se.size());
+            for (int k = 0; k < 2; k++) {
+                long seed = k + 1;
+                JsonNode run = Json.read(out.resolve("runs").resolve(id + "-seed" + seed).resolve("shift.json"));
+                // Shift 0 is the plain test set: the same accuracy as the run's last epoch.
+                assertEquals(result.summaries().get(i).finalAccuracies()[k],
+                        run.get("shifts").get(0).get("meanAccuracy").asDouble(), 0);
+                assertEquals(run.get("shifts").get(1).get("meanAccuracy").asDouble(),
+                        se.get(1).get("perSeed").get(k).asDouble(), 0);
+            }
+        }
+        JsonNode d = json.get("paddings").get(1).get("shiftEval").get(1).get("pairedDifference");
+        assertEquals(PaddingSummary.mean(result.shiftAccuracies("learned", 3))
+                - PaddingSummary.mean(result.shiftAccuracies("zero", 3)), d.get("mean").asDouble(), 1e-12);
+        String md = Files.readString(out.resolve("results.md"));
+        assertTrue(md.contains("## Accuracy under border shift") && md.contains("| padding | shift 0 | shift 3 |"), md);
     }
 
     @Test
