@@ -17,7 +17,8 @@ import java.util.Arrays;
 @Command(name = "learnpad", mixinStandardHelpOptions = true, version = "learnpad 0.1.0-SNAPSHOT",
         description = "Train networks with zero, reflect, replicate, circular or learned padding and compare them.",
         subcommands = {TrainCommand.class, EvalCommand.class, CompareCommand.class, DemoCommand.class,
-                RealismCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                RealismCommand.class, BenchCommand.class, RobustnessCommand.class, StudyCommand.class,
+                CommandLine.HelpCommand.class})
 public final class LearnPadCli implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of errors and DL4J's informational logging.")

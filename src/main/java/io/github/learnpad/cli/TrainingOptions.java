@@ -32,6 +32,11 @@ public final class TrainingOptions {
             description = "cifar or imagenet layout of vgg16/resnet50 (default: cifar up to 64x64 input, else imagenet).")
     Variant variant;
 
+    @Option(names = "--width-multiplier", defaultValue = "1",
+            description = "vgg16 only: scale every layer's width (e.g. 0.125: 8..64 channels); not 1 = a deviation "
+                    + "from VGG16. Default: ${DEFAULT-VALUE}.")
+    double widthMultiplier = 1;
+
     @Option(names = "--dataset", defaultValue = "fashion-mnist",
             description = "fashion-mnist, cifar10 or folder:PATH. Default: ${DEFAULT-VALUE}.")
     String dataset;
@@ -98,6 +103,9 @@ public final class TrainingOptions {
         require(batch >= 1, "--batch must be >= 1, got " + batch);
         require(lr > 0 && Double.isFinite(lr), "--lr must be > 0, got " + lr);
         require(lrEnd > 0 && lrEnd <= 1, "--lr-end must be in (0, 1], got " + lrEnd);
+        require(widthMultiplier > 0 && Double.isFinite(widthMultiplier), "--width-multiplier must be > 0, got "
+                + widthMultiplier);
+        require(widthMultiplier == 1 || model == ModelName.VGG16, "--width-multiplier applies to --model vgg16 only");
         require(lrSchedule == LearningRateSchedule.CONSTANT || epochs >= 2, "--lr-schedule " + lrSchedule.id()
                 + " needs --epochs >= 2 to decay; use --lr-schedule constant for a single epoch");
         require(subset >= 0 && testSubset >= 0, "--subset and --test-subset must be >= 0");
@@ -133,7 +141,7 @@ public final class TrainingOptions {
                         .updater(updater()).seed(seed).build().init();
             case VGG16:
                 return Vgg16.builder().numClasses(classes).inputShape(channels, height, width).padding(padding)
-                        .variant(v).updater(updater()).seed(seed).build().init();
+                        .widthMultiplier(widthMultiplier).variant(v).updater(updater()).seed(seed).build().init();
             case RESNET50:
                 return ResNet50.builder().numClasses(classes).inputShape(channels, height, width).padding(padding)
                         .variant(v).updater(updater()).seed(seed).build().init();
@@ -154,6 +162,9 @@ public final class TrainingOptions {
         m.put("model", model.name().toLowerCase(Locale.ROOT));
         if (model != ModelName.SMALL) {
             m.put("variant", variant == null ? "auto" : variant.name().toLowerCase(Locale.ROOT));
+        }
+        if (widthMultiplier != 1) {
+            m.put("widthMultiplier", widthMultiplier);
         }
         m.put("dataset", dataset);
         m.put("lr", lr);

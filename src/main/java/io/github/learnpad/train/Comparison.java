@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.api.Model;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +22,8 @@ import java.util.Objects;
  * Trains the same network with each padding and each seed under the same budget (data, epochs, batches, learning
  * rate), and writes the comparison:
  * <pre>
- * out/runs/PADDING-seedS/     one {@link Trainer} run directory per padding x seed
+ * out/runs/PADDING-seedS/     one {@link Trainer} run directory per padding x seed, with run.json (budget,
+ *                             padding, seed, input shape)
  * out/results.md, results.json  mean ± std of final test accuracy, test loss, training time; parameter counts;
  *                             per padding, the paired difference to the baseline over seeds (see {@link ComparisonResult})
  * out/accuracy.png            mean final test accuracy per padding, error bars = sample std over seeds
@@ -141,6 +143,10 @@ public final class Comparison {
                 Map<String, Object> info = new LinkedHashMap<>(budget);
                 info.put("padding", p.id());
                 info.put("seed", seed);
+                // What eval and robustness need to load a run's model.zip with the right image size and channels.
+                info.put("inputShape", new int[]{train.channels(), train.height(), train.width()});
+                Files.createDirectories(runDir(p, seed));
+                AtomicFiles.writeString(runDir(p, seed).resolve("run.json"), Json.pretty(info));
                 Trainer t = Trainer.builder().batches(batches.create(seed)).batchesPerEpoch(batchesPerEpoch)
                         .test(test).epochs(epochs).seed(seed).outDir(runDir(p, seed)).resume(resume)
                         .progress(progress).log(log).runInfo(info).build();
