@@ -1,21 +1,17 @@
 package io.github.learnpad.cli;
 
-import io.github.learnpad.data.ChannelPolicy;
 import io.github.learnpad.data.ImageDataset;
 import io.github.learnpad.robustness.BorderShift.Direction;
 import io.github.learnpad.robustness.ShiftReport;
 import io.github.learnpad.robustness.ShiftRobustness;
 import io.github.learnpad.stats.PairedDifference;
 import io.github.learnpad.train.AtomicFiles;
-import io.github.learnpad.train.Checkpoints;
 import io.github.learnpad.train.ShiftCharts;
-import io.github.learnpad.train.Threads;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.util.ModelSerializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,70 +34,39 @@ final class RobustnessCommand implements Callable<Integer> {
                     + "separate with commas. The first is the reference of the paired differences.")
     List<Path> models;
 
-    @Option(names = "--dataset", defaultValue = "fashion-mnist",
-            description = "fashion-mnist, cifar10 or folder:PATH. Default: ${DEFAULT-VALUE}.")
-    String dataset;
-
-    @Option(names = "--data-dir", description = "Where the dataset files are.")
-    Path dataDir;
-
-    @Option(names = "--download", description = "Download the dataset into --data-dir if it is missing.")
-    boolean download;
+    @Mixin
+    SavedModelTestOptions data;
 
     @Option(names = "--shifts", split = ",", defaultValue = "0,2,4,6,8",
             description = "Shifts in pixels (0 = unshifted). Default: ${DEFAULT-VALUE}.")
     List<Integer> shifts;
-
-    @Option(names = "--test-subset", defaultValue = "0", description = "A seeded random subset of N test images.")
-    int testSubset;
-
-    @Option(names = "--data-seed", defaultValue = "1", description = "Seed of the --test-subset choice "
-            + "(and of a folder dataset's train/test split: use the training run's --data-seed). Default: ${DEFAULT-VALUE}.")
-    long dataSeed;
-
-    @Option(names = "--image-size", defaultValue = "0", description = "Resize test images to SIZE x SIZE (default: "
-            + "the size in run.json next to the model, else the dataset's own).")
-    int imageSize;
-
-    @Option(names = "--batch", defaultValue = "256", description = "Evaluation batch size. Default: ${DEFAULT-VALUE}.")
-    int batch;
-
-    @Option(names = "--threads", defaultValue = "0", description = "ND4J threads (0: one per core).")
-    int threads;
 
     @Option(names = "--out", defaultValue = "runs/robustness", description = "Output directory. Default: ${DEFAULT-VALUE}.")
     Path out;
 
     @Override
     public Integer call() throws Exception {
-        if (threads > 0) {
-            Threads.limit(threads);
-        }
-        TrainingOptions.require(batch >= 1, "--batch must be >= 1, got " + batch);
+        data.validate();
         Map<String, ShiftReport> reports = new LinkedHashMap<>();
         ImageDataset test = null;
         int[] shape = null;
         for (Path m : models) {
-            Path zip = Files.isDirectory(m) ? m.resolve("model.zip") : m;
-            if (!Files.exists(zip)) {
-                throw new IOException("no model at " + zip + "; pass a model.zip or a run directory holding one");
-            }
-            Checkpoints.verifyZip(zip);
-            ComputationGraph net = ModelSerializer.restoreComputationGraph(zip.toFile(), false);
+            Path zip = SavedModelTestOptions.modelZip(m);
+            ComputationGraph net = SavedModelTestOptions.restore(zip);
             int[] chw = EvalCommand.inputShape(zip);
             if (test == null) {
                 shape = chw;
-                int size = imageSize > 0 ? imageSize : chw != null && chw[1] == chw[2] ? chw[1] : 0;
-                ChannelPolicy policy = chw == null ? ChannelPolicy.KEEP : chw[0] == 1 ? ChannelPolicy.GREY : ChannelPolicy.RGB;
-                test = DataAccess.load(dataset, dataDir, download, size, policy, 1, testSubset, dataSeed).test();
+                test = data.testSet(zip, net);
             } else if (!Arrays.equals(shape, chw)) {
                 throw new IllegalArgumentException("the models were trained on different image shapes ("
                         + Arrays.toString(shape) + " vs " + Arrays.toString(chw) + " for " + zip + "); compare models "
                         + "of the same input size");
+            } else {
+                data.checkClasses(net, test);
             }
             String name = name(m, reports.keySet());
             System.err.println("learnpad: shifting " + test.size() + " test images for " + name);
-            reports.put(name, ShiftRobustness.evaluate(net, test, shifts, batch));
+            reports.put(name, ShiftRobustness.evaluate(net, test, shifts, data.batch));
         }
         String md = markdown(reports);
         Files.createDirectories(out);
@@ -156,7 +121,7 @@ final class RobustnessCommand implements Callable<Integer> {
 
     private Map<String, Object> json(Map<String, ShiftReport> reports) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("dataset", dataset);
+        m.put("dataset", data.dataset);
         m.put("shifts", shifts);
         String ref = reports.keySet().iterator().next();
         List<Object> list = new ArrayList<>();

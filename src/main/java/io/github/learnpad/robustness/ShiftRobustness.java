@@ -27,20 +27,26 @@ public final class ShiftRobustness {
     }
 
     /**
+     * Refuses an empty list, or a shift that is negative or not smaller than the images' height and width.
+     */
+    public static void checkShifts(List<Integer> shifts, int height, int width) {
+        if (shifts.isEmpty()) {
+            throw new IllegalArgumentException("no shifts to evaluate");
+        }
+        for (int s : shifts) {
+            if (s < 0 || s >= Math.min(height, width)) {
+                throw new IllegalArgumentException("shift " + s + " must be >= 0 and smaller than the images' "
+                        + "height and width (" + height + " x " + width + ")");
+            }
+        }
+    }
+
+    /**
      * @param shifts    pixel amounts, each {@code >= 0} and smaller than the images' height and width; 0 = unshifted
      * @param batchSize images per forward pass
      */
     public static ShiftReport evaluate(Model net, ImageDataset test, List<Integer> shifts, int batchSize) {
-        if (shifts.isEmpty()) {
-            throw new IllegalArgumentException("no shifts to evaluate");
-        }
-        int limit = Math.min(test.height(), test.width());
-        for (int s : shifts) {
-            if (s < 0 || s >= limit) {
-                throw new IllegalArgumentException("shift " + s + " must be >= 0 and smaller than the images' "
-                        + "height and width (" + test.height() + " x " + test.width() + ")");
-            }
-        }
+        checkShifts(shifts, test.height(), test.width());
         int n = test.size();
         int[] labels = test.labels();
         Map<String, boolean[]> correct = new LinkedHashMap<>();

@@ -112,13 +112,7 @@ public final class Comparison {
         this.gallerySteps = b.gallerySteps;
         this.shiftEval = List.copyOf(b.shiftEval);
         if (!shiftEval.isEmpty()) {
-            int limit = Math.min(test.height(), test.width());
-            for (int d : shiftEval) {
-                if (d < 0 || d >= limit) {
-                    throw new IllegalArgumentException("shift " + d + " must be >= 0 and smaller than the test "
-                            + "images (" + test.height() + " x " + test.width() + ")");
-                }
-            }
+            ShiftRobustness.checkShifts(shiftEval, test.height(), test.width());
             this.budget.put("shiftEval", shiftEval);
         }
     }
