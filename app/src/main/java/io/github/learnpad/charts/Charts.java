@@ -42,6 +42,10 @@ public final class Charts {
 
         @Override
         public void comparisonFinished(ComparisonResult result, Path dir) throws IOException {
+            if (!result.shifts().isEmpty()) {
+                ShiftCharts.accuracyVsShift(result, "Test accuracy vs border shift (mean over seeds and the 4 "
+                        + "directions)", dir.resolve("shift-accuracy.png"));
+            }
             comparisonCharts(result, dir);
         }
     };

@@ -1,9 +1,10 @@
 package io.github.learnpad.cli;
 
 import io.github.learnpad.charts.Charts;
-import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.layers.PaddingVariant;
 import io.github.learnpad.train.Comparison;
 import io.github.learnpad.train.ComparisonResult;
+import io.github.learnpad.train.LearningRateSchedule;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,9 +24,14 @@ final class CompareCommand implements Callable<Integer> {
     TrainingOptions options;
 
     @Option(names = "--paddings", split = ",", defaultValue = "zero,learned",
-            converter = Converters.PaddingConverter.class,
-            description = "Comma-separated paddings. Default: ${DEFAULT-VALUE}.")
-    List<PaddingMode> paddings;
+            converter = Converters.PaddingVariantConverter.class,
+            description = "Comma-separated paddings: zero, reflect, replicate, circular, learned (the Padding Module, "
+                    + "depthwise predictor) or learned-mixing (predictor mixing all channels). Default: ${DEFAULT-VALUE}.")
+    List<PaddingVariant> paddings;
+
+    @Option(names = "--baseline", description = "The padding the others are compared with, paired by seed "
+            + "(default: zero if compared, else the first of --paddings).")
+    String baseline;
 
     @Option(names = "--seeds", split = ",", defaultValue = "1,2,3",
             description = "Comma-separated seeds, one run per padding and seed. Default: ${DEFAULT-VALUE}.")
@@ -41,28 +47,36 @@ final class CompareCommand implements Callable<Integer> {
             + "Default: ${DEFAULT-VALUE}.")
     int galleryPad;
 
+    @Option(names = "--shift-eval", split = ",", description = "Also test every run on its test images shifted by "
+            + "these pixel amounts toward each border (edge-replicated), e.g. 0,4,8: adds a table, shift-accuracy.png "
+            + "and runs/*/shift.json. Default: none.")
+    List<Integer> shiftEval = List.of();
+
     @Override
     public Integer call() throws Exception {
         options.validate();
-        ComparisonResult r = run(options, paddings, seeds, out, resume, galleryPad);
+        ComparisonResult r = run(options, paddings, baseline, seeds, out, resume, galleryPad, shiftEval);
         System.out.println(r.markdown());
         System.out.println("Charts and tables in " + out);
         return 0;
     }
 
-    static ComparisonResult run(TrainingOptions options, List<PaddingMode> paddings, List<Long> seeds, Path out,
-            boolean resume, int galleryPad) throws Exception {
+    static ComparisonResult run(TrainingOptions options, List<PaddingVariant> paddings, String baseline,
+            List<Long> seeds, Path out, boolean resume, int galleryPad, List<Integer> shiftEval) throws Exception {
         RunData data = RunData.load(options);
         Map<String, Object> budget = options.describe();
         System.err.println(String.format(Locale.ROOT, "learnpad: comparing %s over seeds %s: %s on %d %s images, "
                         + "%d epochs, batch %d, lr %s; testing on %d",
-                paddings.stream().map(PaddingMode::id).toList(), seeds, budget.get("model"),
-                data.train.size(), data.train.name(), options.epochs, options.batch, options.lr, data.test.size()));
-        return Comparison.builder().paddings(paddings).seeds(seeds)
+                paddings.stream().map(PaddingVariant::id).toList(), seeds, budget.get("model"),
+                data.train.size(), data.train.name(), options.epochs, options.batch, options.lr
+                        + (options.lrSchedule == LearningRateSchedule.CONSTANT ? ""
+                        : " (" + options.lrSchedule.id() + " to " + options.lr * options.lrEnd + ")"), data.test.size()));
+        return Comparison.builder().variants(paddings).baseline(baseline).seeds(seeds)
                 .network((p, seed) -> options.network(p, data.train.numClasses(), data.train.channels(),
                         data.train.height(), data.train.width(), seed))
                 .batches(data::batches).batchSize(options.batch).train(data.train).test(data.test)
-                .epochs(options.epochs).outDir(out).resume(resume).progress(options.progress.on(System.err)).reporter(Charts.REPORTER).budget(budget)
-                .gallery(Math.max(galleryPad, 1), galleryPad > 0 ? 4 : 0, 300).build().run();
+                .epochs(options.epochs).outDir(out).resume(resume).progress(options.progress.on(System.err))
+                .reporter(Charts.REPORTER).budget(budget)
+                .gallery(Math.max(galleryPad, 1), galleryPad > 0 ? 4 : 0, 300).shiftEval(shiftEval).build().run();
     }
 }

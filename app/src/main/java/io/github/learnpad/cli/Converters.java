@@ -53,6 +53,24 @@ final class Converters {
         }
     }
 
+    static final class ScheduleConverter implements ITypeConverter<io.github.learnpad.train.LearningRateSchedule> {
+        @Override
+        public io.github.learnpad.train.LearningRateSchedule convert(String v) {
+            return parseEnum(io.github.learnpad.train.LearningRateSchedule.class, v, "learning-rate schedule");
+        }
+    }
+
+    static final class PaddingVariantConverter implements ITypeConverter<io.github.learnpad.layers.PaddingVariant> {
+        @Override
+        public io.github.learnpad.layers.PaddingVariant convert(String v) {
+            try {
+                return io.github.learnpad.layers.PaddingVariant.parse(v);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     static final class PaddingConverter implements ITypeConverter<PaddingMode> {
         @Override
         public PaddingMode convert(String v) {

@@ -2,6 +2,7 @@ package io.github.learnpad.cli;
 
 import io.github.learnpad.data.FashionMnistReader;
 import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.layers.PaddingVariant;
 import io.github.learnpad.models.Architecture;
 import io.github.learnpad.train.ComparisonResult;
 import picocli.CommandLine.Command;
@@ -69,10 +70,10 @@ final class DemoCommand implements Callable<Integer> {
         o.progress = progress;
         o.dataSeed = 1;
         o.validate();
-        List<PaddingMode> paddings = List.of(PaddingMode.ZERO, PaddingMode.LEARNED);
+        List<PaddingVariant> paddings = List.of(PaddingVariant.of(PaddingMode.ZERO), PaddingVariant.LEARNED);
         boolean reuse = DemoRuns.prepare(out, settings(o, paddings), System.err);
         long t0 = System.nanoTime();
-        ComparisonResult r = CompareCommand.run(o, paddings, SEEDS, out, reuse, GALLERY_PAD);
+        ComparisonResult r = CompareCommand.run(o, paddings, null, SEEDS, out, reuse, GALLERY_PAD, List.of());
         double minutes = (System.nanoTime() - t0) / 60e9;
         System.out.println(r.markdown());
         System.out.println(String.format(Locale.ROOT, "Demo finished in %.1f minutes. Charts: %s (accuracy.png, "
@@ -81,11 +82,11 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** What makes two demos the same (recorded in OUT/demo.json); not threads, progress or the data's location. */
-    static Map<String, Object> settings(TrainingOptions o, List<PaddingMode> paddings) {
+    static Map<String, Object> settings(TrainingOptions o, List<PaddingVariant> paddings) {
         Map<String, Object> m = new LinkedHashMap<>(o.describe());
         m.put("epochs", o.epochs);
         m.put("batchSize", o.batch);
-        m.put("paddings", paddings.stream().map(PaddingMode::id).toList());
+        m.put("paddings", paddings.stream().map(PaddingVariant::id).toList());
         m.put("seeds", SEEDS);
         m.put("galleryPad", GALLERY_PAD);
         return m;

@@ -9,7 +9,7 @@ import java.util.Arrays;
 
 /**
  * The {@code learnpad} command line: {@code train}, {@code eval}, {@code compare}, {@code demo}, {@code realism},
- * {@code bench} and {@code convert}.
+ * {@code bench}, {@code convert}, {@code robustness} and {@code study}.
  *
  * <p>Exit codes: 0 success, 2 usage error (unknown option, bad value; picocli prints the usage), 1 runtime error
  * (one line {@code learnpad: error: ...} on stderr; the stack trace only with {@code --verbose}).
@@ -17,7 +17,8 @@ import java.util.Arrays;
 @Command(name = "learnpad", mixinStandardHelpOptions = true, versionProvider = LearnPadCli.Version.class,
         description = "Train networks with zero, reflect, replicate, circular or learned padding and compare them.",
         subcommands = {TrainCommand.class, EvalCommand.class, CompareCommand.class, DemoCommand.class,
-                RealismCommand.class, BenchCommand.class, ConvertCommand.class, CommandLine.HelpCommand.class})
+                RealismCommand.class, BenchCommand.class, ConvertCommand.class, RobustnessCommand.class,
+                StudyCommand.class, CommandLine.HelpCommand.class})
 public final class LearnPadCli implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of errors and DL4J's informational logging.")

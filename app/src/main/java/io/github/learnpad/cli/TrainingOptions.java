@@ -2,9 +2,12 @@ package io.github.learnpad.cli;
 
 import io.github.learnpad.data.ChannelPolicy;
 import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.layers.PaddingVariant;
 import io.github.learnpad.models.Architecture;
 import io.github.learnpad.models.ModelBuilder;
 import io.github.learnpad.models.Variant;
+import io.github.learnpad.models.Vgg16;
+import io.github.learnpad.train.LearningRateSchedule;
 import io.github.learnpad.train.Threads;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -25,6 +28,11 @@ public final class TrainingOptions {
     @Option(names = "--variant", converter = Converters.VariantConverter.class,
             description = "cifar or imagenet layout of vgg16/resnet50 (default: cifar up to 64x64 input, else imagenet).")
     Variant variant;
+
+    @Option(names = "--width-multiplier", defaultValue = "1",
+            description = "vgg16 only: scale every layer's width (e.g. 0.125: 8..64 channels); not 1 = a deviation "
+                    + "from VGG16. Default: ${DEFAULT-VALUE}.")
+    double widthMultiplier = 1;
 
     @Option(names = "--dataset", defaultValue = "fashion-mnist",
             description = "fashion-mnist, cifar10 or folder:PATH. Default: ${DEFAULT-VALUE}.")
@@ -55,6 +63,15 @@ public final class TrainingOptions {
     @Option(names = "--lr", defaultValue = "0.001", description = "Adam learning rate. Default: ${DEFAULT-VALUE}.")
     double lr;
 
+    @Option(names = "--lr-schedule", defaultValue = "constant", converter = Converters.ScheduleConverter.class,
+            description = "constant, cosine (per epoch, from --lr down to --lr * --lr-end in the last epoch) or step "
+                    + "(x sqrt(--lr-end) at half and at three quarters of the epochs). Default: ${DEFAULT-VALUE}.")
+    LearningRateSchedule lrSchedule = LearningRateSchedule.CONSTANT;
+
+    @Option(names = "--lr-end", defaultValue = "0.01",
+            description = "Final learning rate of cosine and step, as a fraction of --lr. Default: ${DEFAULT-VALUE}.")
+    double lrEnd = LearningRateSchedule.DEFAULT_END_FACTOR;
+
     @Option(names = "--subset", defaultValue = "0",
             description = "Train on a seeded random subset of N images (0: all).")
     int subset;
@@ -83,6 +100,12 @@ public final class TrainingOptions {
         require(epochs >= 1, "--epochs must be >= 1, got " + epochs);
         require(batch >= 1, "--batch must be >= 1, got " + batch);
         require(lr > 0 && Double.isFinite(lr), "--lr must be > 0, got " + lr);
+        require(lrEnd > 0 && lrEnd <= 1, "--lr-end must be in (0, 1], got " + lrEnd);
+        require(widthMultiplier > 0 && Double.isFinite(widthMultiplier), "--width-multiplier must be > 0, got "
+                + widthMultiplier);
+        require(widthMultiplier == 1 || model == Architecture.VGG16, "--width-multiplier applies to --model vgg16 only");
+        require(lrSchedule == LearningRateSchedule.CONSTANT || epochs >= 2, "--lr-schedule " + lrSchedule.id()
+                + " needs --epochs >= 2 to decay; use --lr-schedule constant for a single epoch");
         require(subset >= 0 && testSubset >= 0, "--subset and --test-subset must be >= 0");
         require(imageSize >= 0, "--image-size must be >= 0, got " + imageSize);
         require(threads >= 0, "--threads must be >= 0, got " + threads);
@@ -99,18 +122,26 @@ public final class TrainingOptions {
 
     /** An initialised network for this data shape. */
     ComputationGraph network(PaddingMode padding, int classes, int channels, int height, int width, long seed) {
+        return network(PaddingVariant.of(padding), classes, channels, height, width, seed);
+    }
+
+    /** An initialised network for this data shape with a named padding variant. */
+    ComputationGraph network(PaddingVariant padding, int classes, int channels, int height, int width, long seed) {
         ComputationGraph g = new ComputationGraph(conf(padding, classes, channels, height, width, seed));
         g.init();
         return g;
     }
 
     /** The network's configuration for this data shape; the model builder's exception if it does not take it. */
-    ComputationGraphConfiguration conf(PaddingMode padding, int classes, int channels, int height, int width,
+    ComputationGraphConfiguration conf(PaddingVariant padding, int classes, int channels, int height, int width,
             long seed) {
         ModelBuilder<?, ?> b = model.builder().numClasses(classes).inputShape(channels, height, width)
-                .padding(padding).updater(new Adam(lr)).seed(seed);
+                .padding(padding).updater(updater()).seed(seed);
         if (variant != null && model.hasVariants()) {
             b.variant(variant);
+        }
+        if (b instanceof Vgg16.Builder) {
+            ((Vgg16.Builder) b).widthMultiplier(widthMultiplier);
         }
         return b.build().conf();
     }
@@ -124,7 +155,7 @@ public final class TrainingOptions {
      */
     String whyNot(int height, int width) {
         try {
-            conf(PaddingMode.ZERO, 2, 1, height, width, 1);
+            conf(PaddingVariant.of(PaddingMode.ZERO), 2, 1, height, width, 1);
             return null;
         } catch (IllegalStateException | IllegalArgumentException | org.deeplearning4j.exception.DL4JException e) {
             return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
@@ -161,6 +192,12 @@ public final class TrainingOptions {
         }
     }
 
+    /** Adam with --lr, or with the --lr-schedule over --epochs (a constant rate stays a plain number). */
+    Adam updater() {
+        return lrSchedule == LearningRateSchedule.CONSTANT ? new Adam(lr)
+                : new Adam(lrSchedule.schedule(lr, epochs, lrEnd));
+    }
+
     /** The options as recorded in run.json / results.json. */
     Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -168,8 +205,15 @@ public final class TrainingOptions {
         if (model.hasVariants()) {
             m.put("variant", variant == null ? "auto" : variant.name().toLowerCase(Locale.ROOT));
         }
+        if (widthMultiplier != 1) {
+            m.put("widthMultiplier", widthMultiplier);
+        }
         m.put("dataset", dataset);
         m.put("lr", lr);
+        m.put("lrSchedule", lrSchedule.id());
+        if (lrSchedule != LearningRateSchedule.CONSTANT) {
+            m.put("lrEnd", lr * lrEnd);
+        }
         m.put("subset", subset);
         m.put("testSubset", testSubset);
         m.put("augment", augment);

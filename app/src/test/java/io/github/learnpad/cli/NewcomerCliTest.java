@@ -2,6 +2,7 @@ package io.github.learnpad.cli;
 
 import io.github.learnpad.bench.PaddingModuleBenchmark;
 import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.layers.PaddingVariant;
 import io.github.learnpad.models.Architecture;
 import io.github.learnpad.train.Threads;
 import org.junit.jupiter.api.BeforeAll;
@@ -134,10 +135,12 @@ class NewcomerCliTest {
         return o;
     }
 
+    private static final PaddingVariant ZERO = PaddingVariant.of(PaddingMode.ZERO);
+
     static boolean demoStep(Path out, TrainingOptions o, PrintStream log) throws Exception {
-        List<PaddingMode> paddings = List.of(PaddingMode.ZERO);
+        List<PaddingVariant> paddings = List.of(ZERO);
         boolean reuse = DemoRuns.prepare(out, DemoCommand.settings(o, paddings), log);
-        CompareCommand.run(o, paddings, List.of(1L), out, reuse, 0);
+        CompareCommand.run(o, paddings, null, List.of(1L), out, reuse, 0, List.of());
         return reuse;
     }
 
@@ -153,7 +156,7 @@ class NewcomerCliTest {
 
         // What the demo did before: a fresh comparison into the same directory is refused (as fresh train runs are).
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> CompareCommand.run(tinyDemo(1), List.of(PaddingMode.ZERO), List.of(1L), out, false, 0));
+                () -> CompareCommand.run(tinyDemo(1), List.of(ZERO), null, List.of(1L), out, false, 0, List.of()));
         assertTrue(e.getMessage().contains("already holds checkpoints"), e.getMessage());
 
         // Typed again with the same settings: the finished run is reused, not trained again.
@@ -174,9 +177,9 @@ class NewcomerCliTest {
     void runsWithoutDemoJsonAreReusedOnlyIfTheyAreTheDemos() throws Exception {
         Path out = tmp.resolve("legacy");
         TrainingOptions o = tinyDemo(1);
-        CompareCommand.run(o, List.of(PaddingMode.ZERO), List.of(1L), out, false, 0);   // a demo before demo.json
+        CompareCommand.run(o, List.of(ZERO), null, List.of(1L), out, false, 0, List.of());   // a demo before demo.json
         PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
-        Map<String, Object> other = DemoCommand.settings(tinyDemo(1), List.of(PaddingMode.ZERO));
+        Map<String, Object> other = DemoCommand.settings(tinyDemo(1), List.of(ZERO));
         other.put("lr", 0.5);
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> DemoRuns.prepare(out, other, quiet));
         assertTrue(e.getMessage().contains("did not make (zero-seed1)") && e.getMessage().contains("--out"),
@@ -184,7 +187,7 @@ class NewcomerCliTest {
         assertTrue(Files.exists(out.resolve("runs/zero-seed1/model.zip")), "refusing deletes nothing");
         assertFalse(Files.exists(out.resolve(DemoRuns.MARKER)));
 
-        assertTrue(DemoRuns.prepare(out, DemoCommand.settings(o, List.of(PaddingMode.ZERO)), quiet),
+        assertTrue(DemoRuns.prepare(out, DemoCommand.settings(o, List.of(ZERO)), quiet),
                 "the same settings are recognised in the checkpoints and reused");
     }
 

@@ -1,6 +1,7 @@
 package io.github.learnpad.models;
 
 import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.layers.PaddingVariant;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -28,7 +29,7 @@ public abstract class ModelBuilder<B extends ModelBuilder<B, M>, M extends Model
     int channels = 3;
     int height = 32;
     int width = 32;
-    PaddingMode padding = PaddingMode.ZERO;
+    PaddingVariant padding = PaddingVariant.of(PaddingMode.ZERO);
     long seed = 42;
     Variant variant;
     IUpdater updater = new Adam(1e-3);
@@ -58,7 +59,12 @@ public abstract class ModelBuilder<B extends ModelBuilder<B, M>, M extends Model
 
     /** The padding around every padded convolution (and the ResNet50 stem). Default ZERO. */
     public B padding(PaddingMode padding) {
-        this.padding = Objects.requireNonNull(padding, "padding mode must not be null");
+        return padding(PaddingVariant.of(Objects.requireNonNull(padding, "padding mode must not be null")));
+    }
+
+    /** A named padding variant (e.g. {@link PaddingVariant#LEARNED_MIXING}) around every padded convolution. */
+    public B padding(PaddingVariant padding) {
+        this.padding = Objects.requireNonNull(padding, "padding variant must not be null");
         return self();
     }
 

@@ -1,6 +1,6 @@
 package io.github.learnpad.models;
 
-import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.layers.PaddingVariant;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
@@ -20,7 +20,7 @@ final class PaddedConv {
      * @param conv   the convolution (kernel, stride, nOut, activation...); padding and mode are overwritten
      * @return the name of the convolution vertex, {@code name}
      */
-    static String add(GraphBuilder g, String name, String input, PaddingMode mode, int pad, ConvolutionLayer.Builder conv) {
+    static String add(GraphBuilder g, String name, String input, PaddingVariant mode, int pad, ConvolutionLayer.Builder conv) {
         String in = input;
         if (pad > 0) {
             in = name + "-pad";

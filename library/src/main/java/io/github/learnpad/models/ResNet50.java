@@ -1,6 +1,7 @@
 package io.github.learnpad.models;
 
 import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.layers.PaddingVariant;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration.GraphBuilder;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -84,7 +85,7 @@ public final class ResNet50 extends ModelBuilder.Model {
 
     private static ComputationGraphConfiguration conf(Builder b) {
         boolean cifar = b.resolvedVariant() == Variant.CIFAR;
-        PaddingMode mode = b.padding;
+        PaddingVariant mode = b.padding;
         GraphBuilder g = b.graph(b.common().activation(Activation.IDENTITY));
 
         String stemOut;
@@ -133,7 +134,7 @@ public final class ResNet50 extends ModelBuilder.Model {
      * One bottleneck block: 1x1 (stride 2 in the first block of a stage) -> padded 3x3 -> 1x1, each with batch norm,
      * plus the shortcut (a strided 1x1 convolution with batch norm in the first block, identity otherwise), ReLU.
      */
-    private static String bottleneck(GraphBuilder g, PaddingMode mode, int[] f, String stage, String block,
+    private static String bottleneck(GraphBuilder g, PaddingVariant mode, int[] f, String stage, String block,
             String input, boolean convShortcut) {
         String conv = "res" + stage + block + "_branch";
         String bn = "bn" + stage + block + "_branch";

@@ -48,7 +48,22 @@ public final class Vgg16 extends ModelBuilder.Model {
 
     /** Options: see {@link ModelBuilder}. */
     public static final class Builder extends ModelBuilder<Builder, Vgg16> {
+        private double widthMultiplier = 1;
+
         private Builder() {
+        }
+
+        /**
+         * Scales every layer's width (convolution channels and the hidden dense layers) by {@code m} (rounded, at
+         * least 1): 0.125 gives 8..64 channels instead of 64..512, about 1/64 of the arithmetic. Default 1 (VGG16
+         * itself); anything else is a deviation from VGG16 to state when reporting results.
+         */
+        public Builder widthMultiplier(double m) {
+            if (!(m > 0) || Double.isInfinite(m)) {
+                throw new IllegalArgumentException("Vgg16: width multiplier must be > 0, got " + m);
+            }
+            this.widthMultiplier = m;
+            return this;
         }
 
         @Override
@@ -62,6 +77,10 @@ public final class Vgg16 extends ModelBuilder.Model {
         }
     }
 
+    private static int scaled(int width, double multiplier) {
+        return Math.max(1, (int) Math.round(width * multiplier));
+    }
+
     private static ComputationGraphConfiguration conf(Builder b) {
         boolean cifar = b.resolvedVariant() == Variant.CIFAR;
         GraphBuilder g = b.graph(b.common().activation(Activation.RELU));
@@ -69,7 +88,8 @@ public final class Vgg16 extends ModelBuilder.Model {
         for (int blk = 0; blk < BLOCKS.length; blk++) {
             for (int i = 0; i < BLOCKS[blk].length; i++) {
                 String name = "conv" + (blk + 1) + "_" + (i + 1);
-                ConvolutionLayer.Builder conv = new ConvolutionLayer.Builder(3, 3).stride(1, 1).nOut(BLOCKS[blk][i])
+                ConvolutionLayer.Builder conv = new ConvolutionLayer.Builder(3, 3).stride(1, 1)
+                        .nOut(scaled(BLOCKS[blk][i], b.widthMultiplier))
                         .activation(cifar ? Activation.IDENTITY : Activation.RELU);
                 last = PaddedConv.add(g, name, last, b.padding, 1, conv);
                 if (cifar) {
@@ -84,7 +104,7 @@ public final class Vgg16 extends ModelBuilder.Model {
                     .kernelSize(2, 2).stride(2, 2).build(), last);
             last = pool;
         }
-        int hidden = cifar ? 512 : 4096;
+        int hidden = scaled(cifar ? 512 : 4096, b.widthMultiplier);
         g.addLayer("fc1", new DenseLayer.Builder().nOut(hidden).dropOut(0.5).build(), last)
                 .addLayer("fc2", new DenseLayer.Builder().nOut(hidden).dropOut(0.5).build(), "fc1")
                 .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD)

@@ -2,10 +2,14 @@ package io.github.learnpad.train;
 
 import io.github.learnpad.data.ImageDataset;
 import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.layers.PaddingVariant;
+import io.github.learnpad.robustness.ShiftReport;
+import io.github.learnpad.robustness.ShiftRobustness;
 import org.deeplearning4j.nn.api.Model;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,17 +22,29 @@ import java.util.Objects;
  * Trains the same network with each padding and each seed under the same budget (data, epochs, batches, learning
  * rate), and writes the comparison:
  * <pre>
- * out/runs/PADDING-seedS/     one {@link Trainer} run directory per padding x seed
- * out/results.md, results.json  mean ± std of final test accuracy, test loss, training time; parameter counts
+ * out/runs/PADDING-seedS/     one {@link Trainer} run directory per padding x seed, with run.json (budget,
+ *                             padding, seed, input shape)
+ * out/results.md, results.json  mean ± std of final test accuracy, test loss, training time; parameter counts;
+ *                             per padding, the paired difference to the baseline over seeds (see {@link ComparisonResult})
  * out/gallery.png             test images padded by each mode with a wide margin (see {@link PaddingGallery})
+ * out/shift-accuracy.png      with {@code shiftEval(...)}: test accuracy vs border shift per padding (drawn by the
+ *                             command line's {@link RunReporter})
+ * out/runs/PADDING-seedS/shift.json   that run's {@link ShiftReport} (per shift and direction)
  * </pre>
  * A {@link RunReporter} may add files (the command line's charts) to each run directory and to {@code out}.
+ *
+ * <p>Pairing: the runs of one seed differ only in the padding. Each run's training batches come from
+ * {@code batches(seed)}, whose order and augmentation depend only on the seed and the epoch; the network factory gets
+ * the same seed, so layers that every padding has (convolutions, batch norm, output) start from the same weights
+ * when the factory seeds the network's initialisation with it (SmallCnn, Vgg16 and ResNet50 do; tested in
+ * {@code PairingTest}); and ND4J's generator is reseeded per epoch from the seed. So the per-seed difference between
+ * two paddings is a paired measurement, and the report's statistics treat it as one.
  */
 public final class Comparison {
     /** Makes the untrained network for a padding and seed. */
     @FunctionalInterface
     public interface NetworkFactory {
-        Model create(PaddingMode padding, long seed);
+        Model create(PaddingVariant padding, long seed);
     }
 
     /** Makes the per-epoch training batches for a seed. */
@@ -37,7 +53,8 @@ public final class Comparison {
         EpochBatches create(long seed);
     }
 
-    private final List<PaddingMode> paddings;
+    private final List<PaddingVariant> paddings;
+    private final String baseline;
     private final List<Long> seeds;
     private final NetworkFactory network;
     private final BatchesFactory batches;
@@ -54,6 +71,7 @@ public final class Comparison {
     private final int galleryPad;
     private final int galleryImages;
     private final int gallerySteps;
+    private final List<Integer> shiftEval;
 
     private Comparison(Builder b) {
         this.paddings = List.copyOf(b.paddings);
@@ -63,6 +81,13 @@ public final class Comparison {
         }
         if (paddings.stream().distinct().count() != paddings.size() || seeds.stream().distinct().count() != seeds.size()) {
             throw new IllegalArgumentException("paddings and seeds must not repeat: " + paddings + ", " + seeds);
+        }
+        List<String> ids = paddings.stream().map(PaddingVariant::id).toList();
+        this.baseline = b.baseline != null ? b.baseline
+                : ids.contains(PaddingMode.ZERO.id()) ? PaddingMode.ZERO.id() : ids.get(0);
+        if (!ids.contains(baseline)) {
+            throw new IllegalArgumentException("the baseline padding '" + baseline + "' is not among the compared "
+                    + "paddings " + ids + "; add it to the paddings or choose the baseline among them");
         }
         this.network = Objects.requireNonNull(b.network, "Comparison: network(...) must be set");
         this.train = Objects.requireNonNull(b.train, "Comparison: train(...) must be set");
@@ -82,9 +107,15 @@ public final class Comparison {
         this.budget.put("trainImages", train.size());
         this.budget.put("testImages", test.size());
         this.budget.putIfAbsent("dataset", train.name());
+        this.budget.put("baseline", baseline);
         this.galleryPad = b.galleryPad;
         this.galleryImages = b.galleryImages;
         this.gallerySteps = b.gallerySteps;
+        this.shiftEval = List.copyOf(b.shiftEval);
+        if (!shiftEval.isEmpty()) {
+            ShiftRobustness.checkShifts(shiftEval, test.height(), test.width());
+            this.budget.put("shiftEval", shiftEval);
+        }
     }
 
     public static Builder builder() {
@@ -93,29 +124,42 @@ public final class Comparison {
 
     /** Runs every padding x seed (seeds outer, so an early stop still leaves every padding with some runs). */
     public ComparisonResult run() throws IOException {
-        Map<PaddingMode, List<TrainingResult>> results = new LinkedHashMap<>();
+        Map<PaddingVariant, List<TrainingResult>> results = new LinkedHashMap<>();
         paddings.forEach(p -> results.put(p, new ArrayList<>()));
+        Map<String, List<ShiftReport>> shifts = new LinkedHashMap<>();
         int k = 0;
         for (long seed : seeds) {
-            for (PaddingMode p : paddings) {
+            for (PaddingVariant p : paddings) {
                 k++;
                 progress.message(String.format(Locale.ROOT, "run %d/%d: padding %s, seed %d", k,
                         paddings.size() * seeds.size(), p.id(), seed));
                 Map<String, Object> info = new LinkedHashMap<>(budget);
                 info.put("padding", p.id());
                 info.put("seed", seed);
+                // What eval and robustness need to load a run's model.zip with the right image size and channels
+                // (the Trainer writes it into the run's run.json).
+                info.put("inputShape", new int[]{train.channels(), train.height(), train.width()});
                 Trainer t = Trainer.builder().batches(batches.create(seed)).batchesPerEpoch(batchesPerEpoch)
                         .test(test).epochs(epochs).seed(seed).outDir(runDir(p, seed)).resume(resume)
                         .progress(progress).log(log).reporter(reporter).runInfo(info).build();
-                results.get(p).add(t.train(network.create(p, seed)));
+                TrainingResult trained = t.train(network.create(p, seed));
+                results.get(p).add(trained);
+                if (!shiftEval.isEmpty()) {
+                    ShiftReport sr = ShiftRobustness.evaluate(trained.net(), test, shiftEval, 256);
+                    AtomicFiles.writeString(runDir(p, seed).resolve("shift.json"), Json.pretty(sr.toMap()));
+                    shifts.computeIfAbsent(p.id(), id -> new ArrayList<>()).add(sr);
+                }
             }
         }
         List<PaddingSummary> summaries = new ArrayList<>();
         results.forEach((p, runs) -> summaries.add(new PaddingSummary(p, seeds, runs)));
-        ComparisonResult r = new ComparisonResult(summaries, budget);
+        ComparisonResult r = new ComparisonResult(summaries, budget, baseline, shifts);
         r.write(outDir);
         if (galleryImages > 0) {
-            PaddingGallery.write(train, test, paddings, galleryPad, galleryImages, gallerySteps, seeds.get(0),
+            // The gallery shows the plain modes; named Padding Module variants would need their own standalone fit.
+            List<PaddingMode> modes = paddings.stream().filter(PaddingVariant::isPlainMode).map(PaddingVariant::mode)
+                    .toList();
+            PaddingGallery.write(train, test, modes, galleryPad, galleryImages, gallerySteps, seeds.get(0),
                     outDir.resolve("gallery.png"));
         }
         reporter.comparisonFinished(r, outDir);
@@ -123,13 +167,14 @@ public final class Comparison {
     }
 
     /** The run directory of one padding and seed. */
-    public Path runDir(PaddingMode p, long seed) {
+    public Path runDir(PaddingVariant p, long seed) {
         return outDir.resolve("runs").resolve(p.id() + "-seed" + seed);
     }
 
     /** Builder for {@link Comparison}. */
     public static final class Builder {
-        private List<PaddingMode> paddings = List.of(PaddingMode.ZERO, PaddingMode.LEARNED);
+        private List<PaddingVariant> paddings = List.of(PaddingVariant.of(PaddingMode.ZERO), PaddingVariant.LEARNED);
+        private String baseline;
         private List<Long> seeds = List.of(1L);
         private NetworkFactory network;
         private BatchesFactory batches;
@@ -146,8 +191,20 @@ public final class Comparison {
         private int galleryPad = 6;
         private int galleryImages = 4;
         private int gallerySteps = 300;
+        private List<Integer> shiftEval = List.of();
 
-        public Builder paddings(List<PaddingMode> p) { this.paddings = p; return this; }
+        /** The fixed modes and/or default Padding Module to compare (default zero, learned). */
+        public Builder paddings(List<PaddingMode> p) {
+            this.paddings = p.stream().map(PaddingVariant::of).toList();
+            return this;
+        }
+        /** Named paddings to compare, e.g. zero, reflect, {@link PaddingVariant#LEARNED_MIXING}. */
+        public Builder variants(List<PaddingVariant> v) { this.paddings = List.copyOf(v); return this; }
+        /**
+         * The padding (by id) every other is compared with, paired by seed; default "zero" when it is compared, else
+         * the first padding.
+         */
+        public Builder baseline(String id) { this.baseline = id; return this; }
         public Builder seeds(List<Long> s) { this.seeds = s; return this; }
         /** The untrained network per padding and seed; every padding must get the same architecture otherwise. */
         public Builder network(NetworkFactory f) { this.network = f; return this; }
@@ -175,6 +232,11 @@ public final class Comparison {
             this.gallerySteps = learnedSteps;
             return this;
         }
+        /**
+         * Also evaluate every trained run on its test set shifted by these pixel amounts toward each border
+         * ({@link ShiftRobustness}); empty (default): no shift evaluation.
+         */
+        public Builder shiftEval(List<Integer> shifts) { this.shiftEval = List.copyOf(shifts); return this; }
         public Comparison build() { return new Comparison(this); }
     }
 }

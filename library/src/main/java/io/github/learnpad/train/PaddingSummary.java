@@ -1,6 +1,6 @@
 package io.github.learnpad.train;
 
-import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.layers.PaddingVariant;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,17 +8,17 @@ import java.util.Map;
 
 /** One padding's results over its seeds in a {@link Comparison}: final-epoch numbers, mean and sample std. */
 public final class PaddingSummary {
-    private final PaddingMode padding;
+    private final PaddingVariant padding;
     private final List<Long> seeds;
     private final List<TrainingResult> runs;
 
-    PaddingSummary(PaddingMode padding, List<Long> seeds, List<TrainingResult> runs) {
+    PaddingSummary(PaddingVariant padding, List<Long> seeds, List<TrainingResult> runs) {
         this.padding = padding;
         this.seeds = List.copyOf(seeds);
         this.runs = List.copyOf(runs);
     }
 
-    public PaddingMode padding() { return padding; }
+    public PaddingVariant padding() { return padding; }
     public List<Long> seeds() { return seeds; }
     /** One training run per seed, in seed order. */
     public List<TrainingResult> runs() { return runs; }

@@ -46,7 +46,7 @@ class ComparisonTest {
                         reportedComparisons.add(r);
                     }
                 })
-                .budget(java.util.Map.of("model", "small")).gallery(4, 3, 20).build().run();
+                .budget(java.util.Map.of("model", "small")).gallery(4, 3, 20).shiftEval(List.of(0, 3)).build().run();
     }
 
     @Test
@@ -104,5 +104,64 @@ class ComparisonTest {
         assertEquals(4, lm.localLosses().size());
         lm.localLosses().values().forEach(v -> assertTrue(Double.isFinite(v) && v >= 0));
         assertTrue(zero.runs().get(0).last().localLosses().isEmpty());
+    }
+
+    @Test
+    void reportsThePairedDifferenceToTheBaseline() throws Exception {
+        JsonNode json = Json.read(out.resolve("results.json"));
+        assertEquals("zero", json.get("budget").get("baseline").asText());
+        assertTrue(json.get("paddings").get(0).get("pairedDifference").isNull());
+        JsonNode d = json.get("paddings").get(1).get("pairedDifference");
+        double[] zero = result.summaries().get(0).finalAccuracies();
+        double[] learned = result.summaries().get(1).finalAccuracies();
+        io.github.learnpad.stats.PairedDifference expected = io.github.learnpad.stats.PairedDifference.ofDifferences(
+                new double[]{learned[0] - zero[0], learned[1] - zero[1]});
+        assertEquals("zero", d.get("baseline").asText());
+        assertEquals(2, d.get("seeds").asInt());
+        assertEquals(expected.mean(), d.get("mean").asDouble(), 0);
+        assertEquals(expected.ciLow(), Json.number(d.get("ciLow")), 0);
+        assertEquals(expected.ciHigh(), Json.number(d.get("ciHigh")), 0);
+        assertEquals(expected.pValue(), Json.number(d.get("pValue")), 0);
+        assertEquals(expected.detectable(), Json.number(d.get("detectable")), 0);
+        String md = Files.readString(out.resolve("results.md"));
+        assertTrue(md.contains("Δ vs zero (95% CI)"), md);
+        assertTrue(md.contains(String.format(java.util.Locale.ROOT, "%+.4f [", expected.mean())), md);
+        assertTrue(md.contains("- learned − zero: "), md);
+    }
+
+    @Test
+    void evaluatesEveryRunUnderBorderShift() throws Exception {
+        assertEquals(1, reportedComparisons.size(), "the reporter (the command line's charts) gets the shift results");
+        assertEquals(List.of(0, 3), reportedComparisons.get(0).shifts());
+        JsonNode json = Json.read(out.resolve("results.json"));
+        assertEquals("[0,3]", json.get("budget").get("shiftEval").toString());
+        for (int i = 0; i < 2; i++) {
+            String id = result.summaries().get(i).padding().id();
+            JsonNode se = json.get("paddings").get(i).get("shiftEval");
+            assertEquals(2, se.size());
+            for (int k = 0; k < 2; k++) {
+                long seed = k + 1;
+                JsonNode run = Json.read(out.resolve("runs").resolve(id + "-seed" + seed).resolve("shift.json"));
+                // Shift 0 is the plain test set: the same accuracy as the run's last epoch.
+                assertEquals(result.summaries().get(i).finalAccuracies()[k],
+                        run.get("shifts").get(0).get("meanAccuracy").asDouble(), 0);
+                assertEquals(run.get("shifts").get(1).get("meanAccuracy").asDouble(),
+                        se.get(1).get("perSeed").get(k).asDouble(), 0);
+            }
+        }
+        JsonNode d = json.get("paddings").get(1).get("shiftEval").get(1).get("pairedDifference");
+        assertEquals(PaddingSummary.mean(result.shiftAccuracies("learned", 3))
+                - PaddingSummary.mean(result.shiftAccuracies("zero", 3)), d.get("mean").asDouble(), 1e-12);
+        String md = Files.readString(out.resolve("results.md"));
+        assertTrue(md.contains("## Accuracy under border shift") && md.contains("| padding | shift 0 | shift 3 |"), md);
+    }
+
+    @Test
+    void refusesABaselineThatIsNotCompared() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Comparison.builder()
+                .paddings(List.of(PaddingMode.ZERO, PaddingMode.LEARNED)).baseline("reflect")
+                .network((p, seed) -> null).train(TinyData.make("a", 4, 1, 8, 1)).test(TinyData.make("b", 4, 1, 8, 2))
+                .outDir(out.resolve("never")).build());
+        assertTrue(e.getMessage().contains("reflect") && e.getMessage().contains("[zero, learned]"), e.getMessage());
     }
 }
