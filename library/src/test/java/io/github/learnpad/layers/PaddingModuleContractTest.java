@@ -118,11 +118,13 @@ class PaddingModuleContractTest {
      */
     @Test
     void sameDiffReferenceTrainsInsideFitWithWorkspaces() {
-        MultiLayerNetwork[] nets = new MultiLayerNetwork[2];
-        for (Implementation impl : Implementation.values()) {
+        Implementation[] impls = {Implementation.FAST, Implementation.SAMEDIFF};
+        MultiLayerNetwork[] nets = new MultiLayerNetwork[impls.length];
+        for (int i = 0; i < impls.length; i++) {
+            Implementation impl = impls[i];
             PaddingModule pm = new PaddingModule.Builder().padding(2, 1, 1, 2).implementation(impl).build();
             MultiLayerNetwork net = trained(pm, DataType.DOUBLE, b -> b);
-            nets[impl.ordinal()] = net;
+            nets[i] = net;
             assertFalse(Double.isNaN(PaddingModule.lastLocalLoss(net.getLayer(0))), impl.toString());
         }
         INDArray fast = nets[0].params(), sd = nets[1].params();
