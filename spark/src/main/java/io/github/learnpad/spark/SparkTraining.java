@@ -51,8 +51,11 @@ public final class SparkTraining {
         return new Builder();
     }
 
-    /** DL4J's parameter-averaging training master with these settings (the updater state is averaged too). */
-    public ParameterAveragingTrainingMaster trainingMaster() {
+    /**
+     * DL4J's parameter-averaging training master with these settings (the updater state is averaged too), for
+     * {@code workers} executor threads.
+     */
+    public ParameterAveragingTrainingMaster trainingMaster(int workers) {
         return new ParameterAveragingTrainingMaster.Builder(workers, examplesPerDataSet)
                 .batchSizePerWorker(batchSizePerWorker)
                 .averagingFrequency(averagingFrequency)
@@ -65,9 +68,14 @@ public final class SparkTraining {
                 .build();
     }
 
-    /** {@code net} (initialised) ready to train on Spark with {@link #trainingMaster()}. */
+    /**
+     * {@code net} (initialised) ready to train on Spark with {@link #trainingMaster(int)}, for the builder's number of
+     * workers or else Spark's default parallelism. (Always a number: dl4j-spark 1.0.0-M2's
+     * {@code SparkComputationGraph.fitPaths} fails with a NullPointerException when the training master has to find
+     * it out itself.)
+     */
     public SparkComputationGraph wrap(JavaSparkContext sc, ComputationGraph net) {
-        return new SparkComputationGraph(sc, net, trainingMaster());
+        return new SparkComputationGraph(sc, net, trainingMaster(workers != null ? workers : sc.defaultParallelism()));
     }
 
     /** Builder for {@link SparkTraining}. */
