@@ -34,8 +34,8 @@ import java.util.concurrent.TimeUnit;
  *   threads while worker 1 already trains the original network, so what they copy (the state before, during or after
  *   worker 1's first update) depended on thread timing: two identical runs could end with different weights. Here
  *   every worker waits, before its first minibatch, until all copies are made.</li>
- *   <li><b>Seeded workers.</b> Each worker thread's ND4J random generator is seeded from {@code seed} and its index
- *   (dropout, random layers), where DL4J leaves it unseeded.</li>
+ *   <li><b>Seeded workers.</b> Each worker thread's ND4J random generator is seeded from {@code seed}, the epoch and
+ *   the worker's index (dropout, random layers), where DL4J leaves it unseeded.</li>
  * </ul>
  * Runs with the same settings and data then end with bit-for-bit the same network (tested with 2 workers in both
  * modes; with 3 or more, gradient sharing sums the workers' decoded updates in arrival order, which floating point
@@ -58,7 +58,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>{@code
  * ParallelTraining pt = ParallelTraining.builder().workers(2).mode(ParallelTraining.Mode.AVERAGING)
  *         .averagingFrequency(1).seed(42).build();
- * pt.fitEpoch(net, trainIterator);      // net holds the averaged result afterwards
+ * pt.fitEpoch(net, trainIterator, 1);   // epoch 1; net holds the averaged result afterwards
  * }</pre>
  *
  * <p>Needs {@code org.deeplearning4j:deeplearning4j-parallel-wrapper} on the class path (an optional dependency of
@@ -193,7 +193,7 @@ public final class ParallelTraining implements EpochFitter {
         @Override
         public Trainer create(String uuid, int threadId, Model model, int rootDevice, boolean useMDS,
                 ParallelWrapper wrapper, WorkspaceMode workspaceMode, int averagingFrequency) {
-            Gate gate = new Gate(copied, seed + threadId);
+            Gate gate = new Gate(copied, seed * 1000003L + threadId);
             Trainer t;
             if (mode == Mode.AVERAGING) {
                 t = new GatedTrainer(gate, model, uuid, threadId, workspaceMode, wrapper, useMDS, averagingFrequency);
