@@ -6,6 +6,9 @@ import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
 import org.deeplearning4j.spark.impl.graph.SparkComputationGraph;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
+import org.deeplearning4j.spark.parameterserver.training.SharedTrainingMaster;
+import org.deeplearning4j.optimize.solvers.accumulation.encoding.threshold.FixedThresholdAlgorithm;
+import org.nd4j.parameterserver.distributed.conf.VoidConfiguration;
 
 /**
  * LearnPad networks on Spark with DL4J's parameter averaging: each executor thread trains a copy of the network on
@@ -65,6 +68,30 @@ public final class SparkTraining {
                 // Direct: the RDD's DataSets go to the workers as they are, no export to a temporary directory.
                 .rddTrainingApproach(RDDTrainingApproach.Direct)
                 .rngSeed(seed)
+                .build();
+    }
+
+    /**
+     * DL4J's gradient-sharing training master (threshold-encoded updates exchanged between executors over Aeron UDP)
+     * with a fixed threshold of 1e-3, {@code workersPerNode} training threads per executor, and the builder's batch
+     * size and seed. It trains LearnPad networks, but runs are not repeatable: two runs with the same data ended with
+     * the first predictor 0.027 apart on {@code local[2]}, as far apart as runs with different labels, so the
+     * predictor isolation cannot be checked exactly (docs/distributed.md). Prefer {@link #trainingMaster(int)}.
+     *
+     * <p>Sets the system property {@code aeron.publication.unblock.timeout} to 60 s unless it is set: nd4j's transport
+     * sets Aeron's client liveness timeout to 30 s, and Aeron refuses to start with its default unblock timeout (15 s)
+     * below that.
+     */
+    public SharedTrainingMaster sharedTrainingMaster(VoidConfiguration transport, int workersPerNode) {
+        if (System.getProperty("aeron.publication.unblock.timeout") == null) {
+            System.setProperty("aeron.publication.unblock.timeout", "60000000000");
+        }
+        return new SharedTrainingMaster.Builder(transport, workersPerNode, new FixedThresholdAlgorithm(1e-3),
+                examplesPerDataSet)
+                .batchSizePerWorker(batchSizePerWorker)
+                .workersPerNode(workersPerNode)
+                .rngSeed(seed)
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
                 .build();
     }
 
