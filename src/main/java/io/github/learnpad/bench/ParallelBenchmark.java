@@ -22,13 +22,14 @@ import java.util.Locale;
  * <pre>
  * OMP_WAIT_POLICY=PASSIVE java -cp target/classes:target/lib/* io.github.learnpad.bench.ParallelBenchmark \
  *     [--workers 2] [--mode averaging|shared-gradients] [--padding learned] [--batch 32] [--batches 32]
- *     [--size 28] [--width 16] [--rounds 5]
+ *     [--size 28] [--width 16] [--rounds 5] [--worker-threads T]
  * </pre>
  *
  * <p>Each round trains a fresh SmallCnn for one epoch of {@code batches} random minibatches
  * {@code (batch, 1, size, size)} (random one-hot labels over 10 classes) twice: on one worker ({@code fit} per
  * minibatch on the calling thread) and with {@code workers} workers (averaging every round). The first round warms
- * up and is not counted. Prints the median images per second of both and the median of the per-round ratios
+ * up and is not counted. {@code --worker-threads T} limits ND4J (and the Padding Module's passes) to T threads
+ * while the N workers train (the one worker keeps ND4J's default, one per core). Prints the median images per second of both and the median of the per-round ratios
  * (N workers / 1 worker), which is robust to load that changes between rounds.
  */
 public final class ParallelBenchmark {
@@ -44,6 +45,7 @@ public final class ParallelBenchmark {
         int size = 28;
         int width = 16;
         int rounds = 5;
+        int workerThreads = 0;
         for (int i = 0; i < args.length; i += 2) {
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException("missing value after " + args[i]);
@@ -58,8 +60,9 @@ public final class ParallelBenchmark {
                 case "--size": size = Integer.parseInt(v); break;
                 case "--width": width = Integer.parseInt(v); break;
                 case "--rounds": rounds = Integer.parseInt(v); break;
+                case "--worker-threads": workerThreads = Integer.parseInt(v); break;
                 default: throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (--workers, --mode, --padding, --batch, --batches, --size, --width, --rounds)");
+                        + " (--workers, --mode, --padding, --batch, --batches, --size, --width, --rounds, --worker-threads)");
             }
         }
         if (workers < 2 || rounds < 2 || batches < workers) {
@@ -79,7 +82,11 @@ public final class ParallelBenchmark {
         double[] many = new double[rounds - 1];
         double[] ratio = new double[rounds - 1];
         long images = (long) batch * batches;
+        org.nd4j.linalg.factory.Environment env = Nd4j.getEnvironment();
+        int defaultThreads = env.maxThreads(), defaultMasterThreads = env.maxMasterThreads();
         for (int r = 0; r < rounds; r++) {
+            env.setMaxThreads(defaultThreads);
+            env.setMaxMasterThreads(defaultMasterThreads);
             ComputationGraph a = network(padding, size, width);
             long t0 = System.nanoTime();
             for (DataSet ds : data) {
@@ -87,6 +94,10 @@ public final class ParallelBenchmark {
             }
             double s1 = (System.nanoTime() - t0) / 1e9;
             ComputationGraph b = network(padding, size, width);
+            if (workerThreads > 0) {
+                env.setMaxThreads(workerThreads);
+                env.setMaxMasterThreads(workerThreads);
+            }
             t0 = System.nanoTime();
             pt.fitEpoch(b, new ListDataSetIterator<>(data, 1), 1);
             double sn = (System.nanoTime() - t0) / 1e9;
