@@ -40,7 +40,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--workers", defaultValue = "1", description = "Train with N workers on this machine (DL4J's "
             + "ParallelWrapper; each worker trains a copy of the network on its own minibatches). Default: "
-            + "${DEFAULT-VALUE}. Speed-up measured in docs/benchmarks.md.")
+            + "${DEFAULT-VALUE}. Whether it is faster depends on the machine: see docs/benchmarks.md.")
     int workers;
 
     @Option(names = "--parallel-mode", defaultValue = "averaging", converter = ParallelModeConverter.class,
