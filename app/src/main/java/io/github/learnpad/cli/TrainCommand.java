@@ -2,6 +2,7 @@ package io.github.learnpad.cli;
 
 import io.github.learnpad.charts.Charts;
 import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.parallel.ParallelTraining;
 import io.github.learnpad.train.Trainer;
 import io.github.learnpad.train.TrainingResult;
 import org.deeplearning4j.nn.api.Model;
@@ -44,9 +45,40 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", description = "Continue the run in --out from its last good checkpoint.")
     boolean resume;
 
+    @Option(names = "--workers", defaultValue = "1", description = "Train with N workers on this machine (DL4J's "
+            + "ParallelWrapper; each worker trains a copy of the network on its own minibatches). Default: "
+            + "${DEFAULT-VALUE}. Whether it is faster depends on the machine: see docs/benchmarks.md.")
+    int workers;
+
+    @Option(names = "--parallel-mode", defaultValue = "averaging", converter = ParallelModeConverter.class,
+            description = "With --workers > 1: averaging (parameters and updater state averaged every "
+                    + "--averaging-frequency rounds) or shared-gradients. Default: ${DEFAULT-VALUE}.")
+    ParallelTraining.Mode parallelMode;
+
+    @Option(names = "--averaging-frequency", defaultValue = "1", description = "With --parallel-mode averaging: "
+            + "average after every F rounds of one minibatch per worker. Default: ${DEFAULT-VALUE}.")
+    int averagingFrequency;
+
+    /** "averaging" | "shared-gradients". */
+    static final class ParallelModeConverter implements picocli.CommandLine.ITypeConverter<ParallelTraining.Mode> {
+        @Override
+        public ParallelTraining.Mode convert(String value) {
+            for (ParallelTraining.Mode m : ParallelTraining.Mode.values()) {
+                if (m.id().equalsIgnoreCase(value.trim())) {
+                    return m;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException("unknown parallel mode '" + value
+                    + "'; use averaging or shared-gradients");
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         options.validate();
+        TrainingOptions.require(workers >= 1, "--workers must be >= 1, got " + workers);
+        TrainingOptions.require(averagingFrequency >= 1, "--averaging-frequency must be >= 1, got "
+                + averagingFrequency);
         InitFrom init = initFrom != null ? InitFrom.load(initFrom, padding) : null;
         PaddingMode padding = init != null ? init.padding : this.padding != null ? this.padding : PaddingMode.ZERO;
         if (init != null) {
@@ -80,13 +112,24 @@ final class TrainCommand implements Callable<Integer> {
         info.put("inputShape", new int[]{data.train.channels(), data.train.height(), data.train.width()});
         info.put("classes", data.train.classNames());
         info.put("parameters", net.numParams());
+        ParallelTraining parallel = null;
+        if (workers > 1) {
+            parallel = ParallelTraining.builder().workers(workers).mode(parallelMode)
+                    .averagingFrequency(averagingFrequency).seed(seed).build();
+            info.put("workers", workers);
+            info.put("parallelMode", parallelMode.id());
+            if (parallelMode == ParallelTraining.Mode.AVERAGING) {
+                info.put("averagingFrequency", averagingFrequency);
+            }
+        }
         info.put("name", info.get("model") + " " + padding.id() + " seed " + seed);
         System.err.println(String.format(Locale.ROOT, "learnpad: training %s with %s padding (%,d parameters) on %d "
                         + "%s images for %d epochs; testing on %d", info.get("model"), padding.id(), net.numParams(),
                 data.train.size(), data.train.name(), options.epochs, data.test.size()));
         TrainingResult r = Trainer.builder().batches(data.batches(seed)).batchesPerEpoch(data.batchesPerEpoch())
                 .test(data.test).epochs(options.epochs).seed(seed).outDir(dir).resume(resume)
-                .progress(options.progress.on(System.err)).reporter(Charts.REPORTER).runInfo(info).build().train(net);
+                .progress(options.progress.on(System.err)).reporter(Charts.REPORTER).runInfo(info).fitter(parallel)
+                .build().train(net);
         System.out.println(String.format(Locale.ROOT, "final test accuracy %.4f, test loss %.4f after %d epochs "
                         + "(%.1f s of training); results in %s", r.last().testAccuracy(), r.last().testLoss(),
                 r.metrics().size(), r.trainSeconds(), dir));

@@ -59,6 +59,7 @@ public final class Trainer {
     private final EpochListener epochListener;
     private final Map<String, Object> runInfo;
     private final RunReporter reporter;
+    private final EpochFitter fitter;
 
     /** Called after each epoch is evaluated and checkpointed. */
     @FunctionalInterface
@@ -83,6 +84,7 @@ public final class Trainer {
         this.epochListener = b.epochListener;
         this.runInfo = new LinkedHashMap<>(b.runInfo);
         this.reporter = Objects.requireNonNull(b.reporter, "Trainer: reporter(...) must not be null");
+        this.fitter = b.fitter;
     }
 
     public static Builder builder() {
@@ -197,19 +199,27 @@ public final class Trainer {
         DataSetIterator it = batches.forEpoch(epoch);
         long t0 = System.nanoTime();
         try (TrainingProgress.Epoch bar = progress.epochStarted(epoch, epochs, batchesPerEpoch)) {
-            while (it.hasNext()) {
-                DataSet ds = it.next();
-                fit(net, ds);
-                LocalLossListener.Iteration last = listener.last();
-                if (last == null) {
-                    throw new IllegalStateException("the training listener saw no iteration; was it removed?");
+            if (fitter != null) {
+                listener.onIteration(last -> bar.batchDone(last.score(), meanFinite(last)));
+                try {
+                    fitter.fitEpoch(net, it, epoch);
+                } finally {
+                    listener.onIteration(null);
                 }
-                if (!Double.isFinite(last.score())) {
-                    throw new IllegalStateException("training diverged at epoch " + epoch + " (loss " + last.score()
-                            + "); lower the learning rate");
+                for (LocalLossListener.Iteration i : listener.iterations()) {
+                    checkFinite(i, epoch);
                 }
-                bar.batchDone(last.score(), last.localLosses().values().stream().filter(Double::isFinite)
-                        .mapToDouble(Double::doubleValue).average().orElse(Double.NaN));
+            } else {
+                while (it.hasNext()) {
+                    DataSet ds = it.next();
+                    fit(net, ds);
+                    LocalLossListener.Iteration last = listener.last();
+                    if (last == null) {
+                        throw new IllegalStateException("the training listener saw no iteration; was it removed?");
+                    }
+                    checkFinite(last, epoch);
+                    bar.batchDone(last.score(), meanFinite(last));
+                }
             }
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -221,6 +231,18 @@ public final class Trainer {
                 listener.meanLocalLosses());
         progress.epochDone(m, epochs);
         return m;
+    }
+
+    private static void checkFinite(LocalLossListener.Iteration it, int epoch) {
+        if (!Double.isFinite(it.score())) {
+            throw new IllegalStateException("training diverged at epoch " + epoch + " (loss " + it.score()
+                    + "); lower the learning rate");
+        }
+    }
+
+    private static double meanFinite(LocalLossListener.Iteration it) {
+        return it.localLosses().values().stream().filter(Double::isFinite).mapToDouble(Double::doubleValue).average()
+                .orElse(Double.NaN);
     }
 
     private void writeMetrics(List<EpochMetrics> metrics) throws IOException {
@@ -282,6 +304,7 @@ public final class Trainer {
         private EpochListener epochListener;
         private final Map<String, Object> runInfo = new LinkedHashMap<>();
         private RunReporter reporter = RunReporter.NONE;
+        private EpochFitter fitter;
 
         /** The training minibatches, reproducible per epoch. */
         public Builder batches(EpochBatches b) { this.batches = b; return this; }
@@ -326,6 +349,12 @@ public final class Trainer {
 
         /** Adds files to the run directory when the run is finished (default: none). */
         public Builder reporter(RunReporter r) { this.reporter = r; return this; }
+
+        /**
+         * Runs each epoch's minibatches with {@code f} (e.g. {@link ParallelTraining} for several workers) instead of
+         * fitting them one by one on the calling thread (null, the default).
+         */
+        public Builder fitter(EpochFitter f) { this.fitter = f; return this; }
 
         public Trainer build() {
             if (batches == null && trainData != null) {
