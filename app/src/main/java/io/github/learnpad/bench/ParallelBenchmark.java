@@ -1,8 +1,8 @@
 package io.github.learnpad.bench;
 
 import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.models.SmallCnn;
 import io.github.learnpad.parallel.ParallelTraining;
-import io.github.learnpad.train.SmallCnn;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -116,7 +116,7 @@ public final class ParallelBenchmark {
     }
 
     private static ComputationGraph network(PaddingMode padding, int size, int width) {
-        return SmallCnn.builder().numClasses(10).inputShape(1, size, size).baseWidth(width).padding(padding::layer)
+        return SmallCnn.builder().numClasses(10).inputShape(1, size, size).baseWidth(width).padding(padding)
                 .seed(42).build().init();
     }
 

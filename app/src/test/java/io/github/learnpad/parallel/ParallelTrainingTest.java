@@ -3,9 +3,17 @@ package io.github.learnpad.parallel;
 import io.github.learnpad.data.ImageDataset;
 import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.layers.PaddingModule;
+import io.github.learnpad.models.SmallCnn;
+import io.github.learnpad.train.TinyData;
+import io.github.learnpad.train.Trainer;
+import io.github.learnpad.train.TrainingProgress;
+import io.github.learnpad.train.TrainingResult;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -18,6 +26,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -59,13 +69,25 @@ class ParallelTrainingTest {
         return out;
     }
 
-    static ComputationGraph network(PaddingLayerFactory padding) {
-        return SmallCnn.builder().numClasses(CLASSES).inputShape(1, 16, 16).baseWidth(4).padding(padding)
-                .learningRate(1e-2).seed(42).build().init();
+    /** The small CNN with learned padding; with {@code slowCopies}, its Padding Modules are {@link SlowCopy}s. */
+    static ComputationGraph network(boolean slowCopies) {
+        ComputationGraphConfiguration conf = SmallCnn.builder().numClasses(CLASSES).inputShape(1, 16, 16).baseWidth(4)
+                .padding(PaddingMode.LEARNED).updater(new Adam(1e-2)).seed(42).build().conf();
+        if (slowCopies) {
+            for (GraphVertex v : conf.getVertices().values()) {
+                if (v instanceof LayerVertex && ((LayerVertex) v).getLayerConf().getLayer() instanceof PaddingModule) {
+                    org.deeplearning4j.nn.conf.NeuralNetConfiguration lc = ((LayerVertex) v).getLayerConf();
+                    lc.setLayer(SlowCopy.of((PaddingModule) lc.getLayer()));
+                }
+            }
+        }
+        ComputationGraph g = new ComputationGraph(conf);
+        g.init();
+        return g;
     }
 
     static ComputationGraph network() {
-        return network(PaddingMode.LEARNED::layer);
+        return network(false);
     }
 
     /** Trains a fresh network on the labels of {@code labelSeed} (one epoch of 16 minibatches). */
@@ -171,8 +193,8 @@ class ParallelTrainingTest {
         INDArray quick = train(network(), averaging().build(), 1).params();
         SlowCopy.delayMillis = 1500;
         try {
-            INDArray slowSynchronised = train(network(SlowCopy::of), averaging().build(), 1).params();
-            INDArray slowUnsynchronised = train(network(SlowCopy::of), averaging().synchronisedStart(false).build(), 1)
+            INDArray slowSynchronised = train(network(true), averaging().build(), 1).params();
+            INDArray slowUnsynchronised = train(network(true), averaging().synchronisedStart(false).build(), 1)
                     .params();
             assertTrue(identical(quick, slowSynchronised), "synchronised start: the timing does not matter");
             assertFalse(identical(quick, slowUnsynchronised), "DL4J's own start: a late copy changes the run");
@@ -188,12 +210,15 @@ class ParallelTrainingTest {
         public SlowCopy() {
         }
 
-        SlowCopy(PaddingModule.Builder b) {
-            super(b);
-        }
-
-        static SlowCopy of(int top, int bottom, int left, int right) {
-            return new SlowCopy(new PaddingModule.Builder().padding(top, bottom, left, right));
+        /** The same configuration (sides, channels, predictor settings) as {@code m}, through its JSON. */
+        static SlowCopy of(PaddingModule m) {
+            try {
+                ObjectMapper json = NeuralNetConfiguration.mapper();
+                String s = json.writeValueAsString(m).replace(PaddingModule.class.getName(), SlowCopy.class.getName());
+                return (SlowCopy) json.readValue(s, org.deeplearning4j.nn.conf.layers.Layer.class);
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
 
         @Override
@@ -249,13 +274,13 @@ class ParallelTrainingTest {
     }
 
     private static ComputationGraph smallNet() {
-        return SmallCnn.builder().numClasses(3).inputShape(1, 12, 12).baseWidth(4).padding(PaddingMode.LEARNED::layer)
+        return SmallCnn.builder().numClasses(3).inputShape(1, 12, 12).baseWidth(4).padding(PaddingMode.LEARNED)
                 .seed(5).build().init();
     }
 
     private static Trainer trainer(ImageDataset train, ImageDataset test, Path out, int epochs, boolean resume,
             ParallelTraining pt) {
         return Trainer.builder().train(train, 16).test(test).epochs(epochs).seed(9).outDir(out).resume(resume)
-                .progress(Progress.NONE).charts(false).fitter(pt).build();
+                .progress(TrainingProgress.NONE).fitter(pt).build();
     }
 }

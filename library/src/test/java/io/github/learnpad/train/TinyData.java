@@ -9,11 +9,11 @@ import java.util.List;
 import java.util.Random;
 
 /** Small generated image sets for fast tests: the class decides which quadrant holds a bright blob. */
-final class TinyData {
+public final class TinyData {
     private TinyData() {
     }
 
-    static ImageDataset make(String name, int n, int channels, int size, long seed) {
+    public static ImageDataset make(String name, int n, int channels, int size, long seed) {
         Random r = new Random(seed);
         float[] px = new float[n * channels * size * size];
         int[] labels = new int[n];
