@@ -24,7 +24,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Switches on DL4J's own oneDNN layer helpers for convolution and batch normalisation
@@ -94,6 +96,7 @@ public final class OneDnn {
     private static final String CPU_ENVIRONMENT = "org.nd4j.linalg.cpu.nativecpu.bindings.Nd4jCpu$Environment";
 
     private static String lastLogged;
+    private static final Set<String> FALLBACKS_LOGGED = new HashSet<>();
     private static volatile String buildInfo;
 
     private OneDnn() {
@@ -128,7 +131,7 @@ public final class OneDnn {
      */
     public static synchronized void disable() {
         System.setProperty(HELPERS_DISABLE_PROPERTY, "true");
-        logOnce(false);
+        lastLogged = null; // the caller chose this; a later enable() logs again
     }
 
     /** Whether layers built now get DL4J's oneDNN helpers. */
@@ -167,46 +170,84 @@ public final class OneDnn {
      * @param net an initialised {@link MultiLayerNetwork} or {@link ComputationGraph}
      */
     public static String describe(Model net) {
-        Layer[] layers;
-        if (net instanceof MultiLayerNetwork) {
-            layers = ((MultiLayerNetwork) net).getLayers();
-        } else if (net instanceof ComputationGraph) {
-            layers = ((ComputationGraph) net).getLayers();
-        } else {
-            throw new IllegalArgumentException("OneDnn.describe: expected a MultiLayerNetwork or ComputationGraph, got "
-                    + (net == null ? "null" : net.getClass().getName()));
+        return Coverage.of(net).toString();
+    }
+
+    /**
+     * Logs {@link #describe(Model)} once (per distinct line, at WARN) if the helpers are active but some of
+     * {@code net}'s layers that could use them do not: the one line saying where DL4J's built-in path runs instead.
+     * Silent when every such layer has its helper, and when the helpers are off (then {@link #enable()} logged why).
+     */
+    public static void logFallbacks(Model net) {
+        if (!isActive()) {
+            return;
         }
-        if (layers == null) {
-            throw new IllegalArgumentException("OneDnn.describe: the network is not initialised (call init() first)");
-        }
-        int eligible = 0;
-        List<String> without = new ArrayList<>();
-        for (Layer l : layers) {
-            Layer u = l;
-            while (u instanceof BaseWrapperLayer) {
-                u = ((BaseWrapperLayer) u).getUnderlying();
-            }
-            if (!hasOneDnnHelperClass(u)) {
-                continue;
-            }
-            eligible++;
-            if (u.getHelper() == null || !u.getHelper().getClass().getName().contains(".mkldnn.")) {
-                without.add(layerName(u));
+        Coverage c = Coverage.of(net);
+        if (c.fallsBack()) {
+            String d = c.toString();
+            synchronized (OneDnn.class) {
+                if (FALLBACKS_LOGGED.add(d)) {
+                    log.warn(d);
+                }
             }
         }
-        StringBuilder s = new StringBuilder("oneDNN helpers in ").append(eligible - without.size()).append(" of ")
-                .append(eligible).append(" layers that have one");
-        INDArray params = net.params();
-        DataType type = params == null || params.isEmpty() ? null : params.dataType();
-        if (eligible > 0 && type != null && type != DataType.FLOAT) {
-            s.append(": network data type ").append(type).append(" (oneDNN runs FLOAT only: the helpers decline and "
-                    + "DL4J's built-in layers run)");
-        } else if (!without.isEmpty()) {
-            s.append("; without: ").append(String.join(", ", without));
-            s.append(isActive() ? " (declined by the helper's checkSupported, e.g. batch norm with lockGammaBeta, or"
-                    + " built before OneDnn.enable())" : " (" + status() + ")");
+    }
+
+    /** Which layers of a network that could have a oneDNN helper have one, and the network's data type. */
+    private record Coverage(int eligible, List<String> without, DataType type) {
+        static Coverage of(Model net) {
+            Layer[] layers;
+            if (net instanceof MultiLayerNetwork) {
+                layers = ((MultiLayerNetwork) net).getLayers();
+            } else if (net instanceof ComputationGraph) {
+                layers = ((ComputationGraph) net).getLayers();
+            } else {
+                throw new IllegalArgumentException("OneDnn: expected a MultiLayerNetwork or ComputationGraph, got "
+                        + (net == null ? "null" : net.getClass().getName()));
+            }
+            if (layers == null) {
+                throw new IllegalArgumentException("OneDnn: the network is not initialised (call init() first)");
+            }
+            int eligible = 0;
+            List<String> without = new ArrayList<>();
+            for (Layer l : layers) {
+                Layer u = l;
+                while (u instanceof BaseWrapperLayer) {
+                    u = ((BaseWrapperLayer) u).getUnderlying();
+                }
+                if (hasOneDnnHelperClass(u)) {
+                    eligible++;
+                    if (u.getHelper() == null || !u.getHelper().getClass().getName().contains(".mkldnn.")) {
+                        without.add(layerName(u));
+                    }
+                }
+            }
+            INDArray params = net.params();
+            return new Coverage(eligible, without, params == null || params.isEmpty() ? null : params.dataType());
         }
-        return s.toString();
+
+        boolean wrongType() {
+            return eligible > 0 && type != null && type != DataType.FLOAT;
+        }
+
+        boolean fallsBack() {
+            return !without.isEmpty() || wrongType();
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder s = new StringBuilder("oneDNN helpers in ").append(eligible - without.size()).append(" of ")
+                    .append(eligible).append(" layers that have one");
+            if (wrongType()) {
+                s.append(": network data type ").append(type).append(" (oneDNN runs FLOAT only: the helpers decline "
+                        + "and DL4J's built-in layers run)");
+            } else if (!without.isEmpty()) {
+                s.append("; without: ").append(String.join(", ", without));
+                s.append(isActive() ? " (declined by the helper's checkSupported, e.g. batch norm with lockGammaBeta,"
+                        + " or built before OneDnn.enable())" : " (" + status() + ")");
+            }
+            return s.toString();
+        }
     }
 
     /** The layer kinds for which M2.1 creates a oneDNN helper on CPU (subclasses that override this excluded). */
