@@ -131,7 +131,7 @@ public final class OneDnn {
      */
     public static synchronized void disable() {
         System.setProperty(HELPERS_DISABLE_PROPERTY, "true");
-        lastLogged = null; // the caller chose this; a later enable() logs again
+        lastLogged = status(); // the caller chose this, no log line; a later enable() logs again
     }
 
     /** Whether layers built now get DL4J's oneDNN helpers. */
@@ -242,7 +242,10 @@ public final class OneDnn {
                 s.append(": network data type ").append(type).append(" (oneDNN runs FLOAT only: the helpers decline "
                         + "and DL4J's built-in layers run)");
             } else if (!without.isEmpty()) {
-                s.append("; without: ").append(String.join(", ", without));
+                if (without.size() < eligible || isActive()) {
+                    s.append("; without: ").append(String.join(", ", without.subList(0, Math.min(6, without.size()))))
+                            .append(without.size() > 6 ? " and " + (without.size() - 6) + " more" : "");
+                }
                 s.append(isActive() ? " (declined by the helper's checkSupported, e.g. batch norm with lockGammaBeta,"
                         + " or built before OneDnn.enable())" : " (" + status() + ")");
             }
