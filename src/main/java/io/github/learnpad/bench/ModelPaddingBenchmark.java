@@ -1,5 +1,6 @@
 package io.github.learnpad.bench;
 
+import io.github.learnpad.OneDnn;
 import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.models.ResNet50;
 import io.github.learnpad.models.Vgg16;
@@ -22,7 +23,9 @@ import java.util.Map;
  * <pre>
  * java -cp target/classes:target/lib/* io.github.learnpad.bench.ModelPaddingBenchmark \
  *     [--model vgg16|resnet50] [--batch 16] [--warmup 2] [--steps 5] [--size 32] [--modes zero,reflect,...]
+ *     [--onednn on|off]
  * </pre>
+ * With DL4J's oneDNN helpers ({@link OneDnn}) on by default, as the CLI.
  *
  * <p>All networks are built first; then each round runs one training step ({@code fit} on a random batch
  * {@code (batch, 3, size, size)} with random one-hot labels over 10 classes) of every mode in turn, so that load from
@@ -43,6 +46,7 @@ public final class ModelPaddingBenchmark {
         int steps = 5;
         int size = 32;
         List<PaddingMode> modes = new ArrayList<>(Arrays.asList(PaddingMode.values()));
+        boolean oneDnn = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
@@ -55,6 +59,7 @@ public final class ModelPaddingBenchmark {
                 case "--warmup": warmup = Integer.parseInt(v); break;
                 case "--steps": steps = Integer.parseInt(v); break;
                 case "--size": size = Integer.parseInt(v); break;
+                case "--onednn": oneDnn = !v.equalsIgnoreCase("off"); break;
                 case "--modes":
                     modes.clear();
                     for (String m : v.split(",")) {
@@ -72,6 +77,12 @@ public final class ModelPaddingBenchmark {
             throw new IllegalArgumentException("Need steps >= 1, warmup >= 0, batch >= 1" + usage());
         }
 
+        if (oneDnn) {
+            OneDnn.enable();
+        } else {
+            OneDnn.disable();
+        }
+        System.err.println(OneDnn.status());
         Map<PaddingMode, ComputationGraph> nets = new EnumMap<>(PaddingMode.class);
         for (PaddingMode m : modes) {
             nets.put(m, build(model, m, size));
@@ -107,8 +118,8 @@ public final class ModelPaddingBenchmark {
 
         double zero = median(ms.get(PaddingMode.ZERO));
         System.out.printf(Locale.ROOT, "%n%s, CIFAR variant, input %dx%d, batch %d, %d warm-up + %d timed steps per mode "
-                + "(interleaved), %d cores%n%n", model, size, size, batch, warmup, steps,
-                Runtime.getRuntime().availableProcessors());
+                + "(interleaved), %d cores, %s%n%n", model, size, size, batch, warmup, steps,
+                Runtime.getRuntime().availableProcessors(), OneDnn.status());
         System.out.println("| mode | median step (ms) | min (ms) | max (ms) | median / ZERO median | median of per-round "
                 + "ratios to ZERO | median process CPU per step (ms) | CPU / ZERO CPU |");
         System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -161,6 +172,6 @@ public final class ModelPaddingBenchmark {
 
     private static String usage() {
         return ". Usage: ModelPaddingBenchmark [--model vgg16|resnet50] [--batch N] [--warmup N] [--steps N] "
-                + "[--size N] [--modes zero,reflect,replicate,circular,learned]";
+                + "[--size N] [--modes zero,reflect,replicate,circular,learned] [--onednn on|off]";
     }
 }
