@@ -5,7 +5,6 @@ import org.deeplearning4j.config.DL4JSystemProperties;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.layers.convolution.Convolution1DLayer;
 import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.mkldnn.BaseMKLDNNHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper;
@@ -164,8 +163,9 @@ public final class OneDnn {
     /**
      * One line on which layers of {@code net} run DL4J's oneDNN helpers and why the others do not, e.g.
      * {@code "oneDNN helpers in 9 of 9 layers that have one"} or {@code "oneDNN helpers in 0 of 9 layers that have
-     * one: network data type DOUBLE (oneDNN runs FLOAT only)"}. Layers counted: 2D/1D convolution and batch
-     * normalisation (DL4J has no oneDNN helper for other layers on CPU, and LearnPad leaves the pooling one off).
+     * one: network data type DOUBLE (oneDNN runs FLOAT only)"}. Layers counted: 2D convolution and batch
+     * normalisation (on CPU DL4J has no oneDNN helper for other layers, or never calls it: {@code Convolution1DLayer}
+     * runs ND4J's conv1d op itself; LearnPad leaves the pooling one off).
      *
      * @param net an initialised {@link MultiLayerNetwork} or {@link ComputationGraph}
      */
@@ -256,7 +256,7 @@ public final class OneDnn {
     /** The layer kinds for which M2.1 creates a oneDNN helper on CPU (subclasses that override this excluded). */
     private static boolean hasOneDnnHelperClass(Layer l) {
         Class<?> c = l.getClass();
-        return c == ConvolutionLayer.class || c == Convolution1DLayer.class || c == BatchNormalization.class;
+        return c == ConvolutionLayer.class || c == BatchNormalization.class;
     }
 
     private static String layerName(Layer l) {

@@ -18,9 +18,8 @@ import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNSubsamplingHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -52,20 +51,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * but sum in different orders (oneDNN's blocked kernels against im2col + GEMM), so the results differ by rounding:
  * measured up to a few 1e-7 relative; a wrong padding, stride or layout gives errors of order 1.
  */
+@ExtendWith(OneDnnTestExtension.Required.class)
 class OneDnnEquivalenceTest {
     /** Allowed |oneDNN - built-in| / max|built-in|, per array. */
     static final double TOL = 1e-5;
 
-    @BeforeEach
-    void requireOneDnn() {
-        assertTrue(OneDnn.enable(), "these tests need the oneDNN backend (pom: nd4j.classifier *-onednn): "
-                + OneDnn.status());
-    }
-
-    @AfterEach
-    void restore() {
-        new OneDnnTestExtension().beforeAll(null);
-    }
 
     static Stream<Arguments> convolutions() {
         List<Arguments> cases = new ArrayList<>();

@@ -11,9 +11,8 @@ import org.deeplearning4j.nn.layers.mkldnn.MKLDNNBatchNormHelper;
 import org.deeplearning4j.nn.layers.mkldnn.MKLDNNConvHelper;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -33,20 +32,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@link OneDnn}: switching, coverage of built, cloned and restored networks, saved models across the switch. */
+@ExtendWith(OneDnnTestExtension.Required.class)
 class OneDnnTest {
     @TempDir
     Path tmp;
 
-    @BeforeEach
-    void requireOneDnn() {
-        assertTrue(OneDnn.enable(), "these tests need the oneDNN backend (pom: nd4j.classifier *-onednn): "
-                + OneDnn.status());
-    }
-
-    @AfterEach
-    void restore() {
-        new OneDnnTestExtension().beforeAll(null);
-    }
 
     private static ComputationGraph smallCnn() {
         return SmallCnn.builder().numClasses(3).inputShape(1, 12, 12).baseWidth(4).padding(PaddingMode.LEARNED::layer)

@@ -1,6 +1,9 @@
 package io.github.learnpad;
 
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -17,10 +20,32 @@ public final class OneDnnTestExtension implements BeforeAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        restore();
+    }
+
+    /** Back to this run's choice, after a test switched the helpers itself. */
+    public static void restore() {
         if (wanted()) {
             OneDnn.enable();
         } else {
             OneDnn.disable();
+        }
+    }
+
+    /**
+     * For tests of the helpers themselves ({@code @ExtendWith(OneDnnTestExtension.Required.class)}): switches them on
+     * before each test, failing with the reason where the backend cannot, and back to this run's choice after it.
+     */
+    public static final class Required implements BeforeEachCallback, AfterEachCallback {
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            Assertions.assertTrue(OneDnn.enable(), "this test needs the oneDNN backend (pom: nd4j.classifier "
+                    + "*-onednn): " + OneDnn.status());
+        }
+
+        @Override
+        public void afterEach(ExtensionContext context) {
+            restore();
         }
     }
 }

@@ -20,7 +20,7 @@ class OneDnnCliTest {
 
     @AfterEach
     void restore() {
-        new OneDnnTestExtension().beforeAll(null);
+        OneDnnTestExtension.restore();
     }
 
     /** A command that fails fast after the start-up (no such model): enough to see what the CLI switched. */
