@@ -11,7 +11,10 @@ DL4J builders, with zero padding:
             (3, 4, 6, 3 blocks; the first block of every stage strided 2 on its first 1x1, as DL4J's zoo), global
             average pool, dense softmax
 Prints one JSON line: {"model", "batch", "threads", "channels_last", "steps_ms": [...], "median_ms", "images_per_s"}.
+With --serve it prints "ready torch <version>", then runs one training step per line "step" read from stdin and
+prints its time in ms, until stdin ends: LearnPad's Java benchmark interleaves these steps with DL4J's.
 """
+import sys
 import argparse
 import json
 import statistics
@@ -81,6 +84,7 @@ def main():
     p.add_argument("--steps", type=int, default=5)
     p.add_argument("--threads", type=int, default=2, help="intra-op threads (default 2, as DL4J's OpenMP on 2 cores)")
     p.add_argument("--channels-last", action="store_true", help="NHWC memory format")
+    p.add_argument("--serve", action="store_true", help="one step per line 'step' on stdin, its ms on stdout")
     a = p.parse_args()
 
     torch.manual_seed(42)
@@ -102,14 +106,24 @@ def main():
     net.train()
     opt = torch.optim.Adam(net.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
-    times = []
-    for i in range(a.warmup + a.steps):
+
+    def step():
         t0 = time.perf_counter()
         opt.zero_grad()
         loss = loss_fn(net(x), y)
         loss.backward()
         opt.step()
-        t = (time.perf_counter() - t0) * 1000
+        return (time.perf_counter() - t0) * 1000
+
+    if a.serve:
+        print("ready torch " + torch.__version__, flush=True)
+        for line in sys.stdin:
+            if line.strip() == "step":
+                print("%.3f" % step(), flush=True)
+        return
+    times = []
+    for i in range(a.warmup + a.steps):
+        t = step()
         if i >= a.warmup:
             times.append(t)
     med = statistics.median(times)

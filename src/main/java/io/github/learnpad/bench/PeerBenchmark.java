@@ -26,8 +26,6 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
-import org.nd4j.shade.jackson.databind.JsonNode;
-import org.nd4j.shade.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -45,10 +43,10 @@ import java.util.concurrent.TimeUnit;
  * {@code ./learnpad bench peers} (docs/benchmarks.md).
  *
  * <p>Per model, the two DL4J networks (zero padding, same seed) are built first, one with the helpers off and one
- * with them on; then each round runs one training step ({@code fit} on one fixed random batch) of each in turn, so
- * that load from other processes hits both alike; the first {@code warmup} rounds are not timed. PyTorch runs right
- * after, in a child process, with the same batch, warm-up and steps and as many threads as this JVM has cores.
- * Reports medians, images per second and the ratios, including the median of the same-round ratios built-in / oneDNN.
+ * with them on, and PyTorch's in a child process ({@code --serve}, as many threads as this JVM has cores); then each
+ * round runs one training step ({@code fit} on one fixed random batch) of each of the three in turn, so that load
+ * from other processes hits all alike; the first {@code warmup} rounds are not timed. Reports medians, images per
+ * second and the ratios, including the median of the same-round ratios built-in / oneDNN.
  */
 public final class PeerBenchmark {
     /** The models, their batch sizes and input shapes (C, H, W). */
@@ -120,7 +118,24 @@ public final class PeerBenchmark {
     private PeerBenchmark() {
     }
 
-    /** Measures one model. {@code python} null: no PyTorch. Progress lines go to {@code progress}. */
+    /** One training step of one setup; returns its time in ms. */
+    private interface Step {
+        double run();
+    }
+
+    /** A DL4J network's step: {@code fit} on one batch, timed here. */
+    private static Step dl4j(ComputationGraph net, DataSet ds) {
+        return () -> {
+            long t0 = System.nanoTime();
+            net.fit(ds);
+            return (System.nanoTime() - t0) / 1e6;
+        };
+    }
+
+    /**
+     * Measures one model: DL4J built-in, DL4J + oneDNN and, if {@code python} is set, PyTorch, one step each per
+     * round. {@code python} null: no PyTorch. Progress lines go to {@code progress}.
+     */
     public static Row run(Model model, int batch, int warmup, int steps, String python, Path script,
                           PrintStream progress) {
         DataSet ds = batch(batch, model.channels, model.size, CNN2DFormat.NCHW);
@@ -128,25 +143,33 @@ public final class PeerBenchmark {
         ComputationGraph builtIn = model.build();
         progress.println(model.id() + ", built-in: " + OneDnn.describe(builtIn));
         boolean oneDnnOn = OneDnn.enable();
-        ComputationGraph withOneDnn = oneDnnOn ? model.build() : null;
+        List<String> names = new ArrayList<>(List.of("built-in"));
+        List<Step> setups = new ArrayList<>(List.of(dl4j(builtIn, ds)));
         if (oneDnnOn) {
+            ComputationGraph withOneDnn = model.build();
             progress.println(model.id() + ", oneDNN: " + OneDnn.describe(withOneDnn));
+            names.add("oneDNN");
+            setups.add(dl4j(withOneDnn, ds));
         }
-        List<ComputationGraph> nets = oneDnnOn ? List.of(builtIn, withOneDnn) : List.of(builtIn);
-        double[][] t = interleave(nets, List.of(ds, ds), warmup, steps, model.id(), new String[]{"built-in", "oneDNN"},
-                progress);
-        Times b = new Times(t[0], "");
-        Times o = oneDnnOn ? new Times(t[1], "") : Times.none(OneDnn.status());
-        double paired = oneDnnOn ? pairedMedian(t[0], t[1]) : Double.NaN;
-        Times torch = python == null ? Times.none("PyTorch not run")
-                : torch(python, script, model.id(), batch, warmup, steps, false, progress);
-        return new Row(model.id(), batch, b, o, paired, torch);
+        try (TorchServer torch = python == null ? null
+                : TorchServer.start(python, script, model.id(), batch, false, progress)) {
+            if (torch != null) {
+                names.add("PyTorch");
+                setups.add(torch::step);
+            }
+            double[][] t = interleave(setups, warmup, steps, model.id(), names, progress);
+            Times o = oneDnnOn ? new Times(t[1], "") : Times.none(OneDnn.status());
+            Times pt = torch != null ? new Times(t[t.length - 1], torch.version)
+                    : Times.none(python == null ? "PyTorch not run" : "PyTorch failed to start");
+            return new Row(model.id(), batch, new Times(t[0], ""), o, oneDnnOn ? pairedMedian(t[0], t[1]) : Double.NaN,
+                    pt);
+        }
     }
 
     /**
      * NCHW against NHWC with the oneDNN helpers: a VGG16 (CIFAR variant, zero padding inside the convolutions, as
-     * PyTorch's) built in each format, interleaved. Returns {NCHW times, NHWC times}; PyTorch's channels-last too if
-     * {@code python} is set (then a third entry).
+     * PyTorch's) built in each format, interleaved. Returns {NCHW times, NHWC times}, and PyTorch's channels-last
+     * (interleaved too) if {@code python} is set.
      */
     public static List<Times> formats(int batch, int warmup, int steps, String python, Path script,
                                       PrintStream progress) {
@@ -156,28 +179,34 @@ public final class PeerBenchmark {
         progress.println("vgg16 NCHW: " + OneDnn.describe(nchw) + "; NHWC: " + OneDnn.describe(nhwc));
         DataSet dc = batch(batch, 3, 32, CNN2DFormat.NCHW);
         DataSet dh = new DataSet(dc.getFeatures().permute(0, 2, 3, 1).dup('c'), dc.getLabels());
-        double[][] t = interleave(List.of(nchw, nhwc), List.of(dc, dh), warmup, steps, "vgg16",
-                new String[]{"NCHW", "NHWC"}, progress);
-        List<Times> r = new ArrayList<>(List.of(new Times(t[0], ""), new Times(t[1], "")));
-        if (python != null) {
-            r.add(torch(python, script, "vgg16", batch, warmup, steps, true, progress));
+        List<String> names = new ArrayList<>(List.of("NCHW", "NHWC"));
+        List<Step> setups = new ArrayList<>(List.of(dl4j(nchw, dc), dl4j(nhwc, dh)));
+        try (TorchServer torch = python == null ? null
+                : TorchServer.start(python, script, "vgg16", batch, true, progress)) {
+            if (torch != null) {
+                names.add("PyTorch channels-last");
+                setups.add(torch::step);
+            }
+            double[][] t = interleave(setups, warmup, steps, "vgg16", names, progress);
+            List<Times> r = new ArrayList<>();
+            for (double[] ms : t) {
+                r.add(new Times(ms, ""));
+            }
+            return r;
         }
-        return r;
     }
 
-    /** Rounds of one step per network (on its batch) in turn; returns [network][timed step] in ms. */
-    private static double[][] interleave(List<ComputationGraph> nets, List<DataSet> data, int warmup, int steps,
-                                         String model, String[] names, PrintStream progress) {
-        double[][] t = new double[nets.size()][steps];
+    /** Rounds of one step per setup in turn; returns [setup][timed step] in ms. */
+    private static double[][] interleave(List<Step> setups, int warmup, int steps, String model, List<String> names,
+                                         PrintStream progress) {
+        double[][] t = new double[setups.size()][steps];
         for (int round = 0; round < warmup + steps; round++) {
-            for (int k = 0; k < nets.size(); k++) {
-                long t0 = System.nanoTime();
-                nets.get(k).fit(data.get(k));
-                double ms = (System.nanoTime() - t0) / 1e6;
+            for (int k = 0; k < setups.size(); k++) {
+                double ms = setups.get(k).run();
                 if (round >= warmup) {
                     t[k][round - warmup] = ms;
                 }
-                progress.printf(Locale.ROOT, "round %d %s %s %.0f ms%n", round, model, names[k], ms);
+                progress.printf(Locale.ROOT, "round %d %s %s %.0f ms%n", round, model, names.get(k), ms);
             }
         }
         return t;
@@ -239,34 +268,74 @@ public final class PeerBenchmark {
         return net;
     }
 
-    /** Runs the PyTorch script in a child process; its JSON line gives the step times. */
-    static Times torch(String python, Path script, String model, int batch, int warmup, int steps,
-                       boolean channelsLast, PrintStream progress) {
-        List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--model", model, "--batch",
-                String.valueOf(batch), "--warmup", String.valueOf(warmup), "--steps", String.valueOf(steps),
-                "--threads", String.valueOf(Runtime.getRuntime().availableProcessors())));
-        if (channelsLast) {
-            cmd.add("--channels-last");
+    /**
+     * The PyTorch script in a child process ({@code --serve}): it builds the model once, then runs one training step
+     * per request and reports its own time for it, so that its steps interleave with DL4J's.
+     */
+    static final class TorchServer implements AutoCloseable {
+        private final Process process;
+        private final java.io.BufferedReader out;
+        private final java.io.Writer in;
+        final String version;
+
+        private TorchServer(Process process, String version) {
+            this.process = process;
+            this.out = process.inputReader(StandardCharsets.UTF_8);
+            this.in = process.outputWriter(StandardCharsets.UTF_8);
+            this.version = version;
         }
-        try {
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!p.waitFor(1, TimeUnit.HOURS) || p.exitValue() != 0) {
-                return Times.none("PyTorch failed (exit " + p.exitValue() + "): " + String.join(" ", cmd));
+
+        /** Starts it; null (with a progress line saying why) if it does not come up. */
+        static TorchServer start(String python, Path script, String model, int batch, boolean channelsLast,
+                                 PrintStream progress) {
+            List<String> cmd = new ArrayList<>(List.of(python, script.toString(), "--serve", "--model", model,
+                    "--batch", String.valueOf(batch), "--threads",
+                    String.valueOf(Runtime.getRuntime().availableProcessors())));
+            if (channelsLast) {
+                cmd.add("--channels-last");
             }
-            JsonNode j = new ObjectMapper().readTree(out.substring(out.lastIndexOf('\n') + 1));
-            double[] ms = new double[j.get("steps_ms").size()];
-            for (int i = 0; i < ms.length; i++) {
-                ms[i] = j.get("steps_ms").get(i).asDouble();
+            try {
+                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                String ready = p.inputReader(StandardCharsets.UTF_8).readLine();
+                if (ready == null || !ready.startsWith("ready torch ")) {
+                    p.destroy();
+                    progress.println("PyTorch did not start: " + String.join(" ", cmd));
+                    return null;
+                }
+                return new TorchServer(p, "PyTorch " + ready.substring("ready torch ".length()));
+            } catch (IOException e) {
+                progress.println("PyTorch not run: " + e.getMessage());
+                return null;
             }
-            progress.println("PyTorch " + j.get("torch").asText() + " " + model + (channelsLast ? " channels-last" : "")
-                    + ": " + java.util.Arrays.toString(ms) + " ms");
-            return new Times(ms, "PyTorch " + j.get("torch").asText());
-        } catch (IOException e) {
-            return Times.none("PyTorch not run: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Times.none("interrupted");
+        }
+
+        double step() {
+            try {
+                in.write("step\n");
+                in.flush();
+                String line = out.readLine();
+                if (line == null) {
+                    throw new IllegalStateException("the PyTorch process ended (its error is above)");
+                }
+                return Double.parseDouble(line.trim());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                in.close();
+                if (!process.waitFor(1, TimeUnit.MINUTES)) {
+                    process.destroy();
+                }
+            } catch (IOException e) {
+                process.destroy();
+            } catch (InterruptedException e) {
+                process.destroy();
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -307,7 +376,8 @@ public final class PeerBenchmark {
     public static String table(List<Row> rows) {
         StringBuilder s = new StringBuilder();
         s.append("| model | batch | DL4J built-in (ms) | DL4J + oneDNN (ms) | PyTorch (ms) | images/s built-in | "
-                + "images/s oneDNN | images/s PyTorch | built-in / oneDNN (same-round median) | oneDNN / PyTorch |\n");
+                + "images/s oneDNN | images/s PyTorch | built-in / oneDNN (same-round median) | oneDNN / PyTorch (same-round "
+                + "median) |\n");
         s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
             s.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n", r.model(),
@@ -315,8 +385,8 @@ public final class PeerBenchmark {
                     ips(r.oneDnn(), r.batch()), ips(r.torch(), r.batch()),
                     r.oneDnn().measured() ? String.format(Locale.ROOT, "%.2fx (%.2fx)",
                             r.builtIn().median() / r.oneDnn().median(), r.pairedSpeedup()) : "-",
-                    r.oneDnn().measured() && r.torch().measured() ? String.format(Locale.ROOT, "%.2fx",
-                            r.oneDnn().median() / r.torch().median()) : "-"));
+                    r.oneDnn().measured() && r.torch().measured() ? String.format(Locale.ROOT, "%.2fx (%.2fx)",
+                            r.oneDnn().median() / r.torch().median(), pairedMedianOf(r.oneDnn(), r.torch())) : "-"));
         }
         for (Row r : rows) {
             for (Times t : new Times[]{r.oneDnn(), r.torch()}) {

@@ -16,12 +16,13 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code learnpad demo}: a short, fixed comparison of zero and learned padding on Fashion-MNIST with the small CNN
- * (a subset, two seeds): 4.8 minutes measured on two lightly loaded cores, 12.9 on heavily shared ones.
+ * (a subset, two seeds); its measured time and results are in docs/cli.md.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Compare zero and learned padding on Fashion-MNIST with the small CNN: "
                 + "3000 training and 1000 test images, 2 epochs, seeds 1 and 2, batch 64, Adam 0.002. "
-                + "About 5 minutes on 2 cores (13 when they are shared with other work). Prints the table and writes the charts into --out.",
+                + "A few minutes on 2 cores (measured times: docs/cli.md). Prints the table and writes the charts "
+                + "into --out.",
                 "If Fashion-MNIST is missing and this runs as root on a system with apt-get, it installs the Debian "
                         + "package dataset-fashion-mnist."})
 final class DemoCommand implements Callable<Integer> {
