@@ -57,7 +57,8 @@ import java.util.Set;
  * previous one and defines only that one class, an empty subclass of {@link LegacyEnvironment}, whose
  * {@code isUseMKLDNN()} answers truthfully (oneDNN compiled into the loaded native library and switched on).
  * The class is made at run time, in its own class loader, rather than shipped in LearnPad's jar: shipped, it
- * would split the package {@code org.nd4j.nativeblas} with {@code nd4j-native-api}, which breaks on the module path.</li>
+ * would split the package {@code org.nd4j.nativeblas} with {@code nd4j-native-api}, which breaks on the module
+ * path.</li>
  * <li>The backend must contain oneDNN: {@link #status()} says so when it does not.</li>
  * </ol>
  * Injecting helper objects into the layers of each initialised network was the alternative; it needs reflection

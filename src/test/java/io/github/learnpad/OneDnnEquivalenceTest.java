@@ -233,7 +233,7 @@ class OneDnnEquivalenceTest {
         assertEquals(java.util.Arrays.toString(expected.shape()), java.util.Arrays.toString(actual.shape()), what);
         double scale = expected.amaxNumber().doubleValue();
         double diff = expected.castTo(DataType.DOUBLE).sub(actual.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
-        assertTrue(diff <= TOL * Math.max(scale, 1e-30), what + ": max |oneDNN - built-in| = " + diff + " for max |x| = "
-                + scale + " (relative " + diff / scale + ", tolerance " + TOL + ")");
+        assertTrue(diff <= TOL * Math.max(scale, 1e-30), what + ": max |oneDNN - built-in| = " + diff
+                + " for max |x| = " + scale + " (relative " + diff / scale + ", tolerance " + TOL + ")");
     }
 }

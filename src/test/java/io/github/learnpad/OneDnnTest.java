@@ -59,7 +59,8 @@ class OneDnnTest {
         assertTrue(OneDnn.status().startsWith("oneDNN helpers on"), OneDnn.status());
         OneDnn.disable();
         assertFalse(OneDnn.isActive());
-        assertTrue(OneDnn.status().startsWith("oneDNN helpers off: DL4J's layer helpers are disabled"), OneDnn.status());
+        assertTrue(OneDnn.status().startsWith("oneDNN helpers off: DL4J's layer helpers are disabled"),
+                OneDnn.status());
         assertTrue(OneDnn.enable());
         assertTrue(OneDnn.enable(), "idempotent");
         // DL4J's own check, which every oneDNN helper asks in checkSupported(), now answers true.
@@ -164,7 +165,8 @@ class OneDnnTest {
             assertEquals(savedOn ? "oneDNN helpers in 0 of 8" : "oneDNN helpers in 8 of 8",
                     OneDnn.describe(loaded).substring(0, 24));
             assertTrue(loaded.params().equalsWithEps(saved.params(), 0), "parameters bit for bit");
-            assertTrue(loaded.getUpdater().getStateViewArray().equalsWithEps(saved.getUpdater().getStateViewArray(), 0));
+            assertTrue(loaded.getUpdater().getStateViewArray()
+                    .equalsWithEps(saved.getUpdater().getStateViewArray(), 0), "updater state bit for bit");
             INDArray outLoaded = loaded.outputSingle(b.getFeatures());
             assertClose(outSaved, outLoaded, "output saved with helpers " + (savedOn ? "on" : "off"));
             // Same side, same parameters: exactly the same output.

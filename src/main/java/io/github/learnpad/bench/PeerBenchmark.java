@@ -376,8 +376,8 @@ public final class PeerBenchmark {
     public static String table(List<Row> rows) {
         StringBuilder s = new StringBuilder();
         s.append("| model | batch | DL4J built-in (ms) | DL4J + oneDNN (ms) | PyTorch (ms) | images/s built-in | "
-                + "images/s oneDNN | images/s PyTorch | built-in / oneDNN (same-round median) | oneDNN / PyTorch (same-round "
-                + "median) |\n");
+                + "images/s oneDNN | images/s PyTorch | built-in / oneDNN (same-round median) | "
+                + "oneDNN / PyTorch (same-round median) |\n");
         s.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
             s.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s |%n", r.model(),

@@ -64,7 +64,8 @@ final class PeersCommand implements Callable<Integer> {
             py = PeerBenchmark.findPython(python);
             if (py == null) {
                 System.err.println("learnpad: no Python with PyTorch found (" + (python != null ? python
-                        : "python3, /usr/bin/python3") + "): PyTorch left out; on Debian: apt-get install python3-torch");
+                        : "python3, /usr/bin/python3") + "): PyTorch left out; on Debian: apt-get install "
+                        + "python3-torch");
             }
         }
         String load = loadAverage();
@@ -74,7 +75,8 @@ final class PeersCommand implements Callable<Integer> {
             rows.add(PeerBenchmark.run(m, b, warmup, steps, py, script, System.err));
         }
         System.out.printf(Locale.ROOT, "%nTraining step, median of %d after %d warm-up, %d cores, load average %s at "
-                + "start, %s at end%n%n", steps, warmup, Runtime.getRuntime().availableProcessors(), load, loadAverage());
+                + "start, %s at end%n%n", steps, warmup, Runtime.getRuntime().availableProcessors(), load,
+                loadAverage());
         System.out.print(PeerBenchmark.table(rows));
         if (formats) {
             int b = batch != null ? batch : PeerBenchmark.Model.VGG16.defaultBatch();
