@@ -1,5 +1,6 @@
 package io.github.learnpad.bench;
 
+import io.github.learnpad.OneDnn;
 import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.layers.PaddingModule;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -25,7 +26,9 @@ import java.util.Map;
  * <pre>
  * java -cp target/classes:target/lib/* io.github.learnpad.bench.ModelPaddingBenchmark \
  *     [--model vgg16|resnet50] [--batch 16] [--warmup 2] [--steps 5] [--size 32] [--modes zero,reflect,...] [--mixing]
+ *     [--onednn on|off]
  * </pre>
+ * With DL4J's oneDNN helpers ({@link OneDnn}) on by default, as the CLI.
  *
  * <p>All networks are built first; then each round runs one training step ({@code fit} on a random batch
  * {@code (batch, 3, size, size)} with random one-hot labels over 10 classes) of every mode in turn, so that load from
@@ -50,6 +53,7 @@ public final class ModelPaddingBenchmark {
         int size = 32;
         List<PaddingMode> modes = new ArrayList<>(Arrays.asList(PaddingMode.values()));
         boolean mixing = false;
+        boolean oneDnn = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--mixing")) {
@@ -66,6 +70,7 @@ public final class ModelPaddingBenchmark {
                 case "--warmup": warmup = Integer.parseInt(v); break;
                 case "--steps": steps = Integer.parseInt(v); break;
                 case "--size": size = Integer.parseInt(v); break;
+                case "--onednn": oneDnn = !v.equalsIgnoreCase("off"); break;
                 case "--modes":
                     modes.clear();
                     for (String m : v.split(",")) {
@@ -83,6 +88,12 @@ public final class ModelPaddingBenchmark {
             throw new IllegalArgumentException("Need steps >= 1, warmup >= 0, batch >= 1" + usage());
         }
 
+        if (oneDnn) {
+            OneDnn.enable();
+        } else {
+            OneDnn.disable();
+        }
+        System.err.println(OneDnn.status());
         Map<String, ComputationGraph> nets = new LinkedHashMap<>();
         for (PaddingMode m : modes) {
             nets.put(m.id(), build(model, m, size, false));
@@ -122,8 +133,8 @@ public final class ModelPaddingBenchmark {
         String zeroId = PaddingMode.ZERO.id();
         double zero = median(ms.get(zeroId));
         System.out.printf(Locale.ROOT, "%n%s, CIFAR variant, input %dx%d, batch %d, %d warm-up + %d timed steps per mode "
-                + "(interleaved), %d cores%n%n", model, size, size, batch, warmup, steps,
-                Runtime.getRuntime().availableProcessors());
+                + "(interleaved), %d cores, %s%n%n", model, size, size, batch, warmup, steps,
+                Runtime.getRuntime().availableProcessors(), OneDnn.status());
         System.out.println("| mode | median step (ms) | min (ms) | max (ms) | median / ZERO median | median of per-round "
                 + "ratios to ZERO | median process CPU per step (ms) | CPU / ZERO CPU |");
         System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -177,6 +188,7 @@ public final class ModelPaddingBenchmark {
 
     private static String usage() {
         return ". Usage: ModelPaddingBenchmark [--model vgg16|resnet50] [--batch N] [--warmup N] [--steps N] "
-                + "[--size N] [--modes zero,reflect,replicate,circular,learned] [--mixing (adds " + MIXING + ")]";
+                + "[--size N] [--modes zero,reflect,replicate,circular,learned] [--mixing (adds " + MIXING + ")] "
+                + "[--onednn on|off]";
     }
 }

@@ -17,7 +17,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code learnpad demo}: a short, fixed comparison of zero and learned padding on Fashion-MNIST with the small CNN
- * (a subset, two seeds). Its measured time and results are in docs/benchmarks.md and docs/cli.md.
+ * (a subset, two seeds). Its measured time and results are in docs/benchmarks.md.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Compare zero and learned padding on Fashion-MNIST with the small CNN: "

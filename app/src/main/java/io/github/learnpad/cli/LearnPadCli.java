@@ -1,5 +1,6 @@
 package io.github.learnpad.cli;
 
+import io.github.learnpad.OneDnn;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -9,7 +10,8 @@ import java.util.Arrays;
 
 /**
  * The {@code learnpad} command line: {@code train}, {@code eval}, {@code compare}, {@code demo}, {@code realism},
- * {@code bench}, {@code convert}, {@code robustness} and {@code study}.
+ * {@code bench}, {@code convert}, {@code robustness} and {@code study}. Every command runs with DL4J's oneDNN helpers
+ * on ({@link OneDnn}) unless {@code --no-onednn} is given.
  *
  * <p>Exit codes: 0 success, 2 usage error (unknown option, bad value; picocli prints the usage), 1 runtime error
  * (one line {@code learnpad: error: ...} on stderr; the stack trace only with {@code --verbose}).
@@ -23,6 +25,12 @@ public final class LearnPadCli implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of errors and DL4J's informational logging.")
     boolean verbose;
+
+    @Option(names = "--no-onednn", scope = CommandLine.ScopeType.INHERIT,
+            description = "Run DL4J's built-in convolution and batch normalisation layers instead of its oneDNN "
+                    + "helpers (on by default where the backend has oneDNN; same results within float rounding, "
+                    + "slower: docs/benchmarks.md).")
+    boolean noOneDnn;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -67,7 +75,33 @@ public final class LearnPadCli implements Runnable {
             err.flush();
             return 1;
         });
+        cl.setExecutionStrategy(parseResult -> {
+            selectOneDnn(parseResult);
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         return cl.execute(args);
+    }
+
+    /**
+     * Switches DL4J's oneDNN helpers on (or off with {@code --no-onednn}) before a command runs, logging one line
+     * that says which; nothing for help and version requests.
+     */
+    static void selectOneDnn(CommandLine.ParseResult parseResult) {
+        boolean off = false;
+        for (CommandLine.ParseResult p = parseResult; p != null; p = p.subcommand()) {
+            if (p.isUsageHelpRequested() || p.isVersionHelpRequested()
+                    || p.commandSpec().userObject() instanceof CommandLine.HelpCommand) {
+                return;
+            }
+            off |= p.hasMatchedOption("--no-onednn");
+        }
+        if (off) {
+            OneDnn.disable();
+            org.slf4j.LoggerFactory.getLogger(LearnPadCli.class).info("oneDNN helpers off (--no-onednn): DL4J's "
+                    + "built-in layers run");
+        } else {
+            OneDnn.enable(); // logs OneDnn.status() once
+        }
     }
 
     /** The most useful one-line description of a failure: the innermost message that says something. */

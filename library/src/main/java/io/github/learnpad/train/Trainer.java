@@ -1,5 +1,6 @@
 package io.github.learnpad.train;
 
+import io.github.learnpad.OneDnn;
 import io.github.learnpad.data.ImageDataset;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -121,6 +122,7 @@ public final class Trainer {
             throw new IllegalArgumentException("Trainer trains a ComputationGraph or MultiLayerNetwork, got "
                     + initial.getClass().getName());
         }
+        OneDnn.logFallbacks(initial); // one line if some of its layers cannot use the oneDNN helpers
         Files.createDirectories(outDir);
         Checkpoints ckpts = checkpoints();
         Model net = initial;

@@ -1,0 +1,98 @@
+package io.github.learnpad.cli;
+
+import io.github.learnpad.bench.PeerBenchmark;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code learnpad bench peers}: training step of SmallCnn, VGG16 and ResNet50 (CIFAR) with DL4J's built-in layers,
+ * with its oneDNN helpers and in PyTorch, measured in one run (see {@link PeerBenchmark}, docs/benchmarks.md).
+ */
+@Command(name = "peers", mixinStandardHelpOptions = true,
+        description = {"Training step of LearnPad's models: DL4J built-in vs DL4J + oneDNN (interleaved) vs PyTorch "
+                + "(bench/peers/torch_bench.py, same architectures, right after), in one run; medians and ratios.",
+                "Progress goes to stderr, the Markdown table to stdout."})
+final class PeersCommand implements Callable<Integer> {
+    @Option(names = "--models", split = ",", defaultValue = "smallcnn,vgg16,resnet50",
+            description = "Models: smallcnn (batch 64, 1x28x28), vgg16 (16, 3x32x32), resnet50 (8, 3x32x32), CIFAR "
+                    + "variants, zero padding. Default: ${DEFAULT-VALUE}.")
+    List<String> models;
+
+    @Option(names = "--batch", description = "Batch size for every model (default: per model, see --models).")
+    Integer batch;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "Untimed steps per setup. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--steps", defaultValue = "5", description = "Timed steps per setup. Default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(names = "--formats", description = "Also VGG16 with oneDNN in NCHW against NHWC (and PyTorch "
+            + "channels-last).")
+    boolean formats;
+
+    @Option(names = "--python", description = "Python with PyTorch (default: the first of python3, /usr/bin/python3 "
+            + "that can import torch).")
+    String python;
+
+    @Option(names = "--no-torch", description = "Leave PyTorch out.")
+    boolean noTorch;
+
+    @Override
+    public Integer call() {
+        if (steps < 1 || warmup < 0 || (batch != null && batch < 1)) {
+            throw new IllegalArgumentException("need --steps >= 1, --warmup >= 0, --batch >= 1");
+        }
+        List<PeerBenchmark.Model> ms = new ArrayList<>();
+        for (String m : models) {
+            ms.add(PeerBenchmark.Model.parse(m));
+        }
+        String py = null;
+        Path script = PeerBenchmark.findScript();
+        if (!noTorch) {
+            if (!Files.isRegularFile(script)) {
+                throw new IllegalArgumentException("PyTorch script not found: " + script.toAbsolutePath()
+                        + " (run from LearnPad's directory, or give --no-torch)");
+            }
+            py = PeerBenchmark.findPython(python);
+            if (py == null) {
+                System.err.println("learnpad: no Python with PyTorch found (" + (python != null ? python
+                        : "python3, /usr/bin/python3") + "): PyTorch left out; on Debian: apt-get install "
+                        + "python3-torch");
+            }
+        }
+        String load = loadAverage();
+        List<PeerBenchmark.Row> rows = new ArrayList<>();
+        for (PeerBenchmark.Model m : ms) {
+            int b = batch != null ? batch : m.defaultBatch();
+            rows.add(PeerBenchmark.run(m, b, warmup, steps, py, script, System.err));
+        }
+        System.out.printf(Locale.ROOT, "%nTraining step, median of %d after %d warm-up, %d cores, load average %s at "
+                + "start, %s at end%n%n", steps, warmup, Runtime.getRuntime().availableProcessors(), load,
+                loadAverage());
+        System.out.print(PeerBenchmark.table(rows));
+        if (formats) {
+            int b = batch != null ? batch : PeerBenchmark.Model.VGG16.defaultBatch();
+            List<PeerBenchmark.Times> f = PeerBenchmark.formats(b, warmup, steps, py, script, System.err);
+            System.out.printf(Locale.ROOT, "%nVGG16 (convolutions padded themselves), batch %d, oneDNN: NCHW %.0f ms, "
+                    + "NHWC %.0f ms, NHWC / NCHW %.2fx (same-round median %.2fx)%s%n", b, f.get(0).median(),
+                    f.get(1).median(), f.get(1).median() / f.get(0).median(),
+                    1 / PeerBenchmark.pairedMedianOf(f.get(0), f.get(1)),
+                    f.size() > 2 && f.get(2).measured() ? String.format(Locale.ROOT,
+                            "; PyTorch channels-last %.0f ms", f.get(2).median()) : "");
+        }
+        return 0;
+    }
+
+    private static String loadAverage() {
+        double l = java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+        return l < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", l);
+    }
+}
