@@ -1,7 +1,7 @@
 package io.github.learnpad;
 
 import io.github.learnpad.layers.PaddingMode;
-import io.github.learnpad.train.SmallCnn;
+import io.github.learnpad.models.SmallCnn;
 import org.deeplearning4j.config.DL4JClassLoading;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
@@ -39,7 +39,7 @@ class OneDnnTest {
 
 
     private static ComputationGraph smallCnn() {
-        return SmallCnn.builder().numClasses(3).inputShape(1, 12, 12).baseWidth(4).padding(PaddingMode.LEARNED::layer)
+        return SmallCnn.builder().numClasses(3).inputShape(1, 12, 12).baseWidth(4).padding(PaddingMode.LEARNED)
                 .seed(5).build().init();
     }
 

@@ -3,8 +3,8 @@ package io.github.learnpad.bench;
 import io.github.learnpad.OneDnn;
 import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.models.ResNet50;
+import io.github.learnpad.models.SmallCnn;
 import io.github.learnpad.models.Vgg16;
-import io.github.learnpad.train.SmallCnn;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
@@ -76,7 +76,7 @@ public final class PeerBenchmark {
             switch (this) {
                 case SMALLCNN:
                     return SmallCnn.builder().numClasses(10).inputShape(channels, size, size)
-                            .padding(PaddingMode.ZERO::layer).seed(42).build().init();
+                            .padding(PaddingMode.ZERO).seed(42).build().init();
                 case VGG16:
                     return Vgg16.builder().numClasses(10).inputShape(channels, size, size).padding(PaddingMode.ZERO)
                             .seed(42).build().init();

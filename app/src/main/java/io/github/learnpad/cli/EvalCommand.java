@@ -2,7 +2,7 @@ package io.github.learnpad.cli;
 
 import io.github.learnpad.data.ImageDataset;
 import io.github.learnpad.train.AtomicFiles;
-import io.github.learnpad.train.Evaluator;
+import io.github.learnpad.eval.Evaluator;
 import io.github.learnpad.train.Json;
 import org.deeplearning4j.nn.api.Model;
 import picocli.CommandLine.Command;

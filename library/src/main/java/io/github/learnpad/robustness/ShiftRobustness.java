@@ -2,7 +2,7 @@ package io.github.learnpad.robustness;
 
 import io.github.learnpad.data.ImageDataset;
 import io.github.learnpad.robustness.BorderShift.Direction;
-import io.github.learnpad.train.Evaluator;
+import io.github.learnpad.eval.Evaluator;
 import org.deeplearning4j.nn.api.Model;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;

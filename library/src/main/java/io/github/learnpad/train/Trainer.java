@@ -2,6 +2,7 @@ package io.github.learnpad.train;
 
 import io.github.learnpad.OneDnn;
 import io.github.learnpad.data.ImageDataset;
+import io.github.learnpad.eval.Evaluator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;

@@ -3,6 +3,7 @@ package io.github.learnpad.train;
 import io.github.learnpad.RestoresNd4jThreads;
 import org.junit.jupiter.api.extension.ExtendWith;
 import io.github.learnpad.data.ImageDataset;
+import io.github.learnpad.eval.Evaluator;
 import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.models.SmallCnn;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;

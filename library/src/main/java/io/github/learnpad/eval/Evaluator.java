@@ -1,4 +1,4 @@
-package io.github.learnpad.train;
+package io.github.learnpad.eval;
 
 import io.github.learnpad.data.ImageDataset;
 import org.deeplearning4j.nn.api.Model;
