@@ -5,7 +5,7 @@ import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 /**
  * Runs one epoch's minibatches through a network in some other way than {@code fit(minibatch)} one after the other
- * on the calling thread: e.g. {@link ParallelTraining} (several workers). {@link Trainer#builder()}'s
+ * on the calling thread: e.g. the command line's {@code ParallelTraining} (learnpad-app) (several workers). {@link Trainer#builder()}'s
  * {@code fitter(...)} takes one.
  */
 @FunctionalInterface

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
 /**
  * A DL4J training listener that records, at every iteration, the network's minibatch score and each Padding Module's
  * last local loss ({@link PaddingModule#lastLocalLosses}). {@link #startEpoch()} clears the per-epoch sums.
- * Thread-safe: with {@link ParallelTraining} every worker calls it, with its own copy of the network.
+ * Thread-safe: with the command line's {@code ParallelTraining} (learnpad-app) every worker calls it, with its own copy of the network.
  */
 public final class LocalLossListener extends BaseTrainingListener {
     /** One iteration's record. */

@@ -354,7 +354,7 @@ public final class Trainer {
         public Builder reporter(RunReporter r) { this.reporter = r; return this; }
 
         /**
-         * Runs each epoch's minibatches with {@code f} (e.g. {@link ParallelTraining} for several workers) instead of
+         * Runs each epoch's minibatches with {@code f} (e.g. the command line's {@code ParallelTraining} (learnpad-app) for several workers) instead of
          * fitting them one by one on the calling thread (null, the default).
          */
         public Builder fitter(EpochFitter f) { this.fitter = f; return this; }
