@@ -40,8 +40,8 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
      * loss), for the backward pass on the same input.
      */
     private INDArray pendingInput;
-    private BorderPredictor.Weights pendingWeights;
-    private BorderPredictor.LocalLossResult pendingLocalLoss;
+    private Weights pendingWeights;
+    private LocalLossResult pendingLocalLoss;
 
     public PaddingModuleLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -108,9 +108,9 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
             hintWaitPolicy();
         }
         clearPending();
-        BorderPredictor.Weights weights = BorderPredictor.Weights.read(m, paramTable);
+        Weights weights = Weights.read(m, paramTable);
         try {
-            BorderPredictor.LocalLossResult loss =
+            LocalLossResult loss =
                     BorderPredictor.forward(m, weights, x, nchw(out), displayName(), training);
             if (training) {
                 pendingInput = input;
@@ -148,7 +148,7 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         } else {
             // Backprop goes through the forward pass's weights (what the output was computed with) when it has them.
             boolean sameInput = pendingInput == input;
-            BorderPredictor.Weights weights = sameInput ? pendingWeights : BorderPredictor.Weights.read(m, paramTable);
+            Weights weights = sameInput ? pendingWeights : Weights.read(m, paramTable);
             if (m.getLocalLoss() == PaddingModule.LocalLoss.NONE) {
                 gradTable.values().forEach(a -> a.assign(0));
                 lastLocalLoss = Double.NaN;
