@@ -55,14 +55,19 @@ import java.util.Map;
  * training pair exists and that side's predictor gets no local-loss gradient for that batch.
  *
  * <h2>Where the passes live</h2>
- * This class states the maths and holds the <em>general</em> passes ({@link GeneralPasses}: any configuration and data
- * type, plain Java loops over canonical double strips), the reference the other implementations are tested against.
- * The same passes have two more implementations of {@link PaddingPasses}: {@link FloatDepthwisePasses} (FLOAT data,
- * depthwise predictor, the defaults; Java loops on each float plane in place) and {@link OpsPasses} (ND4J ops only:
- * GEMMs for channel mixing, and the device path for non-CPU backends). {@link PaddingPasses#choose} picks one in one
- * place; the package-private entry points below ({@link #forward}, {@link #backward}, {@link #backwardInPlace},
- * {@link #localLoss}) dispatch through it. A SameDiff graph of the same maths ({@link PaddingModuleGraph}) is the
- * slow reference that the tests also compare with.
+ * This class states the maths and is the front door: the package-private entry points below ({@link #forward},
+ * {@link #backward}, {@link #backwardInPlace}, {@link #localLoss}) dispatch through {@link PaddingPasses#choose},
+ * which picks one implementation of {@link PaddingPasses} in one place: {@link GeneralPasses} (any configuration and
+ * data type, plain Java loops over canonical double strips: the reference the others are tested against),
+ * {@link FloatDepthwisePasses} (FLOAT data, depthwise predictor, the defaults; Java loops on each float plane in
+ * place) or {@link OpsPasses} (ND4J ops only: GEMMs for channel mixing, and the device path for non-CPU backends).
+ * The Java passes share small package-private parts, each in a file of its own: {@link Correlation} (the clamped 1-D
+ * correlation), {@link Step} and {@link Units} (the plan: strip geometry and the walk over the minibatch),
+ * {@link Kernel} and {@link Weights} (the predictor as read), {@link LossPass} and {@link LocalLossResult} (the local
+ * loss's sums) and {@link ArrayAccess}. They are package-private in {@code layers} rather than in a sub-package
+ * because Java has no sub-package privacy: a sub-package would make them public, library API. A SameDiff graph of
+ * the same maths ({@link PaddingModuleGraph}) is the slow reference that the tests also compare with;
+ * {@code docs/padding-module.md} lists the files.
  *
  * <p>The Java passes are hand-written because a SameDiff graph of the maths spends ~50x longer in per-op overhead
  * than the arithmetic costs (a few hundred thousand multiply-adds for a (32, 64, 32, 32) input). Each walks the

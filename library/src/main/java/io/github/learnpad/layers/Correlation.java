@@ -83,7 +83,8 @@ final class Correlation {
     // -----------------------------------------------------------------------------------------------------------------
     // One row's taps: the inner loops, where the layer spends its time. The window width w = 3 (the default) has
     // straight-line loops, which the JIT keeps in registers (measured about 2x faster than the general loops); any
-    // other w takes the general loops, which split each tap's range where the clamping starts.
+    // other w takes the general loops, which clamp each position (FloatDepthwisePasses has the same three functions
+    // on float planes with an index step: float and double arrays share no code in Java without a per-element cost).
 
     /** {@code out[o + j] += sum_u wt[wi + u] * x[s + clamp(j + u - w/2)]} for {@code j < len}. */
     static void taps(double[] x, int s, int len, double[] wt, int wi, int w, double[] out, int o) {
@@ -99,16 +100,8 @@ final class Correlation {
         int h = w / 2;
         for (int u = 0; u < w; u++) {
             double c = wt[wi + u];
-            int off = u - h;
-            int lo = Math.max(0, Math.min(len, -off)), hi = Math.max(lo, Math.min(len, len - off));
-            for (int j = 0; j < lo; j++) {
-                out[o + j] += c * x[s];
-            }
-            for (int j = lo; j < hi; j++) {
-                out[o + j] += c * x[s + j + off];
-            }
-            for (int j = hi; j < len; j++) {
-                out[o + j] += c * x[s + len - 1];
+            for (int j = 0; j < len; j++) {
+                out[o + j] += c * x[s + clamp(j + u - h, len)];
             }
         }
     }
@@ -127,16 +120,8 @@ final class Correlation {
         int h = w / 2;
         for (int u = 0; u < w; u++) {
             double c = wt[wi + u];
-            int off = u - h;
-            int lo = Math.max(0, Math.min(len, -off)), hi = Math.max(lo, Math.min(len, len - off));
-            for (int j = 0; j < lo; j++) {
-                gx[s] += c * g[gi + j];
-            }
-            for (int j = lo; j < hi; j++) {
-                gx[s + j + off] += c * g[gi + j];
-            }
-            for (int j = hi; j < len; j++) {
-                gx[s + len - 1] += c * g[gi + j];
+            for (int j = 0; j < len; j++) {
+                gx[s + clamp(j + u - h, len)] += c * g[gi + j];
             }
         }
     }
@@ -169,7 +154,8 @@ final class Correlation {
         }
     }
 
-    private static int clamp(int j, int len) {
+    /** {@code j} clamped into {@code [0, len)}: positions past the ends of a border replicate its end values. */
+    static int clamp(int j, int len) {
         return j < 0 ? 0 : (j >= len ? len - 1 : j);
     }
 }

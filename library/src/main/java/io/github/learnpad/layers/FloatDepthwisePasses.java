@@ -6,6 +6,8 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import static io.github.learnpad.layers.Correlation.clamp;
+
 import java.util.Arrays;
 import java.util.Map;
 
@@ -404,7 +406,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
     }
 
     // -----------------------------------------------------------------------------------------------------------------
-    // BorderPredictor's taps, taps backward and taps weight gradient, reading a float plane with an index step.
+    // Correlation's taps, taps backward and taps weight gradient, reading a float plane with an index step.
 
     /** {@code out[j] += sum_u wt[wi + u] * x[s + clamp(j + u - w/2) * js]} for {@code j < len}. */
     private static void taps(float[] x, int s, int js, int len, double[] wt, int wi, int w, double[] out) {
@@ -497,9 +499,5 @@ final class FloatDepthwisePasses implements PaddingPasses {
         dW[di] += s0 + ga * left + gb * mid;
         dW[di + 1] += s1 + ga * mid + gb * right;
         dW[di + 2] += s2 + ga * right + gb * right;
-    }
-
-    private static int clamp(int j, int len) {
-        return j < 0 ? 0 : (j >= len ? len - 1 : j);
     }
 }
