@@ -117,7 +117,8 @@ final class GeneralPasses implements PaddingPasses {
                                 INDArray dx, String layerName) {
         long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
         DataType dt = computeType(dx);
-        int t = conf.getTop(), l = conf.getLeft(), tb = conf.getTop(), bb = conf.getBottom();
+        SideAmounts pad = conf.amounts();
+        int t = pad.top(), l = pad.left(), tb = pad.top(), bb = pad.bottom();
         StridedAccess es = packed(eps, dt);
         Destination dst = new Destination(dx, dt);
         Units units = new Units(conf, n, c);

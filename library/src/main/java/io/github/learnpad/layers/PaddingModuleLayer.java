@@ -91,7 +91,7 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         }
         INDArray x = nchw(input);
         long n = x.size(0), c = x.size(1);
-        long ho = x.size(2) + m.getTop() + m.getBottom(), wo = x.size(3) + m.getLeft() + m.getRight();
+        long ho = m.amounts().paddedHeight(x.size(2)), wo = m.amounts().paddedWidth(x.size(3));
         INDArray out;
         if (nhwc()) {
             // NHWC: the passes see (N, C, H, W) views of the NHWC arrays (they pack such views as they read and write).
@@ -131,8 +131,7 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         assertInputSet(true);
         PaddingModule m = module();
         INDArray x = nchw(input);
-        long[] outShape = {x.size(0), x.size(1), x.size(2) + m.getTop() + m.getBottom(),
-                x.size(3) + m.getLeft() + m.getRight()};
+        long[] outShape = m.amounts().paddedShape(x.shape());
         if (nhwc()) {
             outShape = new long[]{outShape[0], outShape[2], outShape[3], outShape[1]};
         }
