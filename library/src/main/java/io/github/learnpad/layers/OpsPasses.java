@@ -56,8 +56,8 @@ final class OpsPasses implements PaddingPasses {
     }
 
     @Override
-    public LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x,
-                                                   INDArray out, String layerName, boolean training) {
+    public LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out, String layerName,
+                                   boolean training) {
         return pad(conf, weights.params, x, out, layerName, training);
     }
 
@@ -70,14 +70,12 @@ final class OpsPasses implements PaddingPasses {
 
     /** Works in {@code eps} whatever its layout. */
     @Override
-    public INDArray backwardInPlace(PaddingModule conf, Weights weights, INDArray x, INDArray eps,
-                                    String layerName) {
+    public INDArray backwardInPlace(PaddingModule conf, Weights weights, INDArray x, INDArray eps, String layerName) {
         return addBorderGradient(conf, weights.params, x.size(2), x.size(3), eps);
     }
 
     @Override
-    public void backward(PaddingModule conf, Weights weights, INDArray x, INDArray eps, INDArray dx,
-                         String layerName) {
+    public void backward(PaddingModule conf, Weights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
         dx.assign(addBorderGradient(conf, weights.params, x.size(2), x.size(3), eps.dup()));
     }
 
@@ -277,8 +275,8 @@ final class OpsPasses implements PaddingPasses {
      * Pads {@code x (N, C, H, W)} into {@code out (N, C, H+t+b, W+l+r)}; when {@code training} and the module has a
      * local loss, also computes the local loss of {@code x} and its gradient. Returns null otherwise.
      */
-    static LocalLossResult pad(PaddingModule conf, Map<String, INDArray> params, INDArray x,
-                                               INDArray out, String layerName, boolean training) {
+    static LocalLossResult pad(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray out,
+                               String layerName, boolean training) {
         long h = x.size(2), w = x.size(3), ho = out.size(2);
         DataType dt = out.dataType();
         out.get(ArrayAccess.interior(conf, h, w)).assign(x);
