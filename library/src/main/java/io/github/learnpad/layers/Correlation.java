@@ -21,9 +21,7 @@ final class Correlation {
             for (int o = 0; o < cN; o++) {
                 int dst = ((b * cN + o) * intoRows + intoRow) * len;
                 java.util.Arrays.fill(into, dst, dst + len, kn.bias[o]);
-                int cFrom = kn.mixing ? 0 : o;
-                int cTo = kn.mixing ? cN : o + 1;
-                for (int c = cFrom; c < cTo; c++) {
+                for (int c = kn.firstInput(o); c < kn.endInput(o); c++) {
                     for (int d = 0; d < k; d++) {
                         int src = ((b * cN + c) * rows + i + 1 + d) * len;
                         taps(a, src, len, kn.weight, kn.weightIndex(o, c, d), kn.w, into, dst);
@@ -40,9 +38,7 @@ final class Correlation {
         for (int b = 0; b < n; b++) {
             for (int o = 0; o < cN; o++) {
                 int gBase = ((b * cN + o) * gRows + gRow) * len;
-                int cFrom = kn.mixing ? 0 : o;
-                int cTo = kn.mixing ? cN : o + 1;
-                for (int c = cFrom; c < cTo; c++) {
+                for (int c = kn.firstInput(o); c < kn.endInput(o); c++) {
                     for (int d = 0; d < k; d++) {
                         int dst = ((b * cN + c) * rows + i + 1 + d) * len;
                         tapsBackward(g, gBase, len, kn.weight, kn.weightIndex(o, c, d), kn.w, gA, dst);
@@ -68,9 +64,7 @@ final class Correlation {
                     s += g[gBase + j];
                 }
                 dB[bOff + o] += s;
-                int cFrom = kn.mixing ? 0 : o;
-                int cTo = kn.mixing ? cN : o + 1;
-                for (int c = cFrom; c < cTo; c++) {
+                for (int c = kn.firstInput(o); c < kn.endInput(o); c++) {
                     for (int d = 0; d < k; d++) {
                         int src = ((b * cN + c) * rows + 1 + d) * len;
                         tapsWeightGrad(a, src, len, g, gBase, kn.w, dW, wOff + kn.weightIndex(o, c, d));

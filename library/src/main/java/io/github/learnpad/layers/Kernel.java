@@ -39,6 +39,16 @@ final class Kernel {
         return k == 2 && width3(w, len);
     }
 
+    /** The first input channel output o reads: 0 with channel mixing, else o itself. */
+    int firstInput(int o) {
+        return mixing ? 0 : o;
+    }
+
+    /** One past the last input channel output o reads. */
+    int endInput(int o) {
+        return mixing ? channels : o + 1;
+    }
+
     /** Index in {@link #weight} of the taps output o takes from channel c at depth d. */
     int weightIndex(int o, int c, int d) {
         return mixing ? ((o * channels + c) * k + d) * w : (o * k + d) * w;
