@@ -1,5 +1,6 @@
 package io.github.learnpad.layers;
 
+import io.github.learnpad.layers.PaddingModule.Side;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -103,8 +104,6 @@ public class FixedPadding extends NoParamLayer {
         }
     }
 
-    private static final String[] SIDES = {"top", "bottom", "left", "right"};
-
     private Mode mode = Mode.REFLECT;
     private int top;
     private int bottom;
@@ -129,7 +128,12 @@ public class FixedPadding extends NoParamLayer {
     /** {@code [top, bottom, left, right]}. */
     @JsonIgnore
     public int[] getPadding() {
-        return new int[]{top, bottom, left, right};
+        return amounts().toArray();
+    }
+
+    /** The four amounts as one value. */
+    SideAmounts amounts() {
+        return SideAmounts.of(top, bottom, left, right);
     }
 
     /**
@@ -139,13 +143,13 @@ public class FixedPadding extends NoParamLayer {
      * @throws IllegalArgumentException naming the layer, side, amount, size and fix if the amount is too large
      */
     public void checkSize(long height, long width, String where) {
-        int[] p = getPadding();
-        for (int s = 0; s < 4; s++) {
-            long size = s < 2 ? height : width;
-            if (p[s] > 0 && p[s] > mode.maxAmount((int) Math.min(size, Integer.MAX_VALUE))) {
-                String axis = s < 2 ? "height" : "width";
-                throw new IllegalArgumentException("FixedPadding " + where + ": cannot pad " + SIDES[s] + " by "
-                        + p[s] + " in mode " + mode + " an input of " + axis + " " + size + ": " + mode.constraint()
+        SideAmounts a = amounts();
+        for (Side s : Side.values()) {
+            long size = s.isRow() ? height : width;
+            if (a.get(s) > 0 && a.get(s) > mode.maxAmount((int) Math.min(size, Integer.MAX_VALUE))) {
+                String axis = s.isRow() ? "height" : "width";
+                throw new IllegalArgumentException("FixedPadding " + where + ": cannot pad " + s.key() + " by "
+                        + a.get(s) + " in mode " + mode + " an input of " + axis + " " + size + ": " + mode.constraint()
                         + ". Use a larger input, a smaller padding, or REPLICATE/ZERO padding.");
             }
         }
@@ -169,7 +173,8 @@ public class FixedPadding extends NoParamLayer {
     public InputType getOutputType(int layerIndex, InputType inputType) {
         long[] hwc = heightWidthChannels(inputType, layerIndex);
         checkSize(hwc[0], hwc[1], "(layer " + layerName + ", index " + layerIndex + ")");
-        return InputType.convolutional(hwc[0] + top + bottom, hwc[1] + left + right, hwc[2], dataFormat);
+        return InputType.convolutional(amounts().paddedHeight(hwc[0]), amounts().paddedWidth(hwc[1]), hwc[2],
+                dataFormat);
     }
 
     /** {@code [H, W, C]} of a convolutional or convolutional-flat input type. */
@@ -306,11 +311,11 @@ public class FixedPadding extends NoParamLayer {
         @Override
         @SuppressWarnings("unchecked")
         public FixedPadding build() {
-            int[] p = {top, bottom, left, right};
-            for (int s = 0; s < 4; s++) {
-                if (p[s] < 0) {
-                    throw new IllegalArgumentException("FixedPadding (" + mode + "): negative padding " + p[s]
-                            + " for side " + SIDES[s] + " in [top, bottom, left, right] = " + Arrays.toString(p)
+            SideAmounts a = SideAmounts.of(top, bottom, left, right);
+            for (Side s : Side.values()) {
+                if (a.get(s) < 0) {
+                    throw new IllegalArgumentException("FixedPadding (" + mode + "): negative padding " + a.get(s)
+                            + " for side " + s.key() + " in [top, bottom, left, right] = " + Arrays.toString(a.toArray())
                             + "; padding amounts must be >= 0 (use a cropping layer to remove rows/columns).");
                 }
             }

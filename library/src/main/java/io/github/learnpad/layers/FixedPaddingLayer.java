@@ -38,11 +38,10 @@ public class FixedPaddingLayer extends AbstractLayer<FixedPadding> {
         assertInputSet(false);
         checkInput(input);
         FixedPadding cfg = layerConf();
-        int[] p = cfg.getPadding();
-        long[] s = nchw(input).shape();
-        long ho = s[2] + p[0] + p[1], wo = s[3] + p[2] + p[3];
+        SideAmounts p = cfg.amounts();
+        long[] s = p.paddedShape(nchw(input).shape());
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(),
-                nhwc() ? new long[]{s[0], ho, wo, s[1]} : new long[]{s[0], s[1], ho, wo}, 'c');
+                nhwc() ? new long[]{s[0], s[2], s[3], s[1]} : s, 'c');
         FixedPaddingOps.pad(nchw(input), cfg.getMode(), p, nchw(out));
         return out;
     }
@@ -60,9 +59,9 @@ public class FixedPaddingLayer extends AbstractLayer<FixedPadding> {
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         FixedPadding cfg = layerConf();
-        int[] p = cfg.getPadding();
+        SideAmounts p = cfg.amounts();
         long[] s = nchw(input).shape();
-        long[] expected = {s[0], s[1], s[2] + p[0] + p[1], s[3] + p[2] + p[3]};
+        long[] expected = p.paddedShape(s);
         if (!Arrays.equals(nchw(epsilon).shape(), expected)) {
             throw new IllegalArgumentException("FixedPadding " + layerId() + ": epsilon has shape "
                     + Arrays.toString(epsilon.shape()) + ", expected the output shape (as N, C, H, W) "

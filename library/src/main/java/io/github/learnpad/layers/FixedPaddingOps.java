@@ -2,8 +2,6 @@ package io.github.learnpad.layers;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.INDArrayIndex;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Forward and backward of fixed (reflect, replicate, circular) padding on NCHW arrays. The forward copies the
@@ -49,14 +47,14 @@ public final class FixedPaddingOps {
             throw new IllegalArgumentException("expected images (N, C, H, W) and an amount >= 0, got shape "
                     + java.util.Arrays.toString(x.shape()) + " and " + b);
         }
-        INDArray out = Nd4j.create(x.dataType(), x.size(0), x.size(1), x.size(2) + 2L * b, x.size(3) + 2L * b);
+        SideAmounts amounts = SideAmounts.of(b, b, b, b);
+        INDArray out = Nd4j.create(x.dataType(), amounts.paddedShape(x.shape()));
         if (mode == PaddingMode.ZERO) {
-            out.get(all(), all(), NDArrayIndex.interval(b, b + x.size(2)), NDArrayIndex.interval(b, b + x.size(3)))
-                    .assign(x);
+            out.get(amounts.interior(x.size(2), x.size(3))).assign(x);
             return out;
         }
         ((FixedPadding) mode.layer(b)).checkSize(x.size(2), x.size(3), "of images");
-        return pad(x, mode.fixedMode(), new int[]{b, b, b, b}, out);
+        return pad(x, mode.fixedMode(), amounts, out);
     }
 
     /**
@@ -69,11 +67,15 @@ public final class FixedPaddingOps {
      * @return {@code out}
      */
     public static INDArray pad(INDArray input, FixedPadding.Mode mode, int[] pad, INDArray out) {
-        int t = pad[0], b = pad[1], l = pad[2], r = pad[3];
+        return pad(input, mode, SideAmounts.of(pad), out);
+    }
+
+    static INDArray pad(INDArray input, FixedPadding.Mode mode, SideAmounts pad, INDArray out) {
+        int t = pad.top(), b = pad.bottom(), l = pad.left(), r = pad.right();
         int n = (int) input.size(0), c = (int) input.size(1);
         int h = (int) input.size(2);
         int w = (int) input.size(3);
-        out.get(all(), all(), NDArrayIndex.interval(t, t + h), NDArrayIndex.interval(l, l + w)).assign(input);
+        out.get(pad.interior(h, w)).assign(input);
         StridedAccess o = StridedAccess.of(out);
         // Positions in out: padded row rows[k] copies row rowSrc[k], padded column cols[k] copies column colSrc[k].
         int[] rows = padded(t, h, b);
@@ -87,7 +89,7 @@ public final class FixedPaddingOps {
                     o.readRow(a, ch, rowSrc[k], l, w, buf, 0);
                     o.writeRow(a, ch, rows[k], l, w, buf, 0, false);
                 }
-                for (int i = 0; i < h + t + b; i++) {
+                for (int i = 0; i < pad.paddedHeight(h); i++) {
                     for (int k = 0; k < cols.length; k++) {
                         o.set(a, ch, i, cols[k], o.get(a, ch, i, colSrc[k]));
                     }
@@ -109,10 +111,14 @@ public final class FixedPaddingOps {
      * @return the input gradient {@code (N, C, H, W)}, a view of the interior of {@code gradOut}
      */
     public static INDArray unpadInPlace(INDArray gradOut, FixedPadding.Mode mode, int[] pad) {
-        int t = pad[0], b = pad[1], l = pad[2], r = pad[3];
+        return unpadInPlace(gradOut, mode, SideAmounts.of(pad));
+    }
+
+    static INDArray unpadInPlace(INDArray gradOut, FixedPadding.Mode mode, SideAmounts pad) {
+        int t = pad.top(), b = pad.bottom(), l = pad.left(), r = pad.right();
         int n = (int) gradOut.size(0), c = (int) gradOut.size(1);
-        int h = (int) gradOut.size(2) - t - b;
-        int w = (int) gradOut.size(3) - l - r;
+        int h = (int) pad.unpaddedHeight(gradOut.size(2));
+        int w = (int) pad.unpaddedWidth(gradOut.size(3));
         StridedAccess g = StridedAccess.of(gradOut);
         int[] rows = padded(t, h, b);
         int[] rowSrc = sources(rows, mode, h, t);
@@ -121,7 +127,7 @@ public final class FixedPaddingOps {
         double[] buf = new double[w];
         for (int a = 0; a < n; a++) {
             for (int ch = 0; ch < c; ch++) {
-                for (int i = 0; i < h + t + b; i++) {
+                for (int i = 0; i < gradOut.size(2); i++) {
                     for (int k = 0; k < cols.length; k++) {
                         g.add(a, ch, i, colSrc[k], g.get(a, ch, i, cols[k]));
                     }
@@ -133,7 +139,7 @@ public final class FixedPaddingOps {
             }
         }
         g.commit();
-        return gradOut.get(all(), all(), NDArrayIndex.interval(t, t + h), NDArrayIndex.interval(l, l + w));
+        return gradOut.get(pad.interior(h, w));
     }
 
     /** The padded positions along one axis, in output coordinates: {@code 0..before-1} and after the interior. */
@@ -155,9 +161,5 @@ public final class FixedPaddingOps {
             src[k] = before + mode.source(padded[k] - before, size);
         }
         return src;
-    }
-
-    private static INDArrayIndex all() {
-        return NDArrayIndex.all();
     }
 }

@@ -1,16 +1,12 @@
 package io.github.learnpad.layers;
 
-import io.github.learnpad.layers.BorderPredictor.Destination;
-import io.github.learnpad.layers.BorderPredictor.Kernel;
-import io.github.learnpad.layers.BorderPredictor.LocalLossResult;
-import io.github.learnpad.layers.BorderPredictor.LossPass;
-import io.github.learnpad.layers.BorderPredictor.Step;
-import io.github.learnpad.layers.BorderPredictor.Units;
-import io.github.learnpad.layers.BorderPredictor.Weights;
+import io.github.learnpad.layers.ArrayAccess.Destination;
 import io.github.learnpad.layers.PaddingModule.LocalLoss;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+
+import static io.github.learnpad.layers.Correlation.clamp;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -91,7 +87,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
         StridedAccess xs = planes(x);
         Destination dst = new Destination(out, DataType.FLOAT, true);
         Units units = new Units(conf, x.size(0), x.size(1));
-        Step[] steps = BorderPredictor.plan(conf, weights, h, w, units, layerName);
+        Step[] steps = Step.plan(conf, weights, h, w, units, layerName);
         LossPass loss = training && conf.getLocalLoss() != LocalLoss.NONE ? new LossPass(conf, weights, x.shape(), units) : null;
         int maxLen = Math.max(ho, wo);
         PlaneOrder order = new PlaneOrder(x, xs);
@@ -158,13 +154,13 @@ final class FloatDepthwisePasses implements PaddingPasses {
     @Override
     public INDArray backwardInPlace(PaddingModule conf, Weights weights, INDArray x, INDArray eps, String layerName) {
         long h = x.size(2), w = x.size(3);
-        if (BorderPredictor.hasBorderGradient(conf)) {
+        if (GeneralPasses.hasBorderGradient(conf)) {
             if (eps.dataType() != DataType.FLOAT || !StridedAccess.of(eps).planesContiguous()) {
                 return null;
             }
             addBorderGradient(conf, weights, h, w, eps, layerName);
         }
-        return eps.get(BorderPredictor.interior(conf, h, w));
+        return eps.get(ArrayAccess.interior(conf, h, w));
     }
 
     @Override
@@ -184,7 +180,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
         int ho = (int) eps.size(2), wo = (int) eps.size(3);
         StridedAccess es = StridedAccess.of(eps);
         Units units = new Units(conf, eps.size(0), eps.size(1));
-        Step[] steps = BorderPredictor.plan(conf, weights, h, w, units, layerName);
+        Step[] steps = Step.plan(conf, weights, h, w, units, layerName);
         PlaneOrder order = new PlaneOrder(eps, es);
         int parts = Partitions.count(order.planes);
         Partitions.run(parts, part -> {
@@ -389,7 +385,6 @@ final class FloatDepthwisePasses implements PaddingPasses {
         return sum;
     }
 
-
     /** {@link #tapsBackward3} into both context rows (k = 2) in one sweep, the ring's gradient read once. */
     private static void backward2x3(double[] g, int len, double[] wt, float[] gx, int s1, int s2, int js) {
         double u0 = wt[0], u1 = wt[1], u2 = wt[2], v0 = wt[3], v1 = wt[4], v2 = wt[5];
@@ -411,7 +406,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
     }
 
     // -----------------------------------------------------------------------------------------------------------------
-    // BorderPredictor's taps, taps backward and taps weight gradient, reading a float plane with an index step.
+    // Correlation's taps, taps backward and taps weight gradient, reading a float plane with an index step.
 
     /** {@code out[j] += sum_u wt[wi + u] * x[s + clamp(j + u - w/2) * js]} for {@code j < len}. */
     private static void taps(float[] x, int s, int js, int len, double[] wt, int wi, int w, double[] out) {
@@ -504,9 +499,5 @@ final class FloatDepthwisePasses implements PaddingPasses {
         dW[di] += s0 + ga * left + gb * mid;
         dW[di + 1] += s1 + ga * mid + gb * right;
         dW[di + 2] += s2 + ga * right + gb * right;
-    }
-
-    private static int clamp(int j, int len) {
-        return j < 0 ? 0 : (j >= len ? len - 1 : j);
     }
 }

@@ -56,28 +56,26 @@ final class OpsPasses implements PaddingPasses {
     }
 
     @Override
-    public BorderPredictor.LocalLossResult forward(PaddingModule conf, BorderPredictor.Weights weights, INDArray x,
-                                                   INDArray out, String layerName, boolean training) {
+    public LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out, String layerName,
+                                   boolean training) {
         return pad(conf, weights.params, x, out, layerName, training);
     }
 
     @Override
-    public double localLoss(PaddingModule conf, BorderPredictor.Weights weights, INDArray x, Map<String, INDArray> grads) {
-        BorderPredictor.LocalLossResult r = localLoss(conf, weights.params, x);
+    public double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
+        LocalLossResult r = localLoss(conf, weights.params, x);
         r.writeTo(grads);
         return r.loss;
     }
 
     /** Works in {@code eps} whatever its layout. */
     @Override
-    public INDArray backwardInPlace(PaddingModule conf, BorderPredictor.Weights weights, INDArray x, INDArray eps,
-                                    String layerName) {
+    public INDArray backwardInPlace(PaddingModule conf, Weights weights, INDArray x, INDArray eps, String layerName) {
         return addBorderGradient(conf, weights.params, x.size(2), x.size(3), eps);
     }
 
     @Override
-    public void backward(PaddingModule conf, BorderPredictor.Weights weights, INDArray x, INDArray eps, INDArray dx,
-                         String layerName) {
+    public void backward(PaddingModule conf, Weights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
         dx.assign(addBorderGradient(conf, weights.params, x.size(2), x.size(3), eps.dup()));
     }
 
@@ -277,17 +275,17 @@ final class OpsPasses implements PaddingPasses {
      * Pads {@code x (N, C, H, W)} into {@code out (N, C, H+t+b, W+l+r)}; when {@code training} and the module has a
      * local loss, also computes the local loss of {@code x} and its gradient. Returns null otherwise.
      */
-    static BorderPredictor.LocalLossResult pad(PaddingModule conf, Map<String, INDArray> params, INDArray x,
-                                               INDArray out, String layerName, boolean training) {
+    static LocalLossResult pad(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray out,
+                               String layerName, boolean training) {
         long h = x.size(2), w = x.size(3), ho = out.size(2);
         DataType dt = out.dataType();
-        out.get(BorderPredictor.interior(conf, h, w)).assign(x);
+        out.get(ArrayAccess.interior(conf, h, w)).assign(x);
         for (Side s : conf.paddedSides()) {
             long axis = s.isRow() ? h : w;
             long a0 = s.isRow() ? conf.getLeft() : 0, a1 = s.isRow() ? conf.getLeft() + w : ho;
             boolean small = axis < conf.getContextDepth();
             if (small) {
-                BorderPredictor.warnSmall(layerName, s, axis, conf.getContextDepth());
+                Step.warnSmall(layerName, s, axis, conf.getContextDepth());
             }
             Kernel kn = small ? null : new Kernel(conf, params, s, dt);
             for (int ring = 1; ring <= conf.amount(s); ring++) {
@@ -339,7 +337,7 @@ final class OpsPasses implements PaddingPasses {
                 }
             }
         }
-        return eps.get(BorderPredictor.interior(conf, h, w));
+        return eps.get(ArrayAccess.interior(conf, h, w));
     }
 
     /**
@@ -348,7 +346,7 @@ final class OpsPasses implements PaddingPasses {
      *
      * @throws IllegalArgumentException if the loss is not finite (NaN/Inf in the rows/columns it reads)
      */
-    static BorderPredictor.LocalLossResult localLoss(PaddingModule conf, Map<String, INDArray> params, INDArray x) {
+    static LocalLossResult localLoss(PaddingModule conf, Map<String, INDArray> params, INDArray x) {
         long h = x.size(2), w = x.size(3);
         int k = conf.getContextDepth();
         DataType dt = x.dataType() == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
@@ -376,7 +374,7 @@ final class OpsPasses implements PaddingPasses {
             boolean mse = conf.getLocalLoss() == LocalLoss.MSE;
             double sum = mse ? e.mul(e).sumNumber().doubleValue() : Transforms.abs(e, true).sumNumber().doubleValue();
             if (!Double.isFinite(sum)) {
-                throw BorderPredictor.nonFiniteLoss(s);
+                throw LossPass.nonFiniteLoss(s);
             }
             total += sum / count;
             double f = 1.0 / (pairs * count);
@@ -396,7 +394,7 @@ final class OpsPasses implements PaddingPasses {
     }
 
     /** The ops' local loss and gradient, written into the gradient views by ND4J assigns. */
-    private static final class Result extends BorderPredictor.LocalLossResult {
+    private static final class Result extends LocalLossResult {
         private final Map<String, INDArray> grads;
 
         Result(double loss, Map<String, INDArray> grads) {

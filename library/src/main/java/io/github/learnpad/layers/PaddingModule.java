@@ -174,10 +174,9 @@ public class PaddingModule extends SameDiffLayer {
      * {@link #setNIn} and {@link #instantiate} check again before the layer is used.
      */
     private void validate() {
-        checkSide(Side.TOP, top);
-        checkSide(Side.BOTTOM, bottom);
-        checkSide(Side.LEFT, left);
-        checkSide(Side.RIGHT, right);
+        for (Side s : Side.values()) {
+            checkSide(s, amount(s));
+        }
         checkContextDepth(contextDepth);
         checkKernelWidth(kernelWidth);
         checkChannels(nChannels);
@@ -370,7 +369,7 @@ public class PaddingModule extends SameDiffLayer {
     @Override
     public InputType getOutputType(int layerIndex, InputType inputType) {
         InputType.InputTypeConvolutional in = requireConvolutional(inputType);
-        return InputType.convolutional(in.getHeight() + top + bottom, in.getWidth() + left + right,
+        return InputType.convolutional(amounts().paddedHeight(in.getHeight()), amounts().paddedWidth(in.getWidth()),
                 in.getChannels(), dataFormat);
     }
 
@@ -509,7 +508,7 @@ public class PaddingModule extends SameDiffLayer {
     public int getRight() { return right; }
     public void setRight(int right) { this.right = checkSide(Side.RIGHT, right); }
     /** {@code [top, bottom, left, right]}. */
-    public int[] getPadding() { return new int[]{top, bottom, left, right}; }
+    public int[] getPadding() { return amounts().toArray(); }
     public int getContextDepth() { return contextDepth; }
     public void setContextDepth(int contextDepth) { this.contextDepth = checkContextDepth(contextDepth); }
     public int getKernelWidth() { return kernelWidth; }
@@ -567,7 +566,7 @@ public class PaddingModule extends SameDiffLayer {
 
     @Override
     public String toString() {
-        return "PaddingModule(padding=[" + top + "," + bottom + "," + left + "," + right + "], k=" + contextDepth
+        return "PaddingModule(padding=" + java.util.Arrays.toString(getPadding()).replace(" ", "") + ", k=" + contextDepth
                 + ", w=" + kernelWidth + (channelMixing ? ", channelMixing" : ", depthwise") + ", loss=" + localLoss
                 + ", init=" + predictorInit + ", updater=" + predictorUpdater + ", " + implementation
                 + (dataFormat == CNN2DFormat.NHWC ? ", NHWC" : "") + ")";

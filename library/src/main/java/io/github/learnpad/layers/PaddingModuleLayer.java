@@ -40,8 +40,8 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
      * loss), for the backward pass on the same input.
      */
     private INDArray pendingInput;
-    private BorderPredictor.Weights pendingWeights;
-    private BorderPredictor.LocalLossResult pendingLocalLoss;
+    private Weights pendingWeights;
+    private LocalLossResult pendingLocalLoss;
 
     public PaddingModuleLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -91,7 +91,7 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         }
         INDArray x = nchw(input);
         long n = x.size(0), c = x.size(1);
-        long ho = x.size(2) + m.getTop() + m.getBottom(), wo = x.size(3) + m.getLeft() + m.getRight();
+        long ho = m.amounts().paddedHeight(x.size(2)), wo = m.amounts().paddedWidth(x.size(3));
         INDArray out;
         if (nhwc()) {
             // NHWC: the passes see (N, C, H, W) views of the NHWC arrays (they pack such views as they read and write).
@@ -108,9 +108,9 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
             hintWaitPolicy();
         }
         clearPending();
-        BorderPredictor.Weights weights = BorderPredictor.Weights.read(m, paramTable);
+        Weights weights = Weights.read(m, paramTable);
         try {
-            BorderPredictor.LocalLossResult loss =
+            LocalLossResult loss =
                     BorderPredictor.forward(m, weights, x, nchw(out), displayName(), training);
             if (training) {
                 pendingInput = input;
@@ -131,8 +131,7 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         assertInputSet(true);
         PaddingModule m = module();
         INDArray x = nchw(input);
-        long[] outShape = {x.size(0), x.size(1), x.size(2) + m.getTop() + m.getBottom(),
-                x.size(3) + m.getLeft() + m.getRight()};
+        long[] outShape = m.amounts().paddedShape(x.shape());
         if (nhwc()) {
             outShape = new long[]{outShape[0], outShape[2], outShape[3], outShape[1]};
         }
@@ -148,7 +147,7 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         } else {
             // Backprop goes through the forward pass's weights (what the output was computed with) when it has them.
             boolean sameInput = pendingInput == input;
-            BorderPredictor.Weights weights = sameInput ? pendingWeights : BorderPredictor.Weights.read(m, paramTable);
+            Weights weights = sameInput ? pendingWeights : Weights.read(m, paramTable);
             if (m.getLocalLoss() == PaddingModule.LocalLoss.NONE) {
                 gradTable.values().forEach(a -> a.assign(0));
                 lastLocalLoss = Double.NaN;

@@ -1,7 +1,5 @@
 package io.github.learnpad.layers;
 
-import io.github.learnpad.layers.BorderPredictor.LocalLossResult;
-import io.github.learnpad.layers.BorderPredictor.Weights;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,7 +18,7 @@ import java.util.Map;
  *       (n, c) plane in place; the default on the CPU backend;</li>
  *   <li>{@link OpsPasses}: built from ND4J ops only (GEMMs for channel mixing): the channel-mixing passes on the
  *       CPU, the device path on any other backend, and {@link PaddingModule.Implementation#ND4J_OPS};</li>
- *   <li>{@link BorderPredictor#GENERAL}: Java passes for any configuration and data type, on canonical double
+ *   <li>{@link GeneralPasses}: Java passes for any configuration and data type, on canonical double
  *       strips: the fallback and the reference the others are tested against.</li>
  * </ul>
  * A new kernel width, layout or backend is one implementation plus one line in {@link #choose}.
@@ -74,13 +72,13 @@ interface PaddingPasses {
     static PaddingPasses choose(PaddingModule conf, DataType dt) {
         List<PaddingPasses> preference;
         if (conf.getImplementation() == PaddingModule.Implementation.JAVA) {
-            preference = List.of(FloatDepthwisePasses.INSTANCE, BorderPredictor.GENERAL);
+            preference = List.of(FloatDepthwisePasses.INSTANCE, GeneralPasses.INSTANCE);
         } else if (conf.getImplementation() == PaddingModule.Implementation.ND4J_OPS || !Nd4j.getEnvironment().isCPU()) {
-            preference = List.of(OpsPasses.INSTANCE, BorderPredictor.GENERAL);
+            preference = List.of(OpsPasses.INSTANCE, GeneralPasses.INSTANCE);
         } else if (conf.isChannelMixing()) {
-            preference = List.of(OpsPasses.INSTANCE, BorderPredictor.GENERAL);
+            preference = List.of(OpsPasses.INSTANCE, GeneralPasses.INSTANCE);
         } else {
-            preference = List.of(FloatDepthwisePasses.INSTANCE, BorderPredictor.GENERAL);
+            preference = List.of(FloatDepthwisePasses.INSTANCE, GeneralPasses.INSTANCE);
         }
         for (PaddingPasses p : preference) {
             if (p.supports(conf, dt, CNN2DFormat.NCHW)) {

@@ -42,8 +42,8 @@ final class SameDiffReference {
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             SDVariable out = sd.getVariable(outputKey);
             boolean nhwc = m.getDataFormat() == org.deeplearning4j.nn.conf.CNN2DFormat.NHWC;
-            long h = inputShape[nhwc ? 1 : 2] + m.getTop() + m.getBottom();
-            long w = inputShape[nhwc ? 2 : 3] + m.getLeft() + m.getRight();
+            long h = m.amounts().paddedHeight(inputShape[nhwc ? 1 : 2]);
+            long w = m.amounts().paddedWidth(inputShape[nhwc ? 2 : 3]);
             long c = inputShape[nhwc ? 3 : 1];
             SDVariable eps = nhwc ? sd.placeHolder(EPS_KEY, dataType, -1, h, w, c)
                     : sd.placeHolder(EPS_KEY, dataType, -1, c, h, w);

@@ -26,6 +26,20 @@ final class SideAmounts {
         return new SideAmounts(top, bottom, left, right);
     }
 
+    /** From {@code [top, bottom, left, right]}, the public APIs' form. */
+    static SideAmounts of(int[] tblr) {
+        if (tblr == null || tblr.length != 4) {
+            throw new IllegalArgumentException("padding amounts must be [top, bottom, left, right], got "
+                    + java.util.Arrays.toString(tblr));
+        }
+        return new SideAmounts(tblr[0], tblr[1], tblr[2], tblr[3]);
+    }
+
+    /** {@code [top, bottom, left, right]}, the public APIs' form. */
+    int[] toArray() {
+        return new int[]{top, bottom, left, right};
+    }
+
     /** The amount on side s. */
     int get(Side s) {
         switch (s) {
@@ -40,8 +54,16 @@ final class SideAmounts {
         return top;
     }
 
+    int bottom() {
+        return bottom;
+    }
+
     int left() {
         return left;
+    }
+
+    int right() {
+        return right;
     }
 
     /** {@code h + top + bottom}. */
@@ -52,6 +74,16 @@ final class SideAmounts {
     /** {@code w + left + right}. */
     long paddedWidth(long w) {
         return w + left + right;
+    }
+
+    /** {@code ho - top - bottom}: the input height of a padded height {@code ho}. */
+    long unpaddedHeight(long ho) {
+        return ho - top - bottom;
+    }
+
+    /** {@code wo - left - right}: the input width of a padded width {@code wo}. */
+    long unpaddedWidth(long wo) {
+        return wo - left - right;
     }
 
     /** The output shape {@code (N, C, H+t+b, W+l+r)} for an input {@code (N, C, H, W)}. */

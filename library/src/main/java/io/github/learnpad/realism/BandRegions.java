@@ -21,7 +21,6 @@ import java.util.List;
 public final class BandRegions {
     public static final String OVERALL = "overall";
     public static final String CORNERS = "corners";
-    static final String[] SIDES = {"top", "bottom", "left", "right"};
 
     private BandRegions() {
     }

@@ -89,14 +89,14 @@ class OpsPassesTest {
         m.paramTable().values().forEach(p -> p.assign(random(rnd, p.shape()).mul(0.5)));
         Map<String, INDArray> params = m.paramTable();
         PaddingModule cf = m.conf();
-        BorderPredictor.Weights weights = BorderPredictor.Weights.read(cf, params);
+        Weights weights = Weights.read(cf, params);
 
         INDArray x = random(rnd, n, c, h, wd).castTo(dt);
         long[] outShape = {n, c, h + t + b, wd + l + r};
         INDArray ops = Nd4j.create(dt, outShape);
         INDArray general = Nd4j.create(dt, outShape);
-        BorderPredictor.LocalLossResult opsLoss = OpsPasses.pad(cf, params, x, ops, "t", true);
-        BorderPredictor.LocalLossResult generalLoss = BorderPredictor.forwardGeneral(cf, weights, x, general, "t", true);
+        LocalLossResult opsLoss = OpsPasses.pad(cf, params, x, ops, "t", true);
+        LocalLossResult generalLoss = GeneralPasses.forwardGeneral(cf, weights, x, general, "t", true);
         assertClose(general, ops, tol, "output");
         if (loss == LocalLoss.NONE) {
             assertNull(opsLoss);
@@ -118,7 +118,7 @@ class OpsPassesTest {
 
         INDArray eps = random(rnd, outShape).castTo(dt);
         INDArray dxGeneral = Nd4j.create(dt, x.shape());
-        BorderPredictor.backwardGeneral(cf, weights, x, eps, dxGeneral, "t");
+        GeneralPasses.backwardGeneral(cf, weights, x, eps, dxGeneral, "t");
         INDArray epsOps = eps.dup();
         INDArray dxOps = OpsPasses.addBorderGradient(cf, params, h, wd, epsOps);
         assertClose(dxGeneral, dxOps, tol, "input gradient");
@@ -170,14 +170,14 @@ class OpsPassesTest {
         PaddingModule ops = new PaddingModule.Builder().padding(1).implementation(PaddingModule.Implementation.ND4J_OPS).build();
         assertTrue(Nd4j.getEnvironment().isCPU(), "these tests run on the CPU backend");
         assertSame(FloatDepthwisePasses.INSTANCE, PaddingPasses.choose(depthwise, DataType.FLOAT));
-        assertSame(BorderPredictor.GENERAL, PaddingPasses.choose(depthwise, DataType.DOUBLE));
+        assertSame(GeneralPasses.INSTANCE, PaddingPasses.choose(depthwise, DataType.DOUBLE));
         assertSame(OpsPasses.INSTANCE, PaddingPasses.choose(mixing, DataType.FLOAT));
         assertSame(OpsPasses.INSTANCE, PaddingPasses.choose(mixing, DataType.DOUBLE));
         assertSame(OpsPasses.INSTANCE, PaddingPasses.choose(ops, DataType.FLOAT));
         assertSame(OpsPasses.INSTANCE, PaddingPasses.choose(ops, DataType.DOUBLE));
         PaddingModule java = new PaddingModule.Builder().padding(1).channelMixing(true)
                 .implementation(PaddingModule.Implementation.JAVA).build();
-        assertSame(BorderPredictor.GENERAL, PaddingPasses.choose(java, DataType.FLOAT));
+        assertSame(GeneralPasses.INSTANCE, PaddingPasses.choose(java, DataType.FLOAT));
         java.setChannelMixing(false);
         assertSame(FloatDepthwisePasses.INSTANCE, PaddingPasses.choose(java, DataType.FLOAT));
     }
