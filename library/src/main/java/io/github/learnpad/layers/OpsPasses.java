@@ -146,10 +146,10 @@ final class OpsPasses implements PaddingPasses {
     /**
      * {@code a} (weights or their gradient, {@code (C, C, k, w)} or {@code (C, k, w)}) reversed along the depth, as a
      * packed (c order) array: k copies of depth slices. Not libnd4j's {@code Reverse} op, which on this short inner
-     * axis took about 0.5 s for C = 512 (400x the GEMM that reads the result) and made channel mixing unusable in
-     * VGG16 (docs/benchmarks.md); copies are exact, so the results are identical.
+     * axis is hundreds of times slower than the GEMM that reads the result and made channel mixing unusable in VGG16
+     * (docs/benchmarks.md, "VGG16 (CIFAR variant) with channel-mixing Padding Modules"); copies are exact.
      */
-    private static INDArray reverseDepth(INDArray a, boolean mixing) {
+    static INDArray reverseDepth(INDArray a, boolean mixing) {
         int axis = mixing ? 2 : 1;
         long k = a.size(axis);
         INDArray out = Nd4j.createUninitialized(a.dataType(), a.shape(), 'c');
