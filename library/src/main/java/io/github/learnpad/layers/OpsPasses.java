@@ -6,7 +6,6 @@ import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.custom.Reverse;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -90,6 +89,8 @@ final class OpsPasses implements PaddingPasses {
         /** {@code (C, 1)}. */
         final INDArray bias;
         final boolean reversed;
+        /** Channel mixing's weights rearranged for {@link #addInputGrad}, {@code (C·k, C·w)}, made at first use. */
+        private INDArray adjoint;
 
         Kernel(PaddingModule conf, Map<String, INDArray> params, Side s, DataType dt) {
             mixing = conf.isChannelMixing();
@@ -120,8 +121,11 @@ final class OpsPasses implements PaddingPasses {
         void addInputGrad(INDArray gShifted, INDArray gBand) {
             long nl = gShifted.size(2);
             if (mixing) {
-                INDArray adj = weight.permute(1, 2, 0, 3).dup('c').reshape('c', (long) c * k, (long) c * w);
-                Nd4j.gemm(adj, gShifted.reshape('c', (long) c * w, nl), gBand.reshape('c', (long) c * k, nl),
+                if (adjoint == null) {
+                    // Once per side and call, not per ring.
+                    adjoint = weight.permute(1, 2, 0, 3).dup('c').reshape('c', (long) c * k, (long) c * w);
+                }
+                Nd4j.gemm(adjoint, gShifted.reshape('c', (long) c * w, nl), gBand.reshape('c', (long) c * k, nl),
                         false, false, 1.0, 1.0);
             } else {
                 gBand.addi(Nd4j.matmul(weight, gShifted));
@@ -139,9 +143,29 @@ final class OpsPasses implements PaddingPasses {
         }
     }
 
-    /** {@code a} (weights or their gradient, {@code (C, C, k, w)} or {@code (C, k, w)}) reversed along the depth. */
-    private static INDArray reverseDepth(INDArray a, boolean mixing) {
-        return Nd4j.exec(new Reverse(a, mixing ? 2 : 1))[0];
+    /**
+     * {@code a} (weights or their gradient, {@code (C, C, k, w)} or {@code (C, k, w)}) reversed along the depth, as a
+     * packed (c order) array: k copies of depth slices. Not libnd4j's {@code Reverse} op, which on this short inner
+     * axis is hundreds of times slower than the GEMM that reads the result and made channel mixing unusable in VGG16
+     * (docs/benchmarks.md, "VGG16 (CIFAR variant) with channel-mixing Padding Modules"); copies are exact.
+     */
+    static INDArray reverseDepth(INDArray a, boolean mixing) {
+        int axis = mixing ? 2 : 1;
+        long k = a.size(axis);
+        INDArray out = Nd4j.createUninitialized(a.dataType(), a.shape(), 'c');
+        for (long d = 0; d < k; d++) {
+            depth(out, axis, d).assign(depth(a, axis, k - 1 - d));
+        }
+        return out;
+    }
+
+    /** The slice d of {@code a} along {@code axis} (a view). */
+    private static INDArray depth(INDArray a, int axis, long d) {
+        INDArrayIndex[] idx = new INDArrayIndex[a.rank()];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = i == axis ? NDArrayIndex.point(d) : NDArrayIndex.all();
+        }
+        return a.get(idx);
     }
 
     private static INDArray cast(INDArray a, DataType dt) {

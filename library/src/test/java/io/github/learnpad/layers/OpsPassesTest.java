@@ -126,6 +126,33 @@ class OpsPassesTest {
         assertEquals(7.0, epsOps.getDouble(0, 0, t, l), "the input gradient is a view of eps");
     }
 
+    /**
+     * The depth reversal of the weights (k copies of slices, which replaced libnd4j's slow {@code Reverse} op) equals
+     * that op exactly, for channel-mixing {@code (C, C, k, w)} and depthwise {@code (C, k, w)} weights, and reads a
+     * view of the parameters without changing it.
+     */
+    @Test
+    void reverseDepthEqualsTheReverseOpExactly() {
+        Random rnd = new Random(11);
+        for (int k = 1; k <= 3; k++) {
+            for (boolean mixing : new boolean[]{false, true}) {
+                long[] shape = mixing ? new long[]{4, 4, k, 3} : new long[]{4, k, 3};
+                INDArray flat = random(rnd, 1, 7 + 4L * (mixing ? 4 : 1) * k * 3).castTo(DataType.FLOAT);
+                INDArray a = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
+                        org.nd4j.linalg.indexing.NDArrayIndex.interval(7, flat.length())).reshape('c', shape);
+                INDArray before = a.dup();
+                INDArray expected = Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.custom.Reverse(
+                        a.dup(), mixing ? 2 : 1))[0];
+                INDArray got = OpsPasses.reverseDepth(a, mixing);
+                assertTrue(expected.equalsWithEps(got, 0), "k=" + k + " mixing=" + mixing);
+                assertTrue(before.equalsWithEps(a, 0), "the input is not changed");
+                if (k > 1) {
+                    assertFalse(a.equalsWithEps(got, 0), "the test reverses something");
+                }
+            }
+        }
+    }
+
     /** A layout other than packed NCHW (a convolution's (C, N, H, W)) and a strided view give the same results. */
     @Test
     void anyLayout() {
