@@ -79,7 +79,7 @@ final class OpsPasses implements PaddingPasses {
     }
 
     /** One side's predictor as the ops read it. */
-    private static final class Kernel {
+    private static final class SideKernel {
         final boolean mixing;
         final int c;
         final int k;
@@ -92,7 +92,7 @@ final class OpsPasses implements PaddingPasses {
         /** Channel mixing's weights rearranged for {@link #addInputGrad}, {@code (C·k, C·w)}, made at first use. */
         private INDArray adjoint;
 
-        Kernel(PaddingModule conf, Map<String, INDArray> params, Side s, DataType dt) {
+        SideKernel(PaddingModule conf, Map<String, INDArray> params, Side s, DataType dt) {
             mixing = conf.isChannelMixing();
             c = (int) conf.getNChannels();
             k = conf.getContextDepth();
@@ -311,7 +311,7 @@ final class OpsPasses implements PaddingPasses {
             if (small) {
                 Step.warnSmall(layerName, s, axis, conf.getContextDepth());
             }
-            Kernel kn = small ? null : new Kernel(conf, params, s, dt);
+            SideKernel kn = small ? null : new SideKernel(conf, params, s, dt);
             for (int ring = 1; ring <= conf.amount(s); ring++) {
                 long i = conf.amounts().ringIndex(s, ring, h, w);
                 INDArray target = line(out, s, i, a0, a1);
@@ -345,7 +345,7 @@ final class OpsPasses implements PaddingPasses {
                 long axis = s.isRow() ? h : w;
                 long a0 = s.isRow() ? conf.getLeft() : 0, a1 = s.isRow() ? conf.getLeft() + w : ho;
                 boolean small = axis < conf.getContextDepth();
-                Kernel kn = small ? null : new Kernel(conf, params, s, eps.dataType());
+                SideKernel kn = small ? null : new SideKernel(conf, params, s, eps.dataType());
                 for (int ring = conf.amount(s); ring >= 1; ring--) {
                     long i = conf.amounts().ringIndex(s, ring, h, w);
                     INDArray g = line(eps, s, i, a0, a1);
@@ -391,7 +391,7 @@ final class OpsPasses implements PaddingPasses {
             }
             long i = s == Side.TOP || s == Side.LEFT ? 0 : (s.isRow() ? h : w) - 1;
             long len = s.isRow() ? w : h;
-            Kernel kn = new Kernel(conf, params, s, dt);
+            SideKernel kn = new SideKernel(conf, params, s, dt);
             INDArray win = windows(packed(band(xc, s, i, k, 0, len)), kn.w);
             INDArray e = kn.predict(win).reshape('c', kn.c, x.size(0), len).subi(packed(line(xc, s, i, 0, len)));
             double count = (double) e.length();
