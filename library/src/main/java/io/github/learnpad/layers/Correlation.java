@@ -76,7 +76,7 @@ final class Correlation {
 
     // -----------------------------------------------------------------------------------------------------------------
     // One row's taps: the inner loops, where the layer spends its time. The window width w = 3 (the default) has
-    // straight-line loops, which the JIT keeps in registers (measured about 2x faster than the general loops); any
+    // straight-line loops, which the JIT keeps in registers (measured faster than the general loops: docs/benchmarks.md); any
     // other w takes the general loops, which clamp each position (FloatDepthwisePasses has the same three functions
     // on float planes with an index step: float and double arrays share no code in Java without a per-element cost).
 

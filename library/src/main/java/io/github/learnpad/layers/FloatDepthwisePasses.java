@@ -56,7 +56,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
 
     /**
      * {@code a * b + c}, fused where the CPU can (the sweeps below are bound by their multiply-adds: fused, the local
-     * loss's sweep measured 1.3x faster). The last bits differ from a multiply and an add; the tests' tolerances for
+     * loss's sweep measured faster: docs/benchmarks.md). The last bits differ from a multiply and an add; the tests' tolerances for
      * the fast path against the general one allow for that.
      */
     private static double fma(double a, double b, double c) {
@@ -226,7 +226,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
     /**
      * The order a pass walks the (n, c) planes in: the order they lie in memory, sample-major for packed NCHW arrays
      * and channel-major for the (C, N, H, W) layout DL4J's convolutions produce. Walking across memory (a jump of a
-     * whole sample or channel between consecutive planes) measured the load of a step's planes 1.5x slower. Partitions
+     * whole sample or channel between consecutive planes) measured the load of a step's planes slower (docs/benchmarks.md). Partitions
      * are ranges of this order; the local loss's sums are added per partition, in partition order, so results do not
      * depend on the thread count (their last bits may depend on the layout).
      */
@@ -304,8 +304,8 @@ final class FloatDepthwisePasses implements PaddingPasses {
     }
 
     // -----------------------------------------------------------------------------------------------------------------
-    // The defaults k = 2, w = 3 in one sweep over both context rows: the prediction measured 1.5x faster than a sweep
-    // per row, the backward about 1.2x (the same for the weight gradient measured no faster: it keeps a sweep per row).
+    // The defaults k = 2, w = 3 in one sweep over both context rows: the prediction and the backward measured faster than a
+    // sweep per row (docs/benchmarks.md); the weight gradient measured no faster, so it keeps a sweep per row.
 
     /**
      * {@link #predict} for k = 2, w = 3: {@code acc[j] = b + sum_u wt[u] x1[clamp(j+u-1)] + wt[3+u] x2[clamp(j+u-1)]},
@@ -341,7 +341,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
      * the rows at {@code s1} and {@code s2} ({@link #predict2x3}'s windows), the residual, and the weight and bias
      * gradients (each tap's value times the residual's gradient), all in registers. Adds the gradients to
      * {@code dW[di .. di+6)} and {@code dB[bi]}; returns the sum of squared (or absolute) errors. With fused
-     * multiply-adds, measured 1.7x faster per plane than a prediction sweep, a residual sweep and a weight-gradient
+     * multiply-adds, measured faster per plane (docs/benchmarks.md) than a prediction sweep, a residual sweep and a weight-gradient
      * sweep per context row.
      */
     private static double loss2x3(float[] x, int s0, int s1, int s2, int js, int len, double[] wt, double b,

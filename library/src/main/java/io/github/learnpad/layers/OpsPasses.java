@@ -31,8 +31,8 @@ import java.util.Map;
  *       {@code G' (C·w, N·L)}, then accumulates {@code W' × G'} (W rearranged to {@code (C·k, C·w)}) into a packed
  *       copy of the upstream gradient's band inside the GEMM ({@code beta = 1}), and copies the band back.</li>
  * </ul>
- * ND4J's element-wise arithmetic on strided views (a band of a map) measured 10-20x slower than on packed arrays,
- * its copies of views fast: hence the packed copies (docs/benchmarks.md). The band is read in the map's own order:
+ * ND4J's element-wise arithmetic on strided views (a band of a map) measured several times slower than on packed
+ * arrays, its copies of views fast: hence the packed copies (docs/benchmarks.md). The band is read in the map's own order:
  * for the bottom and right sides (whose canonical depth runs against the map's index) the weights are reversed along
  * the depth instead of the data.
  *
@@ -220,7 +220,7 @@ final class OpsPasses implements PaddingPasses {
 
     /**
      * A packed (c order) copy of {@code a}. ND4J's element-wise arithmetic on strided views (such as a band of a map)
-     * measured 10-20x slower than on packed arrays, while its copies of views are fast: the passes copy what they
+     * measured several times slower than on packed arrays (docs/benchmarks.md), while its copies of views are fast: the passes copy what they
      * read into packed arrays, compute there, and copy results back.
      */
     private static INDArray packed(INDArray a) {

@@ -7,8 +7,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * one bulk read, works on the block, and writes its result back with one bulk write. A unit is one (n, c) plane
  * for the depthwise predictor (channels are independent) and one whole sample with channel mixing. A 32 x 32
  * float plane is 4 KB, so all the strided walks down the left and right columns hit the L1 cache: walking them
- * over the whole minibatch in place (in NCHW every column element sits on its own cache line) measured about 5x
- * slower per pass.
+ * over the whole minibatch in place (in NCHW every column element sits on its own cache line) measured several
+ * times slower per pass (docs/benchmarks.md).
  */
 final class Units {
     final int c;
