@@ -13,6 +13,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -115,6 +118,7 @@ public final class ModelPaddingBenchmark {
             ms.put(m, new double[steps]);
             cpu.put(m, new double[steps]);
         }
+        long rssFirst = -1;
         for (int round = 0; round < warmup + steps; round++) {
             for (String m : nets.keySet()) {
                 long c0 = PaddingModuleBenchmark.processCpuNanos();
@@ -126,9 +130,14 @@ public final class ModelPaddingBenchmark {
                     ms.get(m)[round - warmup] = t;
                     cpu.get(m)[round - warmup] = c;
                 }
-                System.err.printf(Locale.ROOT, "round %d %s %.0f ms wall %.0f ms cpu%n", round, m, t, c);
+                System.err.printf(Locale.ROOT, "round %d %s %.0f ms wall %.0f ms cpu, resident %d MB%n", round, m, t, c,
+                        residentMb());
+            }
+            if (round == warmup) {
+                rssFirst = residentMb();
             }
         }
+        long rssLast = residentMb();
 
         String zeroId = PaddingMode.ZERO.id();
         double zero = median(ms.get(zeroId));
@@ -152,6 +161,24 @@ public final class ModelPaddingBenchmark {
                     median(t), Arrays.stream(t).min().orElse(0), Arrays.stream(t).max().orElse(0), median(t) / zero,
                     median(paired), median(cpu.get(m)), median(cpu.get(m)) / zeroCpu);
         }
+        // Native memory that ND4J frees only when the JVM collects the arrays' Java objects shows up here, not in the
+        // Java heap: the resident set after the first and the last timed round (all modes together).
+        System.out.printf(Locale.ROOT, "%nResident memory (all modes): %d MB after the first timed round, %d MB after "
+                + "the last (%+.1f MB per round)%n", rssFirst, rssLast, steps > 1 ? (rssLast - rssFirst) / (steps - 1.0) : 0.0);
+    }
+
+    /** The JVM's resident set size in MB from /proc/self/status (Linux), -1 where that is not available. */
+    static long residentMb() {
+        try {
+            for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // Not Linux: no figure.
+        }
+        return -1;
     }
 
     /** The network of {@code model} with padding {@code mode}; with {@code mixing}, its Padding Modules mix channels. */

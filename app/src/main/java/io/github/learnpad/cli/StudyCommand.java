@@ -48,12 +48,12 @@ final class StudyCommand implements Callable<Integer> {
         switch (p) {
             case FASHION:
                 a.addAll(List.of("--dataset", "fashion-mnist", "--channels", "grey", "--subset", "10000",
-                        "--test-subset", "0", "--epochs", "8", "--out", "runs/study-fashion"));
+                        "--test-subset", "0", "--epochs", "6", "--out", "runs/study-fashion"));
                 break;
             case PHOTOS:
                 // No --augment: its random crops are reflect-padded, which would put one of the compared
                 // paddings into the training images.
-                a.addAll(List.of("--dataset", "folder:/tmp/phototiles", "--channels", "rgb", "--epochs", "30",
+                a.addAll(List.of("--dataset", "folder:/tmp/phototiles", "--channels", "rgb", "--epochs", "20",
                         "--out", "runs/study-photos"));
                 break;
             default:

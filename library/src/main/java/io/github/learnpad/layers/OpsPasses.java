@@ -57,14 +57,12 @@ final class OpsPasses implements PaddingPasses {
     @Override
     public LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out, String layerName,
                                    boolean training) {
-        return pad(conf, weights.params, x, out, layerName, training);
+        return pad(conf, weights.params, x, out, layerName, training, training ? weights.gradientBuffer() : null);
     }
 
     @Override
     public double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
-        LocalLossResult r = localLoss(conf, weights.params, x);
-        r.writeTo(grads);
-        return r.loss;
+        return localLoss(conf, weights.params, x, grads).loss;
     }
 
     /** Works in {@code eps} whatever its layout. */
@@ -301,6 +299,12 @@ final class OpsPasses implements PaddingPasses {
      */
     static LocalLossResult pad(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray out,
                                String layerName, boolean training) {
+        return pad(conf, params, x, out, layerName, training, null);
+    }
+
+    /** {@link #pad} keeping the local loss's gradient in {@code gradientBuffer} (see {@link #localLoss}). */
+    static LocalLossResult pad(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray out,
+                               String layerName, boolean training, Map<String, INDArray> gradientBuffer) {
         long h = x.size(2), w = x.size(3), ho = out.size(2);
         DataType dt = out.dataType();
         out.get(ArrayAccess.interior(conf, h, w)).assign(x);
@@ -327,7 +331,7 @@ final class OpsPasses implements PaddingPasses {
         if (!training || conf.getLocalLoss() == LocalLoss.NONE) {
             return null;
         }
-        return localLoss(conf, params, x);
+        return localLoss(conf, params, x, gradientBuffer);
     }
 
     /**
@@ -371,6 +375,16 @@ final class OpsPasses implements PaddingPasses {
      * @throws IllegalArgumentException if the loss is not finite (NaN/Inf in the rows/columns it reads)
      */
     static LocalLossResult localLoss(PaddingModule conf, Map<String, INDArray> params, INDArray x) {
+        return localLoss(conf, params, x, null);
+    }
+
+    /**
+     * {@link #localLoss(PaddingModule, Map, INDArray)} writing the gradient into {@code into} (arrays with the
+     * parameters' keys and shapes, overwritten; the result then refers to them) or, if null, into fresh arrays
+     * outside any workspace (the gradient outlives the forward pass's working memory).
+     */
+    static LocalLossResult localLoss(PaddingModule conf, Map<String, INDArray> params, INDArray x,
+                                     Map<String, INDArray> into) {
         long h = x.size(2), w = x.size(3);
         int k = conf.getContextDepth();
         DataType dt = x.dataType() == DataType.DOUBLE ? DataType.DOUBLE : DataType.FLOAT;
@@ -385,8 +399,8 @@ final class OpsPasses implements PaddingPasses {
         for (Side s : sides) {
             INDArray pw = params.get(s.weightKey()), pb = params.get(s.biasKey());
             if (conf.getLocalLoss() == LocalLoss.NONE || (s.isRow() ? h : w) < k + 1) {
-                grads.put(s.weightKey(), detached(Nd4j.zeros(pw.dataType(), pw.shape())));
-                grads.put(s.biasKey(), detached(Nd4j.zeros(pb.dataType(), pb.shape())));
+                grads.put(s.weightKey(), kept(into, s.weightKey(), Nd4j.zeros(pw.dataType(), pw.shape())));
+                grads.put(s.biasKey(), kept(into, s.biasKey(), Nd4j.zeros(pb.dataType(), pb.shape())));
                 continue;
             }
             long i = s == Side.TOP || s == Side.LEFT ? 0 : (s.isRow() ? h : w) - 1;
@@ -403,15 +417,22 @@ final class OpsPasses implements PaddingPasses {
             total += sum / count;
             double f = 1.0 / (pairs * count);
             INDArray g = (mse ? e.muli(2 * f) : Transforms.sign(e, false).muli(f)).reshape('c', kn.c, e.length() / kn.c);
-            grads.put(s.weightKey(), detached(cast(kn.weightGrad(win, g), pw.dataType())));
-            grads.put(s.biasKey(), detached(cast(g.sum(1), pb.dataType()).reshape(pb.shape())));
+            grads.put(s.weightKey(), kept(into, s.weightKey(), cast(kn.weightGrad(win, g), pw.dataType())));
+            grads.put(s.biasKey(), kept(into, s.biasKey(), cast(g.sum(1), pb.dataType()).reshape(pb.shape())));
         }
         double loss = pairs == 0 || conf.getLocalLoss() == LocalLoss.NONE ? Double.NaN : total / pairs;
         return new Result(loss, grads);
     }
 
-    /** A copy of {@code a} outside any workspace (the gradient outlives the forward pass's working memory). */
-    private static INDArray detached(INDArray a) {
+    /**
+     * {@code a} copied into {@code into}'s array for {@code key}, or, without one, into a fresh array outside any
+     * workspace (the gradient outlives the forward pass's working memory).
+     */
+    private static INDArray kept(Map<String, INDArray> into, String key, INDArray a) {
+        if (into != null) {
+            INDArray target = into.get(key);
+            return target.assign(a.reshape(target.shape()));
+        }
         try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             return a.dup('c');
         }
@@ -428,7 +449,12 @@ final class OpsPasses implements PaddingPasses {
 
         @Override
         void writeTo(Map<String, INDArray> target) {
-            grads.forEach((key, g) -> target.get(key).assign(g.reshape(target.get(key).shape())));
+            grads.forEach((key, g) -> {
+                INDArray t = target.get(key);
+                if (t != g) {
+                    t.assign(g.reshape(t.shape()));
+                }
+            });
         }
     }
 }

@@ -15,6 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -42,6 +44,8 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
     private INDArray pendingInput;
     private Weights pendingWeights;
     private LocalLossResult pendingLocalLoss;
+    /** See {@link Weights#gradientBuffer()}: allocated at the first training forward, outside any workspace. */
+    private Map<String, INDArray> localGradientBuffer;
 
     public PaddingModuleLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -108,7 +112,7 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
             hintWaitPolicy();
         }
         clearPending();
-        Weights weights = Weights.read(m, paramTable);
+        Weights weights = Weights.read(m, paramTable, this::localGradientBuffer);
         try {
             LocalLossResult loss =
                     BorderPredictor.forward(m, weights, x, nchw(out), displayName(), training);
@@ -252,6 +256,17 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         if (module().getImplementation() == PaddingModule.Implementation.SAMEDIFF) {
             SameDiffReference.addLosses(sameDiff, outputKey, input.shape(), module(), dataType);
         }
+    }
+
+    private Map<String, INDArray> localGradientBuffer() {
+        if (localGradientBuffer == null) {
+            Map<String, INDArray> b = new LinkedHashMap<>();
+            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+                paramTable.forEach((key, p) -> b.put(key, Nd4j.create(p.dataType(), p.shape())));
+            }
+            localGradientBuffer = b;
+        }
+        return localGradientBuffer;
     }
 
     private INDArray sameDiffBackprop(INDArray epsilon) {

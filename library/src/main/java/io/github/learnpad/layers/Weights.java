@@ -4,6 +4,7 @@ import io.github.learnpad.layers.PaddingModule.Side;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The predictors' parameters as one pass reads them: each padded side's kernels, indexed by {@link Units#kernel}.
@@ -14,17 +15,36 @@ import java.util.Map;
 final class Weights {
     /** The parameter arrays (live views), for the passes that read them with ND4J ops. */
     final Map<String, INDArray> params;
+    /**
+     * Where a pass may keep the local loss's gradient between the training forward pass and backprop: arrays of the
+     * parameters' keys and shapes, outside any workspace and reused every step; null when the caller has none (the
+     * pass then allocates). Without it the ND4J-ops passes made a detached copy per step, which ND4J frees only when
+     * the JVM collects its garbage: resident memory grew by the predictors' size every step (docs/benchmarks.md).
+     * Supplied on first use, so that passes which keep their gradient on the heap never allocate it.
+     */
+    private final Supplier<Map<String, INDArray>> gradientBuffer;
     private final PaddingModule conf;
     /** Host copies for the Java passes, read at their first use (the ND4J-ops passes never need them). */
     private Kernel[][] bySide;
 
-    private Weights(PaddingModule conf, Map<String, INDArray> params) {
+    private Weights(PaddingModule conf, Map<String, INDArray> params, Supplier<Map<String, INDArray>> gradientBuffer) {
         this.conf = conf;
         this.params = params;
+        this.gradientBuffer = gradientBuffer;
     }
 
     static Weights read(PaddingModule conf, Map<String, INDArray> params) {
-        return new Weights(conf, params);
+        return new Weights(conf, params, null);
+    }
+
+    /** {@link #read} with a {@link #gradientBuffer()}. */
+    static Weights read(PaddingModule conf, Map<String, INDArray> params, Supplier<Map<String, INDArray>> gradientBuffer) {
+        return new Weights(conf, params, gradientBuffer);
+    }
+
+    /** The buffer for the local loss's gradient (see the field), or null if the caller has none. */
+    Map<String, INDArray> gradientBuffer() {
+        return gradientBuffer == null ? null : gradientBuffer.get();
     }
 
     /** Side s's kernels (s must be padded). */

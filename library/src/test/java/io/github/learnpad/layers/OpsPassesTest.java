@@ -110,9 +110,15 @@ class OpsPassesTest {
             opsLoss.writeTo(gOps);
             generalLoss.writeTo(gGeneral);
             OpsPasses.localLoss(cf, params, x).writeTo(gStandalone);
+            // The layer's reused buffer (stale contents must not matter): the same gradient, kept in the buffer.
+            Map<String, INDArray> buffer = zerosLike(params), gBuffered = zerosLike(params);
+            buffer.values().forEach(a -> a.assign(9));
+            OpsPasses.pad(cf, params, x, Nd4j.create(dt, outShape), "t", true, buffer).writeTo(gBuffered);
             for (String key : params.keySet()) {
                 assertClose(gGeneral.get(key), gOps.get(key), tol, "predictor gradient " + key);
                 assertClose(gOps.get(key), gStandalone.get(key), 0, "localLoss gradient " + key);
+                assertClose(gOps.get(key), gBuffered.get(key), 0, "gradient through the buffer " + key);
+                assertClose(gOps.get(key), buffer.get(key), 0, "gradient kept in the buffer " + key);
             }
         }
 
