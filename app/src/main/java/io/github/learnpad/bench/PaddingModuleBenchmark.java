@@ -100,9 +100,12 @@ public final class PaddingModuleBenchmark {
         if (nhwc) {
             layers.put(NCHW_ROW, new PaddingModule.Builder().padding(1).build());
         } else {
-            layers.put("PaddingModule FAST, channel mixing (ND4J ops, GEMM)", new PaddingModule.Builder().padding(1)
-                    .channelMixing(true).build());
-            layers.put("PaddingModule JAVA, channel mixing (scalar Java passes: FAST's path before)",
+            layers.put("PaddingModule FAST, channel mixing (GEMMs + Java data movement)", new PaddingModule.Builder()
+                    .padding(1).channelMixing(true).build());
+            layers.put("PaddingModule ND4J_OPS, channel mixing (ND4J ops only: FAST's path before)",
+                    new PaddingModule.Builder().padding(1).channelMixing(true)
+                            .implementation(PaddingModule.Implementation.ND4J_OPS).build());
+            layers.put("PaddingModule JAVA, channel mixing (scalar Java passes)",
                     new PaddingModule.Builder().padding(1).channelMixing(true)
                             .implementation(PaddingModule.Implementation.JAVA).build());
             layers.put("PaddingModule ND4J_OPS (device path, depthwise)", new PaddingModule.Builder().padding(1)

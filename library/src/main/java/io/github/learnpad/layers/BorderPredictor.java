@@ -60,7 +60,8 @@ import java.util.Map;
  * which picks one implementation of {@link PaddingPasses} in one place: {@link GeneralPasses} (any configuration and
  * data type, plain Java loops over canonical double strips: the reference the others are tested against),
  * {@link FloatDepthwisePasses} (FLOAT data, depthwise predictor, the defaults; Java loops on each float plane in
- * place) or {@link OpsPasses} (ND4J ops only: GEMMs for channel mixing, and the device path for non-CPU backends).
+ * place), {@link FloatMixingPasses} (FLOAT channel mixing on the CPU: ND4J's GEMMs, the data movement in Java) or
+ * {@link OpsPasses} (ND4J ops only: the device path for non-CPU backends, and channel mixing in DOUBLE).
  * The Java passes share small package-private parts, each in a file of its own: {@link Correlation} (the clamped 1-D
  * correlation), {@link Step} and {@link Units} (the plan: strip geometry and the walk over the minibatch),
  * {@link Kernel} and {@link Weights} (the predictor as read), {@link LossPass} and {@link LocalLossResult} (the local

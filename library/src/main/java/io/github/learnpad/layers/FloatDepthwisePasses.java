@@ -72,11 +72,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
     /** True if {@code x} is FLOAT in the (C, N, H, W) layout of a convolution's output: the walk is channel-major. */
     @Override
     public boolean keepsChannelMajor(INDArray x) {
-        if (x.dataType() != DataType.FLOAT) {
-            return false;
-        }
-        StridedAccess s = StridedAccess.of(x);
-        return s.planesContiguous() && s.channelMajor();
+        return PlaneOrder.isConvolutionLayout(x);
     }
 
     @Override
@@ -84,7 +80,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
                                    String layerName, boolean training) {
         int h = (int) x.size(2), w = (int) x.size(3), ho = (int) out.size(2), wo = (int) out.size(3);
         int t = conf.getTop(), l = conf.getLeft();
-        StridedAccess xs = planes(x);
+        StridedAccess xs = StridedAccess.planes(x);
         Destination dst = new Destination(out, DataType.FLOAT, true);
         Units units = new Units(conf, x.size(0), x.size(1));
         Step[] steps = Step.plan(conf, weights, h, w, units, layerName);
@@ -128,7 +124,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
     @Override
     public double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
         int h = (int) x.size(2), w = (int) x.size(3);
-        StridedAccess xs = planes(x);
+        StridedAccess xs = StridedAccess.planes(x);
         Units units = new Units(conf, x.size(0), x.size(1));
         LossPass loss = new LossPass(conf, weights, x.shape(), units);
         PlaneOrder order = new PlaneOrder(x, xs);
@@ -214,46 +210,6 @@ final class FloatDepthwisePasses implements PaddingPasses {
             }
         });
         es.commit();
-    }
-
-    /** {@code a} as FLOAT with contiguous planes (copied only if it is not). */
-    private static StridedAccess planes(INDArray a) {
-        INDArray b = a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
-        StridedAccess s = StridedAccess.of(b);
-        return s.planesContiguous() ? s : StridedAccess.of(b.dup('c'));
-    }
-
-    /**
-     * The order a pass walks the (n, c) planes in: the order they lie in memory, sample-major for packed NCHW arrays
-     * and channel-major for the (C, N, H, W) layout DL4J's convolutions produce. Walking across memory (a jump of a
-     * whole sample or channel between consecutive planes) measured the load of a step's planes slower (docs/benchmarks.md). Partitions
-     * are ranges of this order; the local loss's sums are added per partition, in partition order, so results do not
-     * depend on the thread count (their last bits may depend on the layout).
-     */
-    private static final class PlaneOrder {
-        final int n;
-        final int channels;
-        final int planes;
-        final boolean channelMajor;
-
-        PlaneOrder(INDArray a, StridedAccess access) {
-            n = (int) a.size(0);
-            channels = (int) a.size(1);
-            planes = n * channels;
-            channelMajor = access.channelMajor();
-        }
-
-        int from(int part) {
-            return Partitions.start(planes, part);
-        }
-
-        int sample(int u) {
-            return channelMajor ? u % n : u / channels;
-        }
-
-        int channel(int u) {
-            return channelMajor ? u / n : u % channels;
-        }
     }
 
     /** {@code acc[0 .. len) =} the prediction of canonical row i from rows i+1 .. i+k of the plane {@code a}. */

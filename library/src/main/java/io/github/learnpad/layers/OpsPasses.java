@@ -37,7 +37,8 @@ import java.util.Map;
  * the depth instead of the data.
  *
  * <p>Chosen by {@link PaddingPasses#choose} when the ND4J backend is not the CPU one, and on the CPU for channel
- * mixing; {@link PaddingModule.Implementation#ND4J_OPS} selects it for any configuration. Not yet run on a GPU here:
+ * mixing on DOUBLE data (FLOAT channel mixing runs {@link FloatMixingPasses}, faster on the CPU: docs/benchmarks.md);
+ * {@link PaddingModule.Implementation#ND4J_OPS} selects it for any configuration. Not yet run on a GPU here:
  * tested on the CPU backend against the Java passes ({@code OpsPassesTest}). Arithmetic runs in the data's type
  * (float GEMMs sum in float, the Java passes in double), so float results differ from the Java passes' in the last
  * bits.
@@ -166,7 +167,7 @@ final class OpsPasses implements PaddingPasses {
         return a.get(idx);
     }
 
-    private static INDArray cast(INDArray a, DataType dt) {
+    static INDArray cast(INDArray a, DataType dt) {
         return a.dataType() == dt ? a : a.castTo(dt);
     }
 
@@ -428,7 +429,7 @@ final class OpsPasses implements PaddingPasses {
      * {@code a} copied into {@code into}'s array for {@code key}, or, without one, into a fresh array outside any
      * workspace (the gradient outlives the forward pass's working memory).
      */
-    private static INDArray kept(Map<String, INDArray> into, String key, INDArray a) {
+    static INDArray kept(Map<String, INDArray> into, String key, INDArray a) {
         if (into != null) {
             INDArray target = into.get(key);
             return target.assign(a.reshape(target.shape()));
@@ -439,7 +440,7 @@ final class OpsPasses implements PaddingPasses {
     }
 
     /** The ops' local loss and gradient, written into the gradient views by ND4J assigns. */
-    private static final class Result extends LocalLossResult {
+    static final class Result extends LocalLossResult {
         private final Map<String, INDArray> grads;
 
         Result(double loss, Map<String, INDArray> grads) {

@@ -16,8 +16,10 @@ import java.util.Map;
  * <ul>
  *   <li>{@link FloatDepthwisePasses}: Java passes for FLOAT data and the depthwise predictor (the defaults), on each
  *       (n, c) plane in place; the default on the CPU backend;</li>
- *   <li>{@link OpsPasses}: built from ND4J ops only (GEMMs for channel mixing): the channel-mixing passes on the
- *       CPU, the device path on any other backend, and {@link PaddingModule.Implementation#ND4J_OPS};</li>
+ *   <li>{@link FloatMixingPasses}: channel mixing on FLOAT data on the CPU, the matrix products in ND4J's GEMM
+ *       and the data movement around them in Java over the arrays' planes;</li>
+ *   <li>{@link OpsPasses}: built from ND4J ops only (GEMMs for channel mixing): the device path on any backend but
+ *       the CPU one, channel mixing on DOUBLE data, and {@link PaddingModule.Implementation#ND4J_OPS};</li>
  *   <li>{@link GeneralPasses}: Java passes for any configuration and data type, on canonical double
  *       strips: the fallback and the reference the others are tested against.</li>
  * </ul>
@@ -65,9 +67,9 @@ interface PaddingPasses {
     /**
      * The implementation for {@code conf} on data of type dt (NCHW), the one place the choice is made: the Java passes
      * when asked for ({@link PaddingModule.Implementation#JAVA}); the ND4J-ops passes when asked for or on a backend
-     * other than the CPU one (they keep the data on the device); on the CPU,
-     * the float depthwise passes where they apply, the ND4J-ops passes for channel mixing (matrix products), else
-     * the general passes.
+     * other than the CPU one (they keep the data on the device); on the CPU, the float depthwise passes or the float
+     * channel-mixing passes where they apply, the ND4J-ops passes for channel mixing in DOUBLE, else the general
+     * passes.
      */
     static PaddingPasses choose(PaddingModule conf, DataType dt) {
         List<PaddingPasses> preference;
@@ -76,7 +78,7 @@ interface PaddingPasses {
         } else if (conf.getImplementation() == PaddingModule.Implementation.ND4J_OPS || !Nd4j.getEnvironment().isCPU()) {
             preference = List.of(OpsPasses.INSTANCE, GeneralPasses.INSTANCE);
         } else if (conf.isChannelMixing()) {
-            preference = List.of(OpsPasses.INSTANCE, GeneralPasses.INSTANCE);
+            preference = List.of(FloatMixingPasses.INSTANCE, OpsPasses.INSTANCE, GeneralPasses.INSTANCE);
         } else {
             preference = List.of(FloatDepthwisePasses.INSTANCE, GeneralPasses.INSTANCE);
         }

@@ -55,6 +55,13 @@ final class StridedAccess {
         return new StridedAccess(a);
     }
 
+    /** {@code a} as FLOAT with {@link #planesContiguous contiguous planes} (copied only if it is not). */
+    static StridedAccess planes(INDArray a) {
+        INDArray b = a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
+        StridedAccess s = of(b);
+        return s.planesContiguous() ? s : of(b.dup('c'));
+    }
+
     /** True if the elements are in c order without gaps (what {@link #load} and {@link #store} need). */
     boolean isPacked() {
         long[] strides = {s0, s1, s2, s3};
@@ -117,8 +124,19 @@ final class StridedAccess {
         }
     }
 
-    private int index(long n, long c, long i, long j) {
+    /** The buffer index of element {@code (n, c, i, j)}. */
+    int index(long n, long c, long i, long j) {
         return (int) (base + n * s0 + c * s1 + i * s2 + j * s3);
+    }
+
+    /** The FLOAT array's buffer, indexed by {@link #index} (null for a DOUBLE array). */
+    FloatBuffer floats() {
+        return f;
+    }
+
+    /** The step in the buffer between consecutive rows (axis 2) or columns (axis 3). */
+    int step(int axis) {
+        return (int) (axis == 2 ? s2 : s3);
     }
 
     double get(long n, long c, long i, long j) {

@@ -26,6 +26,8 @@ final class Weights {
     private final PaddingModule conf;
     /** Host copies for the Java passes, read at their first use (the ND4J-ops passes never need them). */
     private Kernel[][] bySide;
+    /** What other passes derive from the parameters once per step, by key (see {@link #derived}). */
+    private final Map<String, Object> derived = new java.util.HashMap<>();
 
     private Weights(PaddingModule conf, Map<String, INDArray> params, Supplier<Map<String, INDArray>> gradientBuffer) {
         this.conf = conf;
@@ -45,6 +47,15 @@ final class Weights {
     /** The buffer for the local loss's gradient (see the field), or null if the caller has none. */
     Map<String, INDArray> gradientBuffer() {
         return gradientBuffer == null ? null : gradientBuffer.get();
+    }
+
+    /**
+     * A value a pass derives from the parameters (e.g. weights rearranged for its matrix products), computed at the
+     * first request and then shared by the step's forward, local-loss and backward passes.
+     */
+    @SuppressWarnings("unchecked")
+    synchronized <T> T derived(String key, java.util.function.Supplier<T> compute) {
+        return (T) derived.computeIfAbsent(key, kk -> compute.get());
     }
 
     /** Side s's kernels (s must be padded). */

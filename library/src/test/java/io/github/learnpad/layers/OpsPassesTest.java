@@ -195,7 +195,7 @@ class OpsPassesTest {
         assertTrue(e.getMessage().contains("bottom"), e.getMessage());
     }
 
-    /** The dispatch: FAST takes the ops for channel mixing (on any backend), ND4J_OPS for anything. */
+    /** The dispatch on the CPU: FAST takes the float mixing passes for channel mixing in FLOAT, the ops in DOUBLE; ND4J_OPS the ops for anything. */
     @Test
     void choice() {
         PaddingModule depthwise = new PaddingModule.Builder().padding(1).build();
@@ -204,7 +204,7 @@ class OpsPassesTest {
         assertTrue(Nd4j.getEnvironment().isCPU(), "these tests run on the CPU backend");
         assertSame(FloatDepthwisePasses.INSTANCE, PaddingPasses.choose(depthwise, DataType.FLOAT));
         assertSame(GeneralPasses.INSTANCE, PaddingPasses.choose(depthwise, DataType.DOUBLE));
-        assertSame(OpsPasses.INSTANCE, PaddingPasses.choose(mixing, DataType.FLOAT));
+        assertSame(FloatMixingPasses.INSTANCE, PaddingPasses.choose(mixing, DataType.FLOAT));
         assertSame(OpsPasses.INSTANCE, PaddingPasses.choose(mixing, DataType.DOUBLE));
         assertSame(OpsPasses.INSTANCE, PaddingPasses.choose(ops, DataType.FLOAT));
         assertSame(OpsPasses.INSTANCE, PaddingPasses.choose(ops, DataType.DOUBLE));

@@ -1,0 +1,226 @@
+package io.github.learnpad.layers;
+
+import io.github.learnpad.layers.PaddingModule.Side;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Map;
+
+/**
+ * One side's channel-mixing predictor as {@link FloatMixingPasses} reads it: its weights as matrices for ND4J's GEMM,
+ * and the products around the GEMMs (the taps' clamped shifts and their adjoint) in Java over heap arrays. Per
+ * training step the weights are read once ({@link Weights#derived}); the native matrices live in the current
+ * workspace, for one pass.
+ */
+final class MixingKernel {
+    final int c;
+    final int k;
+    final int w;
+    final float[] bias;
+    /** {@code Ws (w·C, C·k)} on the heap, {@code Ws[u·C + o, c·k + d] = W[o, c, d, u]}. */
+    private final float[] stackedHeap;
+    /** {@link #stackedHeap} as a native matrix for the GEMMs, made at first use. */
+    private INDArray stacked;
+
+    MixingKernel(PaddingModule conf, Weights weights, Side s) {
+        c = (int) conf.getNChannels();
+        k = conf.getContextDepth();
+        w = conf.getKernelWidth();
+        float[][] m = weights.derived("FloatMixingPasses " + s, () -> stack(conf, weights.params, s));
+        stackedHeap = m[0];
+        bias = m[1];
+    }
+
+    /** Side s's weights stacked by tap, and its bias: read once per step. */
+    private static float[][] stack(PaddingModule conf, Map<String, INDArray> params, Side s) {
+        int c = (int) conf.getNChannels(), k = conf.getContextDepth(), w = conf.getKernelWidth();
+        float[] wt = floats(params.get(s.weightKey()));
+        float[] stacked = new float[wt.length];
+        int ck = c * k;
+        for (int o = 0; o < c; o++) {
+            for (int ci = 0; ci < c; ci++) {
+                for (int d = 0; d < k; d++) {
+                    int from = ((o * c + ci) * k + d) * w, to = o * ck + ci * k + d;
+                    for (int u = 0; u < w; u++) {
+                        stacked[u * c * ck + to] = wt[from + u];
+                    }
+                }
+            }
+        }
+        return new float[][]{stacked, floats(params.get(s.biasKey()))};
+    }
+
+    private INDArray stacked(Scratch sc) {
+        if (stacked == null) {
+            stacked = sc.matrix((long) w * c, (long) c * k, stackedHeap);
+        }
+        return stacked;
+    }
+
+    /** {@code Q = Ws × B}, {@code (w·C, cols)}, for a band {@code B (C·k, cols)}, on the heap. */
+    float[] taps(float[] band, int cols, Scratch sc) {
+        INDArray b = sc.matrix((long) c * k, cols, band);
+        INDArray q = Nd4j.gemm(stacked(sc), b, false, false);
+        return Scratch.read(q, sc.taps(w * c * cols));
+    }
+
+    /**
+     * {@code p[o, n·L + j] = b[o] + sum_u Q[u·C + o, at + n·L + clamp(j + u - w/2)]}: the prediction of n lines of
+     * length L whose band started at column {@code at} of {@link #taps}' product ({@code cols} columns).
+     */
+    void predict(float[] q, int cols, int at, int len, int n, float[] p) {
+        int nl = n * len, half = w / 2;
+        boolean three = Kernel.width3(w, len);
+        for (int o = 0; o < c; o++) {
+            float b = bias[o];
+            for (int s = 0; s < n; s++) {
+                int dst = o * nl + s * len, q0 = o * cols + at + s * len, q1 = q0 + c * cols, q2 = q1 + c * cols;
+                if (three) {
+                    // One pass: p[j] = b + Q0[j-1] + Q1[j] + Q2[j+1], the ends clamped.
+                    p[dst] = b + q[q0] + q[q1] + q[q2 + 1];
+                    for (int j = 1; j < len - 1; j++) {
+                        p[dst + j] = b + q[q0 + j - 1] + q[q1 + j] + q[q2 + j + 1];
+                    }
+                    p[dst + len - 1] = b + q[q0 + len - 2] + q[q1 + len - 1] + q[q2 + len - 1];
+                    continue;
+                }
+                Arrays.fill(p, dst, dst + len, b);
+                for (int u = 0; u < w; u++) {
+                    int off = u - half, src = (u * c + o) * cols + at + s * len;
+                    int lo = Math.min(len, Math.max(0, -off)), hi = Math.max(lo, Math.min(len, len - off));
+                    for (int j = lo; j < hi; j++) {
+                        p[dst + j] += q[src + j + off];
+                    }
+                    for (int j = 0; j < lo; j++) {
+                        p[dst + j] += q[src];
+                    }
+                    for (int j = hi; j < len; j++) {
+                        p[dst + j] += q[src + len - 1];
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The prediction's gradient {@code g (C, N·L)} passed back through each tap's clamped shift, stacked by tap:
+     * {@code G'[u·C + o, n·L + m] = sum over j with clamp(j + u - w/2) = m of g[o, n·L + j]}, {@code (w·C, N·L)},
+     * as a native matrix for the GEMMs.
+     */
+    INDArray adjointShifts(float[] g, int len, int n, Scratch sc) {
+        int nl = n * len, half = w / 2;
+        float[] out = sc.taps(w * c * nl);
+        for (int o = 0; o < c; o++) {
+            for (int u = 0; u < w; u++) {
+                int off = u - half;
+                // Position m receives g[m - off] where 0 <= m - off < len, plus, at the ends, what the
+                // clamped reads sent there.
+                int lo = Math.min(len, Math.max(0, -off)), hi = Math.max(lo, Math.min(len, len - off));
+                for (int s = 0; s < n; s++) {
+                    int src = o * nl + s * len, dst = (u * c + o) * nl + s * len;
+                    // The positions no in-range read lands on (the window may be wider than the line).
+                    Arrays.fill(out, dst + Math.max(0, Math.min(len, len + off)), dst + len, 0f);
+                    Arrays.fill(out, dst, dst + Math.min(len, Math.max(0, off)), 0f);
+                    if (hi > lo) {
+                        System.arraycopy(g, src + lo, out, dst + lo + off, hi - lo);
+                    }
+                    for (int j = 0; j < lo; j++) {
+                        out[dst] += g[src + j];
+                    }
+                    for (int j = hi; j < len; j++) {
+                        out[dst + len - 1] += g[src + j];
+                    }
+                }
+            }
+        }
+        return sc.matrix((long) w * c, nl, out);
+    }
+
+    /** {@code Ws^T × G'}: the band's gradient {@code (C·k, N·L)}. */
+    float[] bandGradient(INDArray shifted, int nl, Scratch sc) {
+        INDArray gb = Nd4j.gemm(stacked(sc), shifted, true, false);
+        return Scratch.read(gb, sc.band(c * k * nl));
+    }
+
+    /**
+     * {@code G' × B^T} in the parameters' order {@code (C, C, k, w)}, B the band of the last {@link #taps} call.
+     */
+    float[] weightGradient(INDArray shifted, Scratch sc) {
+        float[] dws = sc.read(Nd4j.gemm(shifted, sc.bandMatrix, false, true), new float[w * c * c * k]);
+        float[] dw = new float[dws.length];
+        int ck = c * k;
+        for (int o = 0; o < c; o++) {
+            for (int ci = 0; ci < c; ci++) {
+                for (int d = 0; d < k; d++) {
+                    int to = ((o * c + ci) * k + d) * w, from = o * ck + ci * k + d;
+                    for (int u = 0; u < w; u++) {
+                        dw[to + u] = dws[u * c * ck + from];
+                    }
+                }
+            }
+        }
+        return dw;
+    }
+
+
+    /** {@code a}'s elements in c order as floats. */
+    static float[] floats(INDArray a) {
+        INDArray b = a.dataType() == DataType.FLOAT && ArrayAccess.isFlat(a) ? a : a.castTo(DataType.FLOAT).dup('c');
+        return Scratch.read(b, new float[(int) b.length()]);
+    }
+
+    /** The buffer of a FLOAT array, positioned at its first element. */
+    static FloatBuffer buffer(INDArray a) {
+        return a.data().asNioFloat();
+    }
+
+    /**
+     * Heap buffers for the matrices on their way to and from the GEMMs, per thread and reused from call to call
+     * (contents undefined; at least the size asked for): fresh arrays of a megabyte or more per call were a
+     * noticeable share of a step. Also the band of the last {@link MixingKernel#taps}-side product, as the GEMM read it.
+     */
+    static final class Scratch {
+        private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::new);
+        private float[] band = new float[0];
+        private float[] taps = new float[0];
+        /** The local-loss pair's band as a native matrix, for {@link MixingKernel#weightGradient} (set per side). */
+        INDArray bandMatrix;
+
+        static Scratch get() {
+            return PER_THREAD.get();
+        }
+
+        float[] band(int size) {
+            return band = fit(band, size);
+        }
+
+        float[] taps(int size) {
+            return taps = fit(taps, size);
+        }
+
+        private static float[] fit(float[] a, int size) {
+            return a.length >= size ? a : new float[size];
+        }
+
+        /** A native {@code (rows, cols)} matrix holding {@code data[0 .. rows·cols)} (in the current workspace, if any). */
+        INDArray matrix(long rows, long cols, float[] data) {
+            INDArray a = Nd4j.createUninitialized(DataType.FLOAT, new long[]{rows, cols}, 'c');
+            FloatBuffer fb = buffer(a);
+            fb.put(fb.position(), data, 0, (int) (rows * cols));
+            return a;
+        }
+
+        /** {@code a}'s elements in c order read into {@code dst[0 .. a.length())}. */
+        static float[] read(INDArray a, float[] dst) {
+            if (a.ordering() != 'c' || a.elementWiseStride() != 1) {
+                a = a.dup('c');
+            }
+            FloatBuffer fb = buffer(a);
+            fb.get(fb.position(), dst, 0, (int) a.length());
+            return dst;
+        }
+    }
+}

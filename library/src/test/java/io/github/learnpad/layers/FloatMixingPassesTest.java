@@ -1,0 +1,220 @@
+package io.github.learnpad.layers;
+
+import io.github.learnpad.layers.PaddingModule.LocalLoss;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.WorkspaceMode;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static io.github.learnpad.layers.TestArrays.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The CPU channel-mixing passes ({@link FloatMixingPasses}: GEMMs plus Java loops) against the general Java passes,
+ * which the other tests check against finite differences and the SameDiff reference: same outputs, input gradients,
+ * local losses and predictor gradients, for every side, ring count, context depth, window width, border length and
+ * the small-map fallback, in the memory layouts the layer meets (packed, a convolution's, an NHWC network's).
+ *
+ * <p>Tolerance 1e-4 relative to the values' scale: these passes sum the products in float (the GEMM, then the w taps),
+ * the general passes in double; about a thousand float roundings at most.
+ */
+class FloatMixingPassesTest {
+    private static final double TOL = 1e-4;
+
+    static Stream<Arguments> configurations() {
+        return Stream.of(
+                // t, b, l, r, k, w, h, wd, loss
+                Arguments.of(1, 1, 1, 1, 2, 3, 7, 9, LocalLoss.MSE),
+                Arguments.of(2, 0, 1, 3, 2, 3, 6, 5, LocalLoss.MSE),
+                Arguments.of(3, 3, 3, 3, 2, 3, 8, 8, LocalLoss.L1),
+                Arguments.of(0, 2, 0, 0, 1, 3, 5, 4, LocalLoss.MSE),
+                Arguments.of(0, 0, 2, 1, 3, 3, 6, 7, LocalLoss.MSE),
+                Arguments.of(1, 2, 2, 1, 2, 5, 9, 6, LocalLoss.MSE),
+                Arguments.of(2, 1, 1, 2, 3, 1, 5, 5, LocalLoss.L1),
+                // a window wider than the border: every tap clamps at both ends
+                Arguments.of(1, 1, 1, 1, 2, 7, 4, 6, LocalLoss.MSE),
+                // too small for the context (k = 3): replicate fallback on every side, and no training pair
+                Arguments.of(1, 1, 2, 2, 3, 3, 2, 3, LocalLoss.MSE),
+                // a pair on the rows only
+                Arguments.of(1, 1, 1, 1, 2, 3, 5, 2, LocalLoss.MSE),
+                // borders of length 2 and 1
+                Arguments.of(1, 1, 1, 1, 1, 3, 2, 2, LocalLoss.MSE),
+                Arguments.of(2, 2, 1, 1, 1, 3, 1, 4, LocalLoss.MSE),
+                // a window far wider than short borders (lengths 2 and 3, w = 7)
+                Arguments.of(1, 1, 1, 1, 1, 7, 2, 3, LocalLoss.MSE),
+                Arguments.of(1, 1, 1, 1, 2, 3, 6, 6, LocalLoss.NONE));
+    }
+
+    @ParameterizedTest
+    @MethodSource("configurations")
+    void equalsGeneral(int t, int b, int l, int r, int k, int w, int h, int wd, LocalLoss loss) {
+        int n = 3, c = 4;
+        PaddingModule conf = new PaddingModule.Builder().padding(t, b, l, r).contextDepth(k).kernelWidth(w)
+                .channelMixing(true).localLoss(loss).build();
+        StandalonePaddingModule m = new StandalonePaddingModule(conf, c, DataType.FLOAT);
+        Random rnd = new Random(t * 1000 + b * 100 + l * 10 + r + k + w);
+        m.paramTable().values().forEach(p -> p.assign(random(rnd, p.shape()).mul(0.5)));
+        Map<String, INDArray> params = m.paramTable();
+        PaddingModule cf = m.conf();
+        Weights weights = Weights.read(cf, params);
+        INDArray x = random(rnd, n, c, h, wd);
+        long[] outShape = {n, c, h + t + b, wd + l + r};
+        INDArray expected = Nd4j.create(DataType.FLOAT, outShape);
+        LocalLossResult expectedLoss = GeneralPasses.forwardGeneral(cf, weights, x, expected, "t", true);
+        Map<String, INDArray> gExpected = zerosLike(params);
+        if (expectedLoss != null) {
+            expectedLoss.writeTo(gExpected);
+        }
+        INDArray eps = random(rnd, outShape);
+        INDArray dxExpected = Nd4j.create(DataType.FLOAT, x.shape());
+        GeneralPasses.backwardGeneral(cf, weights, x, eps, dxExpected, "t");
+
+        for (String layout : new String[]{"packed", "(C, N, H, W)", "(N, H, W, C)"}) {
+            INDArray xi = inLayout(x, layout);
+            INDArray out = inLayout(Nd4j.create(DataType.FLOAT, outShape), layout);
+            // A stale buffer must not matter: the gradient overwrites it.
+            Map<String, INDArray> buffer = zerosLike(params);
+            buffer.values().forEach(a -> a.assign(9));
+            LocalLossResult got = FloatMixingPasses.INSTANCE.forward(cf, Weights.read(cf, params, () -> buffer), xi,
+                    out, "t", true);
+            assertClose(expected, out, TOL, layout + ": output");
+            if (loss == LocalLoss.NONE) {
+                assertNull(got);
+            } else {
+                assertEquals(Double.isNaN(expectedLoss.loss), Double.isNaN(got.loss));
+                if (!Double.isNaN(expectedLoss.loss)) {
+                    assertEquals(expectedLoss.loss, got.loss, TOL * Math.max(1, expectedLoss.loss), "local loss");
+                }
+                Map<String, INDArray> gGot = zerosLike(params), gStandalone = zerosLike(params);
+                got.writeTo(gGot);
+                double standalone = FloatMixingPasses.INSTANCE.localLoss(cf, weights, xi, gStandalone);
+                assertEquals(got.loss, standalone, 0.0, "the standalone local loss");
+                for (String key : params.keySet()) {
+                    assertClose(gExpected.get(key), gGot.get(key), TOL, layout + ": predictor gradient " + key);
+                    assertClose(gGot.get(key), gStandalone.get(key), 0, "standalone gradient " + key);
+                    assertClose(gGot.get(key), buffer.get(key), 0, "gradient kept in the buffer " + key);
+                }
+            }
+            INDArray epsi = inLayout(eps, layout);
+            INDArray dx = FloatMixingPasses.INSTANCE.backwardInPlace(cf, weights, xi, epsi, "t");
+            assertClose(dxExpected, dx, TOL, layout + ": input gradient");
+            dx.assign(7);
+            assertEquals(7.0, epsi.getDouble(0, 0, t, l), "the input gradient is a view of eps");
+            INDArray dxCopy = Nd4j.create(DataType.FLOAT, x.shape());
+            INDArray epsKept = inLayout(eps, layout);
+            FloatMixingPasses.INSTANCE.backward(cf, weights, xi, epsKept, dxCopy, "t");
+            assertClose(dxExpected, dxCopy, TOL, layout + ": input gradient (copy)");
+            assertTrue(eps.equalsWithEps(epsKept, 0), "backward leaves eps alone");
+        }
+    }
+
+    /** A strided view (every other column) reads like its packed copy, exactly. */
+    @Test
+    void stridedView() {
+        PaddingModule conf = new PaddingModule.Builder().padding(1, 2, 2, 1).channelMixing(true).build();
+        StandalonePaddingModule m = new StandalonePaddingModule(conf, 3, DataType.FLOAT);
+        Random rnd = new Random(5);
+        m.paramTable().values().forEach(p -> p.assign(random(rnd, p.shape())));
+        INDArray big = random(rnd, 2, 3, 9, 10);
+        INDArray view = big.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
+                NDArrayIndex.interval(0, 2, 10));
+        assertSame(FloatMixingPasses.INSTANCE, PaddingPasses.choose(m.conf(), DataType.FLOAT));
+        assertTrue(m.pad(view.dup('c')).equalsWithEps(m.pad(view), 0), "strided view");
+    }
+
+    /** NaN in the rows the local loss reads is refused, naming the side. */
+    @Test
+    void nanInTheTrainingRowsIsRefused() {
+        PaddingModule conf = new PaddingModule.Builder().padding(1).channelMixing(true).build();
+        StandalonePaddingModule m = new StandalonePaddingModule(conf, 2, DataType.FLOAT);
+        INDArray x = random(new Random(2), 2, 2, 5, 6);
+        Map<String, INDArray> g = zerosLike(m.paramTable());
+        Weights weights = Weights.read(m.conf(), m.paramTable());
+        assertFalse(Double.isNaN(FloatMixingPasses.INSTANCE.localLoss(m.conf(), weights, x, g)), "finite input: a loss");
+        x.putScalar(new long[]{1, 0, 4, 3}, Double.NaN);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> FloatMixingPasses.INSTANCE.localLoss(m.conf(), weights, x, g));
+        assertTrue(e.getMessage().contains("bottom"), e.getMessage());
+    }
+
+    /**
+     * Inside {@code fit()} with DL4J's default workspaces, a channel-mixing network on these passes (FAST, float)
+     * trains like the same network on the general Java passes (JAVA): every parameter agrees to float rounding after
+     * a few steps, and the predictor did train.
+     */
+    @Test
+    void trainsInFitLikeTheGeneralPasses() {
+        MultiLayerNetwork general = net(PaddingModule.Implementation.JAVA);
+        MultiLayerNetwork fast = net(PaddingModule.Implementation.FAST);
+        fast.setParams(general.params().dup());
+        Random rnd = new Random(3);
+        for (int i = 0; i < 4; i++) {
+            INDArray x = random(rnd, 4, 2, 8, 7);
+            INDArray y = Nd4j.zeros(DataType.FLOAT, 4, 3);
+            for (int j = 0; j < 4; j++) {
+                y.putScalar(j, (i + j) % 3, 1);
+            }
+            general.fit(new DataSet(x, y));
+            fast.fit(new DataSet(x, y));
+        }
+        double scale = general.params().amaxNumber().doubleValue();
+        double diff = general.params().sub(fast.params()).amaxNumber().doubleValue();
+        assertTrue(diff <= 1e-4 * scale, "parameters after 4 steps differ by " + diff);
+        double moved = fast.getLayer(0).params().sub(net(PaddingModule.Implementation.FAST).getLayer(0).params())
+                .amaxNumber().doubleValue();
+        assertTrue(moved > 1e-4, "the predictor trained (moved " + moved + ")");
+        assertEquals(PaddingModule.lastLocalLoss(general.getLayer(0)), PaddingModule.lastLocalLoss(fast.getLayer(0)),
+                1e-5 * Math.abs(PaddingModule.lastLocalLoss(general.getLayer(0))));
+    }
+
+    private static MultiLayerNetwork net(PaddingModule.Implementation impl) {
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(7)
+                .dataType(DataType.FLOAT).updater(new Sgd(0.05)).trainingWorkspaceMode(WorkspaceMode.ENABLED)
+                .inferenceWorkspaceMode(WorkspaceMode.ENABLED).list()
+                .layer(new PaddingModule.Builder().padding(1, 2, 1, 1).channelMixing(true)
+                        .predictorUpdater(new Sgd(0.05)).implementation(impl).build())
+                .layer(new ConvolutionLayer.Builder(3, 3).nOut(3).activation(Activation.TANH).build())
+                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
+                        .activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(8, 7, 2)).build());
+        net.init();
+        return net;
+    }
+
+    /**
+     * A copy of {@code a}'s values as an (N, C, H, W) view of an array laid out in memory as {@code layout}: packed;
+     * (C, N, H, W), as DL4J's convolutions lay out their outputs and input gradients; or (N, H, W, C), as the NHWC
+     * layers hand arrays to the module (no plane contiguous).
+     */
+    private static INDArray inLayout(INDArray a, String layout) {
+        switch (layout) {
+            case "packed":
+                return a.dup('c');
+            case "(C, N, H, W)":
+                return a.permute(1, 0, 2, 3).dup('c').permute(1, 0, 2, 3);
+            default:
+                return a.permute(0, 2, 3, 1).dup('c').permute(0, 3, 1, 2);
+        }
+    }
+}
