@@ -17,31 +17,32 @@ import java.util.Map;
 /**
  * {@link BorderPredictor}'s passes for channel mixing on FLOAT data on the CPU: the matrix products in ND4J's GEMM,
  * the data movement around them in Java over heap arrays. Same maths, order of sides and rings, and clamping as the
- * other passes; the work is laid out in three steps, so that the map is read and written plane by plane, in the order
- * its (n, c) planes lie in memory, as {@link FloatDepthwisePasses} does:
+ * other passes. The map is read and written plane by plane, in the order its (n, c) planes lie in memory (as
+ * {@link FloatDepthwisePasses} does), in three steps:
  * <ol>
- *   <li>one sweep over the input's planes copies its edges (the first k, or k+1 with the local loss, rows and columns
- *       from each padded side, in the side's canonical order) into heap arrays {@code (C, e, N, L)};</li>
- *   <li>the rings are predicted on the heap, side by side and ring by ring: a ring's band {@code B (C·k, N·L)} (row
- *       {@code c·k + d}, column {@code n·L + j}) is put together from the edges, the rings already predicted and,
- *       for the columns, the predicted rows' ends; one GEMM {@code Q = Ws × B} with the weights stacked by tap,
- *       {@code Ws (w·C, C·k)}, {@code Ws[u·C + o, c·k + d] = W[o, c, d, u]}, gives each tap's product, and the
- *       prediction is {@code p[o, n, j] = b[o] + sum_u Q[u·C + o, n·L + clamp(j + u - w/2)]} (the clamped shifts
- *       are applied to the product's rows rather than to a {@code (C·k·w, N·L)} window matrix w times the band);</li>
- *   <li>one sweep over the output's planes writes the input and the rings.</li>
+ *   <li>one sweep over the input's planes writes the output's interior and copies each padded side's first lines
+ *       (k, or k+1 with the local loss, in the side's canonical order) into heap arrays {@code (C, e, N, L)};</li>
+ *   <li>the rings are predicted on the heap, side by side and ring by ring ({@link MixingKernel}): a ring's band
+ *       {@code B (C·k, N·L)} (row {@code c·k + d}, column {@code n·L + j}) is put together from the edges, the rings
+ *       already predicted and, for the columns, the predicted rows' ends; one GEMM {@code Q = Ws × B} with the
+ *       weights stacked by tap gives each tap's product, and the prediction adds the taps' rows shifted (clamped at
+ *       the ends). In training, ring 1's band and the local loss's pair band (input lines 1..k) share that GEMM,
+ *       side by side in its columns;</li>
+ *   <li>one sweep writes the rings into the output's border.</li>
  * </ol>
  * The local loss works on the edges alone: its weight gradient is {@code G' × B^T}, with {@code G' (w·C, N·L)} the
  * prediction's gradient passed through each tap's shift's adjoint. The main-loss backward pass mirrors the forward:
  * one sweep reads the rings' gradients from the upstream gradient, the sides are undone on the heap (last side first,
  * outer ring first; a band's gradient {@code Ws^T × G'} goes to the rings it read or to accumulators of the input's
  * edges), and one sweep adds the edges' gradients into the upstream gradient, whose interior is then the input
- * gradient.
+ * gradient. The heap arrays of a pass come from a per-thread pool ({@link MixingKernel.Scratch}).
  *
  * <p>Why not {@link OpsPasses} on the CPU: there the windows, their adjoints and the strided band copies are about a
- * hundred small ND4J ops per step, whose dispatch and strided walks cost several times the GEMMs; and reading a
- * column side's lines straight from the map touches a cache line per element (docs/benchmarks.md, "Channel mixing").
- * Products are summed in float by the GEMM, the taps' shifted sums in float, the loss in double: results differ from
- * the general passes' (double) in the last float bits.
+ * hundred small ND4J ops per step, whose dispatch and strided walks cost more than the GEMMs (docs/benchmarks.md,
+ * "Channel mixing"). Products are summed in float by the GEMM, the taps' shifted sums in float, the loss in double:
+ * results differ from the general passes' (double) in the last float bits. The loss's sums are split by channel
+ * partitions added in order, and the GEMMs split their output, not their sums: results do not depend on the thread
+ * count.
  */
 final class FloatMixingPasses implements PaddingPasses {
     static final FloatMixingPasses INSTANCE = new FloatMixingPasses();
@@ -68,6 +69,7 @@ final class FloatMixingPasses implements PaddingPasses {
         StridedAccess xs = StridedAccess.planes(x);
         PlaneOrder order = new PlaneOrder(x, xs);
         Destination dst = new Destination(out, DataType.FLOAT, true);
+        MixingKernel.Scratch.get().reset();
         float[][] edges = readEdges(conf, sh, xs, order, withLoss, dst.access);
         float[][][] rings = new float[Side.values().length][][];
         float[][] lossPredictions = withLoss ? new float[Side.values().length][] : null;
@@ -83,6 +85,7 @@ final class FloatMixingPasses implements PaddingPasses {
     public double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
         Shape sh = new Shape(conf, x);
         StridedAccess xs = StridedAccess.planes(x);
+        MixingKernel.Scratch.get().reset();
         LocalLossResult r = localLoss(conf, weights, sh, readEdges(conf, sh, xs, new PlaneOrder(x, xs), true, null),
                 new float[Side.values().length][], null);
         r.writeTo(grads);
@@ -128,7 +131,8 @@ final class FloatMixingPasses implements PaddingPasses {
             ho = h + t + b;
             wo = w + l + r;
             k = conf.getContextDepth();
-            if ((long) c * (k + 1) * n * Math.max(ho, wo) > Integer.MAX_VALUE) {
+            // The largest heap array: the taps' product of ring 1 with the local loss's pair, (w·C, N·(Ho + H)).
+            if ((long) c * Math.max(k + 1, conf.getKernelWidth()) * n * (ho + wo) > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("PaddingModule: input " + Arrays.toString(x.shape())
                         + " is too large for the channel-mixing passes' heap arrays");
             }
@@ -167,7 +171,7 @@ final class FloatMixingPasses implements PaddingPasses {
         Side[] sides = conf.paddedSides();
         for (Side s : sides) {
             lines[s.ordinal()] = edgeLines(sh, s, withLoss);
-            edges[s.ordinal()] = new float[sh.c * lines[s.ordinal()] * sh.n * sh.lineLength(s)];
+            edges[s.ordinal()] = MixingKernel.Scratch.get().take(sh.c * lines[s.ordinal()] * sh.n * sh.lineLength(s));
         }
         Partitions.run(Partitions.count(order.planes), part -> {
             HeapBlock block = HeapBlock.scratch(0, DataType.FLOAT, 1, sh.h, sh.w);
@@ -227,10 +231,11 @@ final class FloatMixingPasses implements PaddingPasses {
     }
 
     /**
-     * Column side s's view of input column q (its canonical line q) over the row-extended map, {@code (C, N, Ho)}
-     * into {@code dst} at row offset {@code dO} with channel stride {@code dstChannelStride}: the top rings' values
-     * at that column, the input's column, the bottom rings' values. With {@code add}, the adjoint: {@code src}'s
-     * values are added onto the top/bottom rings' gradients and the edge's gradient instead.
+     * Column side s's view of input column q (its canonical line q) over the row-extended map, {@code (C, N, Ho)},
+     * written into {@code line} from offset {@code lo} with channel stride {@code channelStride}: the top rings'
+     * values at that column, the input's column (from {@code edge}, which holds {@code edgeLines} lines per
+     * channel), the bottom rings' values. With {@code add}, the adjoint: {@code line}'s values are added onto the
+     * top/bottom rings' arrays (gradients) and onto {@code edge} (the edge's gradient) instead.
      */
     private static void extendedColumn(Shape sh, Side s, int q, float[] edge, int edgeLines, float[][][] rings,
                                        float[] line, int lo, int channelStride, boolean add) {
@@ -275,7 +280,7 @@ final class FloatMixingPasses implements PaddingPasses {
                                           float[][][] rings, float[][] lossPredictions, String layerName) {
         int amount = conf.amount(s), len = sh.ringLength(s), nl = sh.n * len, k = sh.k;
         float[] edge = edges[s.ordinal()];
-        int e = edge.length / (sh.c * sh.n * sh.lineLength(s));
+        int e = edgeLines(sh, s, lossPredictions != null);
         float[][] out = new float[amount + 1][];
         rings[s.ordinal()] = out;
         boolean small = sh.axis(s) < k;
@@ -285,7 +290,7 @@ final class FloatMixingPasses implements PaddingPasses {
         MixingKernel kn = small ? null : new MixingKernel(conf, weights, s);
         MixingKernel.Scratch sc = MixingKernel.Scratch.get();
         for (int ring = 1; ring <= amount; ring++) {
-            float[] p = new float[sh.c * nl];
+            float[] p = sc.take(sh.c * nl);
             out[ring] = p;
             // The local-loss pair's band (input lines 1 .. k) rides along ring 1's, in the columns after it.
             int pairNl = lossPredictions != null && ring == 1 && sh.axis(s) >= k + 1 ? sh.n * sh.lineLength(s) : 0;
@@ -311,7 +316,7 @@ final class FloatMixingPasses implements PaddingPasses {
                 float[] q = kn.taps(band, cols, sc);
                 kn.predict(q, cols, 0, len, sh.n, p);
                 if (pairNl > 0) {
-                    float[] pair = new float[sh.c * pairNl];
+                    float[] pair = sc.take(sh.c * pairNl);
                     kn.predict(q, cols, nl, sh.lineLength(s), sh.n, pair);
                     lossPredictions[s.ordinal()] = pair;
                 }
@@ -381,7 +386,7 @@ final class FloatMixingPasses implements PaddingPasses {
             for (int c = 0; c < sh.c; c++) {
                 System.arraycopy(edge, (c * e + 1) * nl, band, c * k * nl, k * nl);
             }
-            float[] p = predictions[s.ordinal()] != null ? predictions[s.ordinal()] : new float[count];
+            float[] p = predictions[s.ordinal()] != null ? predictions[s.ordinal()] : sc.take(count);
             if (predictions[s.ordinal()] == null) {
                 kn.predict(kn.taps(band, nl, sc), nl, 0, len, sh.n, p);
             }
@@ -394,15 +399,10 @@ final class FloatMixingPasses implements PaddingPasses {
             Partitions.run(sums.length, part -> {
                 double sum = 0;
                 for (int c = Partitions.start(sh.c, part); c < Partitions.start(sh.c, part + 1); c++) {
-                    double bsum = 0;
-                    for (int i = 0, at = c * e * nl, pc = c * nl; i < nl; i++) {
-                        double d = (double) p[pc + i] - edge[at + i];
-                        sum += mse ? d * d : Math.abs(d);
-                        double g = mse ? 2 * f * d : f * Math.signum(d);
-                        p[pc + i] = (float) g;
-                        bsum += g;
-                    }
-                    db[c] = (float) bsum;
+                    double[] r = mse ? squaredErrors(p, c * nl, edge, c * e * nl, nl, 2 * f)
+                            : absoluteErrors(p, c * nl, edge, c * e * nl, nl, f);
+                    sum += r[0];
+                    db[c] = (float) r[1];
                 }
                 sums[part] = sum;
             });
@@ -423,6 +423,46 @@ final class FloatMixingPasses implements PaddingPasses {
     }
 
     /**
+     * {@code {sum of d^2, sum of scale·d}} over {@code d = p[po + i] - t[to + i]}, {@code i < len}, and
+     * {@code p[po + i] = scale·d} (the squared error's gradient). Two accumulators per sum: a single chain of
+     * dependent double additions was the loop's bottleneck.
+     */
+    private static double[] squaredErrors(float[] p, int po, float[] t, int to, int len, double scale) {
+        double s0 = 0, s1 = 0, e0 = 0, e1 = 0;
+        int i = 0;
+        for (; i + 1 < len; i += 2) {
+            double d0 = (double) p[po + i] - t[to + i], d1 = (double) p[po + i + 1] - t[to + i + 1];
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            e0 += d0;
+            e1 += d1;
+            p[po + i] = (float) (scale * d0);
+            p[po + i + 1] = (float) (scale * d1);
+        }
+        if (i < len) {
+            double d = (double) p[po + i] - t[to + i];
+            s0 += d * d;
+            e0 += d;
+            p[po + i] = (float) (scale * d);
+        }
+        return new double[]{s0 + s1, scale * (e0 + e1)};
+    }
+
+    /** As {@link #squaredErrors} for the absolute error: {@code {sum of |d|, sum of scale·sign(d)}}, p = scale·sign(d). */
+    private static double[] absoluteErrors(float[] p, int po, float[] t, int to, int len, double scale) {
+        double s = 0;
+        long signs = 0;
+        for (int i = 0; i < len; i++) {
+            double d = (double) p[po + i] - t[to + i];
+            s += Math.abs(d);
+            double sign = Math.signum(d);
+            signs += (long) sign;
+            p[po + i] = (float) (scale * sign);
+        }
+        return new double[]{s, scale * signs};
+    }
+
+    /**
      * The main-loss backward pass in {@code eps} (FLOAT, contiguous planes): reads the rings' gradients, undoes the
      * sides on the heap, and adds the input edges' gradients into {@code eps}'s interior.
      */
@@ -430,15 +470,17 @@ final class FloatMixingPasses implements PaddingPasses {
         StridedAccess es = StridedAccess.of(eps);
         PlaneOrder order = new PlaneOrder(eps, es);
         Side[] sides = conf.paddedSides();
+        MixingKernel.Scratch sc = MixingKernel.Scratch.get().reset();
         float[][][] g = readRingGradients(conf, sh, es, order);
         // The gradients of the input lines each side read: k lines, or 1 where the side is replicate padded.
         float[][] dEdges = new float[Side.values().length][];
         int[] lines = new int[dEdges.length];
         for (Side s : sides) {
             lines[s.ordinal()] = sh.axis(s) < sh.k ? 1 : sh.k;
-            dEdges[s.ordinal()] = new float[sh.c * lines[s.ordinal()] * sh.n * sh.lineLength(s)];
+            int size = sh.c * lines[s.ordinal()] * sh.n * sh.lineLength(s);
+            dEdges[s.ordinal()] = sc.take(size);
+            Arrays.fill(dEdges[s.ordinal()], 0, size, 0f);
         }
-        MixingKernel.Scratch sc = MixingKernel.Scratch.get();
         for (int si = sides.length - 1; si >= 0; si--) {
             Side s = sides[si];
             int len = sh.ringLength(s), nl = sh.n * len, e = lines[s.ordinal()];
@@ -472,7 +514,7 @@ final class FloatMixingPasses implements PaddingPasses {
             int amount = conf.amount(s);
             g[s.ordinal()] = new float[amount + 1][];
             for (int ring = 1; ring <= amount; ring++) {
-                g[s.ordinal()][ring] = new float[sh.c * sh.n * sh.ringLength(s)];
+                g[s.ordinal()][ring] = MixingKernel.Scratch.get().take(sh.c * sh.n * sh.ringLength(s));
             }
         }
         FloatBuffer f = es.floats();

@@ -189,8 +189,28 @@ final class MixingKernel {
         /** The local-loss pair's band as a native matrix, for {@link MixingKernel#weightGradient} (set per side). */
         INDArray bandMatrix;
 
+        /** Arrays a pass keeps for its whole length (edges, rings, gradients), handed out in order by {@link #take}. */
+        private final java.util.List<float[]> pool = new java.util.ArrayList<>();
+        private int taken;
+
         static Scratch get() {
             return PER_THREAD.get();
+        }
+
+        /** Starts a pass: every array {@link #take} handed out before may be handed out again. */
+        Scratch reset() {
+            taken = 0;
+            return this;
+        }
+
+        /** An array of at least {@code size} elements for the rest of the pass (contents undefined). */
+        float[] take(int size) {
+            if (taken == pool.size()) {
+                pool.add(new float[size]);
+            } else if (pool.get(taken).length < size) {
+                pool.set(taken, new float[size]);
+            }
+            return pool.get(taken++);
         }
 
         float[] band(int size) {
