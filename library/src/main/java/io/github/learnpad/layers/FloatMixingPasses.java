@@ -328,28 +328,14 @@ final class FloatMixingPasses implements PaddingPasses {
     /** Step 3: the rings into the output's border, plane by plane (the interior was written in step 1). */
     private static void writeRings(Shape sh, PlaneOrder order, float[][][] rings, StridedAccess out) {
         FloatBuffer f = out.floats();
-        int rowStep = out.step(2), colStep = out.step(3);
         Partitions.run(Partitions.count(order.planes), part -> {
             for (int u = order.from(part); u < order.from(part + 1); u++) {
                 int n = order.sample(u), c = order.channel(u);
-                int row = (c * sh.n + n) * sh.w, col = (c * sh.n + n) * sh.ho;
                 for (Side s : Side.values()) {
                     float[][] rs = rings[s.ordinal()];
                     for (int ring = 1; rs != null && ring < rs.length; ring++) {
-                        switch (s) {
-                            case TOP:
-                                put(f, out.index(n, c, sh.t - ring, sh.l), colStep, rs[ring], row, sh.w);
-                                break;
-                            case BOTTOM:
-                                put(f, out.index(n, c, sh.t + sh.h - 1 + ring, sh.l), colStep, rs[ring], row, sh.w);
-                                break;
-                            default:
-                                int at = out.index(n, c, 0, s == Side.LEFT ? sh.l - ring : sh.l + sh.w - 1 + ring);
-                                float[] v = rs[ring];
-                                for (int i = 0; i < sh.ho; i++) {
-                                    f.put(at + i * rowStep, v[col + i]);
-                                }
-                        }
+                        put(f, ringAt(out, sh, s, ring, n, c), ringStep(out, s), rs[ring],
+                                (c * sh.n + n) * sh.ringLength(s), sh.ringLength(s));
                     }
                 }
             }
@@ -518,33 +504,37 @@ final class FloatMixingPasses implements PaddingPasses {
             }
         }
         FloatBuffer f = es.floats();
-        int rowStep = es.step(2), colStep = es.step(3);
         Partitions.run(Partitions.count(order.planes), part -> {
             for (int u = order.from(part); u < order.from(part + 1); u++) {
                 int n = order.sample(u), c = order.channel(u);
-                int row = (c * sh.n + n) * sh.w, col = (c * sh.n + n) * sh.ho;
                 for (Side s : sides) {
                     float[][] gs = g[s.ordinal()];
                     for (int ring = 1; ring < gs.length; ring++) {
-                        switch (s) {
-                            case TOP:
-                                get(f, es.index(n, c, sh.t - ring, sh.l), colStep, gs[ring], row, sh.w);
-                                break;
-                            case BOTTOM:
-                                get(f, es.index(n, c, sh.t + sh.h - 1 + ring, sh.l), colStep, gs[ring], row, sh.w);
-                                break;
-                            default:
-                                int at = es.index(n, c, 0, s == Side.LEFT ? sh.l - ring : sh.l + sh.w - 1 + ring);
-                                float[] v = gs[ring];
-                                for (int i = 0; i < sh.ho; i++) {
-                                    v[col + i] = f.get(at + i * rowStep);
-                                }
-                        }
+                        get(f, ringAt(es, sh, s, ring, n, c), ringStep(es, s), gs[ring],
+                                (c * sh.n + n) * sh.ringLength(s), sh.ringLength(s));
                     }
                 }
             }
         });
         return g;
+    }
+
+    /**
+     * The buffer index, in a padded map, of the first element of side s's ring in plane (n, c): rows start at the
+     * input's first column, columns at the top of the row-extended map.
+     */
+    private static int ringAt(StridedAccess a, Shape sh, Side s, int ring, int n, int c) {
+        switch (s) {
+            case TOP: return a.index(n, c, sh.t - ring, sh.l);
+            case BOTTOM: return a.index(n, c, sh.t + sh.h - 1 + ring, sh.l);
+            case LEFT: return a.index(n, c, 0, sh.l - ring);
+            default: return a.index(n, c, 0, sh.l + sh.w - 1 + ring);
+        }
+    }
+
+    /** The step in the buffer along side s's lines: one column for rows, one row for columns. */
+    private static int ringStep(StridedAccess a, Side s) {
+        return a.step(s.isRow() ? 3 : 2);
     }
 
     /** {@code dst[off .. off+len)} = the buffer's elements {@code at, at+step, ...} (one bulk read if contiguous). */

@@ -1,27 +1,16 @@
 package io.github.learnpad.layers;
 
 import io.github.learnpad.layers.PaddingModule.LocalLoss;
-import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
-import org.deeplearning4j.nn.conf.WorkspaceMode;
-import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.PoolingType;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.learning.config.Sgd;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -42,27 +31,7 @@ class FloatMixingPassesTest {
     private static final double TOL = 1e-4;
 
     static Stream<Arguments> configurations() {
-        return Stream.of(
-                // t, b, l, r, k, w, h, wd, loss
-                Arguments.of(1, 1, 1, 1, 2, 3, 7, 9, LocalLoss.MSE),
-                Arguments.of(2, 0, 1, 3, 2, 3, 6, 5, LocalLoss.MSE),
-                Arguments.of(3, 3, 3, 3, 2, 3, 8, 8, LocalLoss.L1),
-                Arguments.of(0, 2, 0, 0, 1, 3, 5, 4, LocalLoss.MSE),
-                Arguments.of(0, 0, 2, 1, 3, 3, 6, 7, LocalLoss.MSE),
-                Arguments.of(1, 2, 2, 1, 2, 5, 9, 6, LocalLoss.MSE),
-                Arguments.of(2, 1, 1, 2, 3, 1, 5, 5, LocalLoss.L1),
-                // a window wider than the border: every tap clamps at both ends
-                Arguments.of(1, 1, 1, 1, 2, 7, 4, 6, LocalLoss.MSE),
-                // too small for the context (k = 3): replicate fallback on every side, and no training pair
-                Arguments.of(1, 1, 2, 2, 3, 3, 2, 3, LocalLoss.MSE),
-                // a pair on the rows only
-                Arguments.of(1, 1, 1, 1, 2, 3, 5, 2, LocalLoss.MSE),
-                // borders of length 2 and 1
-                Arguments.of(1, 1, 1, 1, 1, 3, 2, 2, LocalLoss.MSE),
-                Arguments.of(2, 2, 1, 1, 1, 3, 1, 4, LocalLoss.MSE),
-                // a window far wider than short borders (lengths 2 and 3, w = 7)
-                Arguments.of(1, 1, 1, 1, 1, 7, 2, 3, LocalLoss.MSE),
-                Arguments.of(1, 1, 1, 1, 2, 3, 6, 6, LocalLoss.NONE));
+        return Arrays.stream(PassesCases.geometries()).map(Arguments::of);
     }
 
     @ParameterizedTest
@@ -164,42 +133,8 @@ class FloatMixingPassesTest {
      */
     @Test
     void trainsInFitLikeTheGeneralPasses() {
-        MultiLayerNetwork general = net(PaddingModule.Implementation.JAVA);
-        MultiLayerNetwork fast = net(PaddingModule.Implementation.FAST);
-        fast.setParams(general.params().dup());
-        Random rnd = new Random(3);
-        for (int i = 0; i < 4; i++) {
-            INDArray x = random(rnd, 4, 2, 8, 7);
-            INDArray y = Nd4j.zeros(DataType.FLOAT, 4, 3);
-            for (int j = 0; j < 4; j++) {
-                y.putScalar(j, (i + j) % 3, 1);
-            }
-            general.fit(new DataSet(x, y));
-            fast.fit(new DataSet(x, y));
-        }
-        double scale = general.params().amaxNumber().doubleValue();
-        double diff = general.params().sub(fast.params()).amaxNumber().doubleValue();
-        assertTrue(diff <= 1e-4 * scale, "parameters after 4 steps differ by " + diff);
-        double moved = fast.getLayer(0).params().sub(net(PaddingModule.Implementation.FAST).getLayer(0).params())
-                .amaxNumber().doubleValue();
-        assertTrue(moved > 1e-4, "the predictor trained (moved " + moved + ")");
-        assertEquals(PaddingModule.lastLocalLoss(general.getLayer(0)), PaddingModule.lastLocalLoss(fast.getLayer(0)),
-                1e-5 * Math.abs(PaddingModule.lastLocalLoss(general.getLayer(0))));
-    }
-
-    private static MultiLayerNetwork net(PaddingModule.Implementation impl) {
-        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(7)
-                .dataType(DataType.FLOAT).updater(new Sgd(0.05)).trainingWorkspaceMode(WorkspaceMode.ENABLED)
-                .inferenceWorkspaceMode(WorkspaceMode.ENABLED).list()
-                .layer(new PaddingModule.Builder().padding(1, 2, 1, 1).channelMixing(true)
-                        .predictorUpdater(new Sgd(0.05)).implementation(impl).build())
-                .layer(new ConvolutionLayer.Builder(3, 3).nOut(3).activation(Activation.TANH).build())
-                .layer(new GlobalPoolingLayer.Builder(PoolingType.AVG).build())
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-                        .activation(Activation.SOFTMAX).build())
-                .setInputType(InputType.convolutional(8, 7, 2)).build());
-        net.init();
-        return net;
+        PassesCases.assertTrainsAlike(new PaddingModule.Builder().padding(1, 2, 1, 1).channelMixing(true),
+                PaddingModule.Implementation.JAVA, PaddingModule.Implementation.FAST);
     }
 
     /**
