@@ -29,6 +29,7 @@ import java.util.Map;
  * <pre>
  * java -cp target/classes:target/lib/* io.github.learnpad.bench.ModelPaddingBenchmark \
  *     [--model vgg16|resnet50] [--batch 16] [--warmup 2] [--steps 5] [--size 32] [--modes zero,reflect,...] [--mixing]
+ *     [--mixing-ops]
  *     [--onednn on|off]
  * </pre>
  * With DL4J's oneDNN helpers ({@link OneDnn}) on by default, as the CLI.
@@ -44,6 +45,11 @@ public final class ModelPaddingBenchmark {
 
     /** The extra mode of {@code --mixing}: LEARNED with channel-mixing predictors. */
     private static final String MIXING = "learned-mixing";
+    /**
+     * The extra mode of {@code --mixing-ops}: {@link #MIXING} on the ND4J-ops passes ({@code Implementation.ND4J_OPS}),
+     * to compare the two channel-mixing implementations in one run.
+     */
+    private static final String MIXING_OPS = "learned-mixing-ops";
 
     private ModelPaddingBenchmark() {
     }
@@ -56,9 +62,14 @@ public final class ModelPaddingBenchmark {
         int size = 32;
         List<PaddingMode> modes = new ArrayList<>(Arrays.asList(PaddingMode.values()));
         boolean mixing = false;
+        boolean mixingOps = false;
         boolean oneDnn = true;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
+            if (a.equals("--mixing-ops")) {
+                mixingOps = true;
+                continue;
+            }
             if (a.equals("--mixing")) {
                 mixing = true;
                 continue;
@@ -99,10 +110,13 @@ public final class ModelPaddingBenchmark {
         System.err.println(OneDnn.status());
         Map<String, ComputationGraph> nets = new LinkedHashMap<>();
         for (PaddingMode m : modes) {
-            nets.put(m.id(), build(model, m, size, false));
+            nets.put(m.id(), build(model, m, size, null));
         }
         if (mixing) {
-            nets.put(MIXING, build(model, PaddingMode.LEARNED, size, true));
+            nets.put(MIXING, build(model, PaddingMode.LEARNED, size, PaddingModule.Implementation.FAST));
+        }
+        if (mixingOps) {
+            nets.put(MIXING_OPS, build(model, PaddingMode.LEARNED, size, PaddingModule.Implementation.ND4J_OPS));
         }
         Nd4j.getRandom().setSeed(123);
         INDArray x = Nd4j.rand(DataType.FLOAT, batch, 3, size, size);
@@ -181,8 +195,12 @@ public final class ModelPaddingBenchmark {
         return -1;
     }
 
-    /** The network of {@code model} with padding {@code mode}; with {@code mixing}, its Padding Modules mix channels. */
-    private static ComputationGraph build(String model, PaddingMode mode, int size, boolean mixing) {
+    /**
+     * The network of {@code model} with padding {@code mode}; with a {@code mixing} implementation, its Padding
+     * Modules mix channels and run that implementation.
+     */
+    private static ComputationGraph build(String model, PaddingMode mode, int size,
+                                          PaddingModule.Implementation mixing) {
         ComputationGraphConfiguration conf;
         switch (model) {
             case "vgg16":
@@ -194,10 +212,12 @@ public final class ModelPaddingBenchmark {
             default:
                 throw new IllegalArgumentException("Unknown model '" + model + "'" + usage());
         }
-        if (mixing) {
+        if (mixing != null) {
             conf.getVertices().values().forEach(v -> {
                 if (v instanceof LayerVertex && ((LayerVertex) v).getLayerConf().getLayer() instanceof PaddingModule) {
-                    ((PaddingModule) ((LayerVertex) v).getLayerConf().getLayer()).setChannelMixing(true);
+                    PaddingModule pm = (PaddingModule) ((LayerVertex) v).getLayerConf().getLayer();
+                    pm.setChannelMixing(true);
+                    pm.setImplementation(mixing);
                 }
             });
         }
@@ -216,6 +236,7 @@ public final class ModelPaddingBenchmark {
     private static String usage() {
         return ". Usage: ModelPaddingBenchmark [--model vgg16|resnet50] [--batch N] [--warmup N] [--steps N] "
                 + "[--size N] [--modes zero,reflect,replicate,circular,learned] [--mixing (adds " + MIXING + ")] "
+                + "[--mixing-ops (adds " + MIXING_OPS + ")] "
                 + "[--onednn on|off]";
     }
 }

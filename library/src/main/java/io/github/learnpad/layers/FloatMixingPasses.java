@@ -45,9 +45,12 @@ import java.util.Map;
  * count.
  */
 final class FloatMixingPasses implements PaddingPasses {
-    static final FloatMixingPasses INSTANCE = new FloatMixingPasses();
+    static final FloatMixingPasses INSTANCE = new FloatMixingPasses(MixingKernel.NATIVE_REARRANGE);
+    /** See {@link MixingKernel#NATIVE_REARRANGE}; tests move it to run both ways on the same data. */
+    private final long nativeRearrangeFrom;
 
-    private FloatMixingPasses() {
+    FloatMixingPasses(long nativeRearrangeFrom) {
+        this.nativeRearrangeFrom = nativeRearrangeFrom;
     }
 
     /** Channel mixing on FLOAT data, NCHW (any memory layout of the arrays). */
@@ -276,7 +279,7 @@ final class FloatMixingPasses implements PaddingPasses {
      * the pair's prediction of the outermost input line {@code (C, N, L)} is computed in the same matrix product as
      * ring 1 (same weights: one GEMM over both bands' columns) and stored at the side's ordinal.
      */
-    private static float[][] predictRings(PaddingModule conf, Weights weights, Shape sh, Side s, float[][] edges,
+    private float[][] predictRings(PaddingModule conf, Weights weights, Shape sh, Side s, float[][] edges,
                                           float[][][] rings, float[][] lossPredictions, String layerName) {
         int amount = conf.amount(s), len = sh.ringLength(s), nl = sh.n * len, k = sh.k;
         float[] edge = edges[s.ordinal()];
@@ -287,7 +290,7 @@ final class FloatMixingPasses implements PaddingPasses {
         if (small) {
             Step.warnSmall(layerName, s, sh.axis(s), k);
         }
-        MixingKernel kn = small ? null : new MixingKernel(conf, weights, s);
+        MixingKernel kn = small ? null : new MixingKernel(conf, weights, s, nativeRearrangeFrom);
         MixingKernel.Scratch sc = MixingKernel.Scratch.get();
         for (int ring = 1; ring <= amount; ring++) {
             float[] p = sc.take(sh.c * nl);
@@ -346,7 +349,7 @@ final class FloatMixingPasses implements PaddingPasses {
      * The local loss from the edges (read with k+1 lines) and its gradient, kept in {@code into} (arrays with the
      * parameters' keys and shapes, overwritten) or, if null, in fresh arrays outside any workspace.
      */
-    private static LocalLossResult localLoss(PaddingModule conf, Weights weights, Shape sh, float[][] edges,
+    private LocalLossResult localLoss(PaddingModule conf, Weights weights, Shape sh, float[][] edges,
                                              float[][] predictions, Map<String, INDArray> into) {
         int k = sh.k;
         Side[] sides = conf.paddedSides();
@@ -361,11 +364,11 @@ final class FloatMixingPasses implements PaddingPasses {
         for (Side s : sides) {
             INDArray pw = weights.params.get(s.weightKey()), pb = weights.params.get(s.biasKey());
             if (conf.getLocalLoss() == LocalLoss.NONE || sh.axis(s) < k + 1) {
-                grads.put(s.weightKey(), keep(into, s.weightKey(), new float[(int) pw.length()], pw));
-                grads.put(s.biasKey(), keep(into, s.biasKey(), new float[(int) pb.length()], pb));
+                grads.put(s.weightKey(), target(into, s.weightKey(), pw).assign(0));
+                grads.put(s.biasKey(), target(into, s.biasKey(), pb).assign(0));
                 continue;
             }
-            MixingKernel kn = new MixingKernel(conf, weights, s);
+            MixingKernel kn = new MixingKernel(conf, weights, s, nativeRearrangeFrom);
             int len = sh.lineLength(s), nl = sh.n * len, e = k + 1, count = sh.c * nl;
             float[] edge = edges[s.ordinal()];
             float[] band = sc.band(sh.c * k * nl);
@@ -400,9 +403,11 @@ final class FloatMixingPasses implements PaddingPasses {
                 throw LossPass.nonFiniteLoss(s);
             }
             total += sum / count;
-            float[] dw = kn.weightGradient(kn.adjointShifts(p, len, sh.n, sc), sc);
-            grads.put(s.weightKey(), keep(into, s.weightKey(), dw, pw));
-            grads.put(s.biasKey(), keep(into, s.biasKey(), db, pb));
+            INDArray dw = target(into, s.weightKey(), pw);
+            kn.weightGradient(kn.adjointShifts(p, len, sh.n, sc), sc, dw);
+            grads.put(s.weightKey(), dw);
+            grads.put(s.biasKey(), target(into, s.biasKey(), pb).assign(Nd4j.createFromArray(db)
+                    .castTo(pb.dataType()).reshape(pb.shape())));
         }
         double loss = pairs == 0 || conf.getLocalLoss() == LocalLoss.NONE ? Double.NaN : total / pairs;
         return new OpsPasses.Result(loss, grads);
@@ -452,7 +457,7 @@ final class FloatMixingPasses implements PaddingPasses {
      * The main-loss backward pass in {@code eps} (FLOAT, contiguous planes): reads the rings' gradients, undoes the
      * sides on the heap, and adds the input edges' gradients into {@code eps}'s interior.
      */
-    private static void addBorderGradient(PaddingModule conf, Weights weights, Shape sh, INDArray eps) {
+    private void addBorderGradient(PaddingModule conf, Weights weights, Shape sh, INDArray eps) {
         StridedAccess es = StridedAccess.of(eps);
         PlaneOrder order = new PlaneOrder(eps, es);
         Side[] sides = conf.paddedSides();
@@ -471,7 +476,7 @@ final class FloatMixingPasses implements PaddingPasses {
             Side s = sides[si];
             int len = sh.ringLength(s), nl = sh.n * len, e = lines[s.ordinal()];
             boolean small = sh.axis(s) < sh.k;
-            MixingKernel kn = small ? null : new MixingKernel(conf, weights, s);
+            MixingKernel kn = small ? null : new MixingKernel(conf, weights, s, nativeRearrangeFrom);
             float[][] gs = g[s.ordinal()];
             for (int ring = conf.amount(s); ring >= 1; ring--) {
                 // The ring's gradient is complete: the outer rings and the later sides have sent theirs.
@@ -595,25 +600,15 @@ final class FloatMixingPasses implements PaddingPasses {
     }
 
     /**
-     * {@code values} (c order) kept in {@code into}'s array for {@code key} or, without one, in a fresh array
-     * outside any workspace shaped like {@code param}: the local loss's gradient outlives the forward pass's working
-     * memory.
+     * Where the local loss's gradient for {@code key} is kept: {@code into}'s array or, without one, a fresh array
+     * outside any workspace shaped like {@code param} (the gradient outlives the forward pass's working memory).
      */
-    private static INDArray keep(Map<String, INDArray> into, String key, float[] values, INDArray param) {
-        INDArray target;
+    private static INDArray target(Map<String, INDArray> into, String key, INDArray param) {
         if (into != null) {
-            target = into.get(key);
-        } else {
-            try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-                target = Nd4j.create(param.dataType(), param.shape());
-            }
+            return into.get(key);
         }
-        if (target.dataType() == DataType.FLOAT && ArrayAccess.isFlat(target)) {
-            FloatBuffer f = target.data().asNioFloat();
-            f.put(f.position(), values, 0, values.length);
-        } else {
-            target.assign(Nd4j.createFromArray(values).castTo(target.dataType()).reshape(target.shape()));
+        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return Nd4j.create(param.dataType(), param.shape());
         }
-        return target;
     }
 }

@@ -16,46 +16,61 @@ import java.util.Map;
  * workspace, for one pass.
  */
 final class MixingKernel {
+    /**
+     * From this many weights per side on, the weights and their gradient are rearranged by ND4J ops, natively: with
+     * C = 512 a side has 1.5 M weights, and their round trips through the heap cost more than the side's GEMMs
+     * (docs/benchmarks.md). Below it, by Java loops: an ND4J op's fixed cost dominates there. Copies either way, so
+     * the results are the same.
+     */
+    static final long NATIVE_REARRANGE = 1 << 18;
     final int c;
     final int k;
     final int w;
     final float[] bias;
-    /** {@code Ws (w·C, C·k)} on the heap, {@code Ws[u·C + o, c·k + d] = W[o, c, d, u]}. */
-    private final float[] stackedHeap;
-    /** {@link #stackedHeap} as a native matrix for the GEMMs, made at first use. */
+    private final Weights weights;
+    private final Side side;
+    /** The weights in parameter order {@code (C, C, k, w)}, FLOAT. */
+    private final INDArray weight;
+    private final boolean nativeRearrange;
+    /**
+     * {@code Ws (w·C, C·k)}, {@code Ws[u·C + o, c·k + d] = W[o, c, d, u]}, as a native matrix for the GEMMs (in the
+     * current workspace), made at first use.
+     */
     private INDArray stacked;
 
-    MixingKernel(PaddingModule conf, Weights weights, Side s) {
+    /** Side s's predictor; weights rearranged natively from {@code nativeFrom} weights on (see {@link #NATIVE_REARRANGE}). */
+    MixingKernel(PaddingModule conf, Weights weights, Side s, long nativeFrom) {
         c = (int) conf.getNChannels();
         k = conf.getContextDepth();
         w = conf.getKernelWidth();
-        float[][] m = weights.derived("FloatMixingPasses " + s, () -> stack(conf, weights.params, s));
-        stackedHeap = m[0];
-        bias = m[1];
+        this.weights = weights;
+        side = s;
+        INDArray p = weights.params.get(s.weightKey());
+        weight = (p.dataType() == DataType.FLOAT && ArrayAccess.isFlat(p) ? p : p.castTo(DataType.FLOAT).dup('c'))
+                .reshape('c', c, c, k, w);
+        nativeRearrange = weight.length() >= nativeFrom;
+        bias = weights.derived("FloatMixingPasses bias " + s, () -> floats(weights.params.get(s.biasKey())));
     }
 
-    /** Side s's weights stacked by tap, and its bias: read once per step. */
-    private static float[][] stack(PaddingModule conf, Map<String, INDArray> params, Side s) {
-        int c = (int) conf.getNChannels(), k = conf.getContextDepth(), w = conf.getKernelWidth();
-        float[] wt = floats(params.get(s.weightKey()));
-        float[] stacked = new float[wt.length];
-        int ck = c * k;
-        for (int o = 0; o < c; o++) {
-            for (int ci = 0; ci < c; ci++) {
-                for (int d = 0; d < k; d++) {
-                    int from = ((o * c + ci) * k + d) * w, to = o * ck + ci * k + d;
-                    for (int u = 0; u < w; u++) {
-                        stacked[u * c * ck + to] = wt[from + u];
-                    }
-                }
+    /** Side s's weights stacked by tap on the heap, read once per step (Java loops: small predictors). */
+    private static float[] stack(INDArray weight, int c, int k, int w) {
+        float[] wt = Scratch.read(weight, Scratch.get().weights((int) weight.length()));
+        float[] stacked = new float[(int) weight.length()];
+        // Written in order (the reads step by w).
+        int ock = c * c * k;
+        for (int u = 0, i = 0; u < w; u++) {
+            for (int oc = 0; oc < ock; oc++, i++) {
+                stacked[i] = wt[oc * w + u];
             }
         }
-        return new float[][]{stacked, floats(params.get(s.biasKey()))};
+        return stacked;
     }
 
     private INDArray stacked(Scratch sc) {
         if (stacked == null) {
-            stacked = sc.matrix((long) w * c, (long) c * k, stackedHeap);
+            stacked = nativeRearrange ? weight.permute(3, 0, 1, 2).dup('c').reshape('c', (long) w * c, (long) c * k)
+                    : sc.matrix((long) w * c, (long) c * k,
+                    weights.derived("FloatMixingPasses stacked " + side, () -> stack(weight, c, k, w)));
         }
         return stacked;
     }
@@ -146,25 +161,27 @@ final class MixingKernel {
     }
 
     /**
-     * {@code G' × B^T} in the parameters' order {@code (C, C, k, w)}, B the band of the last {@link #taps} call.
+     * Writes {@code G' × B^T} into {@code target} (shaped like the weights), in the parameters' order
+     * {@code (C, C, k, w)}; B is the band of the last {@link #taps}-side product ({@link Scratch#bandMatrix}).
      */
-    float[] weightGradient(INDArray shifted, Scratch sc) {
-        float[] dws = sc.read(Nd4j.gemm(shifted, sc.bandMatrix, false, true), new float[w * c * c * k]);
-        float[] dw = new float[dws.length];
-        int ck = c * k;
-        for (int o = 0; o < c; o++) {
-            for (int ci = 0; ci < c; ci++) {
-                for (int d = 0; d < k; d++) {
-                    int to = ((o * c + ci) * k + d) * w, from = o * ck + ci * k + d;
-                    for (int u = 0; u < w; u++) {
-                        dw[to + u] = dws[u * c * ck + from];
-                    }
-                }
+    void weightGradient(INDArray shifted, Scratch sc, INDArray target) {
+        INDArray dws = Nd4j.gemm(shifted, sc.bandMatrix, false, true);
+        if (nativeRearrange || target.dataType() != DataType.FLOAT || !ArrayAccess.isFlat(target)) {
+            target.assign(dws.reshape('c', w, c, c, k).permute(1, 2, 3, 0).reshape(target.shape()));
+            return;
+        }
+        int size = w * c * c * k, ock = c * c * k;
+        float[] from = Scratch.read(dws, sc.weights(size));
+        float[] dw = sc.weightGradient(size);
+        // Written in order (the reads come from w streams).
+        for (int oc = 0, i = 0; oc < ock; oc++) {
+            for (int u = 0; u < w; u++, i++) {
+                dw[i] = from[u * ock + oc];
             }
         }
-        return dw;
+        FloatBuffer f = buffer(target);
+        f.put(f.position(), dw, 0, size);
     }
-
 
     /** {@code a}'s elements in c order as floats. */
     static float[] floats(INDArray a) {
@@ -186,6 +203,8 @@ final class MixingKernel {
         private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::new);
         private float[] band = new float[0];
         private float[] taps = new float[0];
+        private float[] weights = new float[0];
+        private float[] weightGradient = new float[0];
         /** The local-loss pair's band as a native matrix, for {@link MixingKernel#weightGradient} (set per side). */
         INDArray bandMatrix;
 
@@ -219,6 +238,14 @@ final class MixingKernel {
 
         float[] taps(int size) {
             return taps = fit(taps, size);
+        }
+
+        float[] weights(int size) {
+            return weights = fit(weights, size);
+        }
+
+        float[] weightGradient(int size) {
+            return weightGradient = fit(weightGradient, size);
         }
 
         private static float[] fit(float[] a, int size) {

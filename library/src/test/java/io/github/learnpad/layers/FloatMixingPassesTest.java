@@ -97,6 +97,43 @@ class FloatMixingPassesTest {
         }
     }
 
+    /**
+     * Large predictors have their weights and weight gradient rearranged by ND4J ops instead of Java loops
+     * ({@link MixingKernel#NATIVE_REARRANGE}): copies either way, so everything must be identical. Run both ways on
+     * the same data by moving the threshold.
+     */
+    @ParameterizedTest
+    @MethodSource("configurations")
+    void nativeRearrangementGivesIdenticalResults(int t, int b, int l, int r, int k, int w, int h, int wd,
+                                                   LocalLoss loss) {
+        PaddingModule conf = new PaddingModule.Builder().padding(t, b, l, r).contextDepth(k).kernelWidth(w)
+                .channelMixing(true).localLoss(loss).build();
+        StandalonePaddingModule m = new StandalonePaddingModule(conf, 5, DataType.FLOAT);
+        Random rnd = new Random(31 + t + 7 * w + h);
+        m.paramTable().values().forEach(p -> p.assign(random(rnd, p.shape()).mul(0.5)));
+        INDArray x = random(rnd, 2, 5, h, wd), eps = random(rnd, 2, 5, h + t + b, wd + l + r);
+        FloatMixingPasses java = new FloatMixingPasses(Long.MAX_VALUE), nd4j = new FloatMixingPasses(0);
+        Object[] a = run(java, m, x, eps), n = run(nd4j, m, x, eps);
+        assertEquals((Double) a[0], (Double) n[0], 0.0, "local loss");
+        for (int i = 1; i < a.length; i++) {
+            io.github.learnpad.Exact.assertIdentical((INDArray) a[i], (INDArray) n[i], "result " + i);
+        }
+    }
+
+    /** {loss, output, input gradient, then the local loss's gradient by parameter} of one training step's passes. */
+    private static Object[] run(FloatMixingPasses passes, StandalonePaddingModule m, INDArray x, INDArray eps) {
+        PaddingModule cf = m.conf();
+        Map<String, INDArray> buffer = zerosLike(m.paramTable());
+        Weights weights = Weights.read(cf, m.paramTable(), () -> buffer);
+        INDArray out = Nd4j.create(DataType.FLOAT, eps.shape());
+        LocalLossResult loss = passes.forward(cf, weights, x, out, "t", true);
+        INDArray dx = passes.backwardInPlace(cf, weights, x, eps.dup(), "t").dup();
+        java.util.List<Object> r = new java.util.ArrayList<>(java.util.List.of(loss == null ? Double.NaN : loss.loss,
+                out, dx));
+        buffer.values().forEach(g -> r.add(g.dup()));
+        return r.toArray();
+    }
+
     /** A strided view (every other column) reads like its packed copy, exactly. */
     @Test
     void stridedView() {
