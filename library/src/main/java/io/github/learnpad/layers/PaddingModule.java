@@ -106,14 +106,15 @@ public class PaddingModule extends SameDiffLayer {
     public enum Implementation {
         /**
          * Forward and backward with explicit gradients, any input size (default): on the CPU backend hand-written
-         * Java passes, except for channel mixing, which runs {@link #ND4J_OPS} (matrix products); on other backends
-         * {@link #ND4J_OPS}.
+         * Java passes (for FLOAT channel mixing, Java data movement around ND4J's matrix products; for DOUBLE
+         * channel mixing, {@link #ND4J_OPS}); on other backends {@link #ND4J_OPS}.
          */
         FAST,
         /**
          * The same explicit passes built from ND4J ops only (no Java loops over elements, no host copies): what FAST
-         * runs on non-CPU backends and for channel mixing. Selectable for any configuration, e.g. as a reference
-         * that is much faster than SAMEDIFF. Not yet run on a GPU (tested on the CPU backend).
+         * runs on non-CPU backends and for DOUBLE channel mixing. Selectable for any configuration, e.g. as a
+         * reference that is much faster than SAMEDIFF (docs/benchmarks.md compares it with FAST's channel-mixing
+         * passes on the CPU). Not yet run on a GPU (tested on the CPU backend).
          */
         ND4J_OPS,
         /**
