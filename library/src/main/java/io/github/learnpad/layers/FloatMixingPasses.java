@@ -41,8 +41,8 @@ import java.util.Map;
  * hundred small ND4J ops per step, whose dispatch and strided walks cost more than the GEMMs (docs/benchmarks.md,
  * "Channel mixing"). Products are summed in float by the GEMM, the taps' shifted sums in float, the loss in double:
  * results differ from the general passes' (double) in the last float bits. The loss's sums are split by channel
- * partitions added in order, and the GEMMs split their output, not their sums: results do not depend on the thread
- * count.
+ * partitions added in order, so they do not depend on the thread count; the GEMMs' sums are OpenBLAS's (not checked
+ * across thread counts here).
  */
 final class FloatMixingPasses implements PaddingPasses {
     static final FloatMixingPasses INSTANCE = new FloatMixingPasses(MixingKernel.NATIVE_REARRANGE);
@@ -216,8 +216,9 @@ final class FloatMixingPasses implements PaddingPasses {
     }
 
     /**
-     * Copies (or adds, if {@code add}) {@code src[so ..]}, one line {@code (C, N, L)} read with channel stride
-     * {@code srcChannelStride}, into or onto {@code dst[do ..]} with channel stride {@code dstChannelStride}.
+     * Copies (or adds, if {@code add}) {@code nl} values per channel from {@code src[so ..]}, channel stride
+     * {@code srcChannelStride}, into or onto {@code dst[dO ..]}, channel stride {@code dstChannelStride}: one line
+     * {@code (C, N, L)} between the edges, the rings and a band.
      */
     private static void lines(float[] src, int so, int srcChannelStride, float[] dst, int dO, int dstChannelStride,
                               int channels, int nl, boolean add) {
@@ -350,7 +351,7 @@ final class FloatMixingPasses implements PaddingPasses {
      * parameters' keys and shapes, overwritten) or, if null, in fresh arrays outside any workspace.
      */
     private LocalLossResult localLoss(PaddingModule conf, Weights weights, Shape sh, float[][] edges,
-                                             float[][] predictions, Map<String, INDArray> into) {
+                                      float[][] predictions, Map<String, INDArray> into) {
         int k = sh.k;
         Side[] sides = conf.paddedSides();
         int pairs = 0;

@@ -38,7 +38,10 @@ final class MixingKernel {
      */
     private INDArray stacked;
 
-    /** Side s's predictor; weights rearranged natively from {@code nativeFrom} weights on (see {@link #NATIVE_REARRANGE}). */
+    /**
+     * Side s's predictor, its weights rearranged natively from {@code nativeFrom} weights on (see
+     * {@link #NATIVE_REARRANGE}).
+     */
     MixingKernel(PaddingModule conf, Weights weights, Side s, long nativeFrom) {
         c = (int) conf.getNChannels();
         k = conf.getContextDepth();
