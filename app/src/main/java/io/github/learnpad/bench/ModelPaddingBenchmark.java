@@ -178,7 +178,8 @@ public final class ModelPaddingBenchmark {
         // Native memory that ND4J frees only when the JVM collects the arrays' Java objects shows up here, not in the
         // Java heap: the resident set after the first and the last timed round (all modes together).
         System.out.printf(Locale.ROOT, "%nResident memory (all modes): %d MB after the first timed round, %d MB after "
-                + "the last (%+.1f MB per round)%n", rssFirst, rssLast, steps > 1 ? (rssLast - rssFirst) / (steps - 1.0) : 0.0);
+                + "the last (%+.1f MB per round)%n", rssFirst, rssLast,
+                steps > 1 ? (rssLast - rssFirst) / (steps - 1.0) : 0.0);
     }
 
     /** The JVM's resident set size in MB from /proc/self/status (Linux), -1 where that is not available. */

@@ -71,8 +71,8 @@ import java.util.Map;
  * {@code docs/padding-module.md} lists the files.
  *
  * <p>The Java passes are hand-written because a SameDiff graph of the maths spends far longer in per-op overhead
- * than the arithmetic costs (the SAMEDIFF row of docs/benchmarks.md) (a few hundred thousand multiply-adds for a (32, 64, 32, 32) input). Each walks the
- * minibatch one unit at a time ({@link Units}), in at most {@link Partitions#MAX} partitions run in parallel. The
+ * than the arithmetic costs (a few hundred thousand multiply-adds for a (32, 64, 32, 32) input; the SAMEDIFF row of
+ * docs/benchmarks.md). Each walks the minibatch one unit at a time ({@link Units}), in at most {@link Partitions#MAX} partitions run in parallel. The
  * local loss is computed in the training forward pass, and the layer's backward pass adds the border's gradient into
  * the upstream gradient itself when the layout allows ({@link #backwardInPlace}).
  */

@@ -76,8 +76,8 @@ final class Correlation {
 
     // -----------------------------------------------------------------------------------------------------------------
     // One row's taps: the inner loops, where the layer spends its time. The window width w = 3 (the default) has
-    // straight-line loops, which the JIT keeps in registers (measured faster than the general loops: docs/benchmarks.md); any
-    // other w takes the general loops, which clamp each position (FloatDepthwisePasses has the same three functions
+    // straight-line loops, which the JIT keeps in registers (measured faster than the general loops:
+    // docs/benchmarks.md); any other w takes the general loops, which clamp each position (FloatDepthwisePasses has the same three functions
     // on float planes with an index step: float and double arrays share no code in Java without a per-element cost).
 
     /** {@code out[o + j] += sum_u wt[wi + u] * x[s + clamp(j + u - w/2)]} for {@code j < len}. */

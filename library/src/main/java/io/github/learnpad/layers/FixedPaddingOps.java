@@ -10,8 +10,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * like ZeroPaddingLayer's view). The caller allocates the output (so that a DL4J layer can place it in its workspace).
  *
  * <p>The border is a few thin strided strips (for padding 1 of a (32, 64, 32, 32) map: 4 strips of ~70 000 elements).
- * One ND4J op per strip (an assign or addi on a view) costs a dispatch to the native thread pool each, which made the backward alone several
- * times ZeroPaddingLayer's whole forward + backward. The strips are therefore read and written directly through the
+ * One ND4J op per strip (an assign or addi on a view) costs a dispatch to the native thread pool each, which made
+ * the backward alone several times ZeroPaddingLayer's whole forward + backward. The strips are therefore read and written directly through the
  * array's buffer and strides ({@link StridedAccess}, shared with the Padding Module): rows a row at a time, columns
  * element by element.
  *

@@ -5,7 +5,6 @@ import io.github.learnpad.layers.PaddingModule.LocalLoss;
 import io.github.learnpad.layers.PaddingModule.Side;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -89,10 +88,8 @@ final class FloatMixingPasses implements PaddingPasses {
         Shape sh = new Shape(conf, x);
         StridedAccess xs = StridedAccess.planes(x);
         MixingKernel.Scratch.get().reset();
-        LocalLossResult r = localLoss(conf, weights, sh, readEdges(conf, sh, xs, new PlaneOrder(x, xs), true, null),
-                new float[Side.values().length][], null);
-        r.writeTo(grads);
-        return r.loss;
+        return localLoss(conf, weights, sh, readEdges(conf, sh, xs, new PlaneOrder(x, xs), true, null),
+                new float[Side.values().length][], grads).loss;
     }
 
     /** Works in {@code eps} when it is FLOAT (any memory layout). */
@@ -275,12 +272,13 @@ final class FloatMixingPasses implements PaddingPasses {
     }
 
     /**
-     * Step 2 for side s: its rings {@code 1 .. amount}, each {@code (C, N, L)} (index 0 unused). Rows first: the
+     * Step 2 for side s: its rings {@code 1 .. amount} into {@code rings[s]}, each {@code (C, N, L)} (index 0 unused).
+     * Rows first: the
      * column sides read the predicted rows' ends. With {@code lossPredictions}, and if side s has a local-loss pair,
      * the pair's prediction of the outermost input line {@code (C, N, L)} is computed in the same matrix product as
      * ring 1 (same weights: one GEMM over both bands' columns) and stored at the side's ordinal.
      */
-    private float[][] predictRings(PaddingModule conf, Weights weights, Shape sh, Side s, float[][] edges,
+    private void predictRings(PaddingModule conf, Weights weights, Shape sh, Side s, float[][] edges,
                                           float[][][] rings, float[][] lossPredictions, String layerName) {
         int amount = conf.amount(s), len = sh.ringLength(s), nl = sh.n * len, k = sh.k;
         float[] edge = edges[s.ordinal()];
@@ -326,7 +324,6 @@ final class FloatMixingPasses implements PaddingPasses {
                 }
             }
         }
-        return out;
     }
 
     /** Step 3: the rings into the output's border, plane by plane (the interior was written in step 1). */
@@ -365,8 +362,8 @@ final class FloatMixingPasses implements PaddingPasses {
         for (Side s : sides) {
             INDArray pw = weights.params.get(s.weightKey()), pb = weights.params.get(s.biasKey());
             if (conf.getLocalLoss() == LocalLoss.NONE || sh.axis(s) < k + 1) {
-                grads.put(s.weightKey(), target(into, s.weightKey(), pw).assign(0));
-                grads.put(s.biasKey(), target(into, s.biasKey(), pb).assign(0));
+                grads.put(s.weightKey(), LocalLossResult.gradientTarget(into, s.weightKey(), pw).assign(0));
+                grads.put(s.biasKey(), LocalLossResult.gradientTarget(into, s.biasKey(), pb).assign(0));
                 continue;
             }
             MixingKernel kn = new MixingKernel(conf, weights, s, nativeRearrangeFrom);
@@ -380,7 +377,7 @@ final class FloatMixingPasses implements PaddingPasses {
             if (predictions[s.ordinal()] == null) {
                 kn.predict(kn.taps(band, nl, sc), nl, 0, len, sh.n, p);
             }
-            sc.bandMatrix = sc.matrix((long) sh.c * k, nl, band);
+            INDArray pairBand = sc.matrix((long) sh.c * k, nl, band);
             // The loss, and its gradient with respect to the prediction in p's place (the bias's is its sum over
             // (n, j)), by partitions of the channels added in order: the same result for any thread count.
             double f = 1.0 / ((double) pairs * count);
@@ -404,10 +401,10 @@ final class FloatMixingPasses implements PaddingPasses {
                 throw LossPass.nonFiniteLoss(s);
             }
             total += sum / count;
-            INDArray dw = target(into, s.weightKey(), pw);
-            kn.weightGradient(kn.adjointShifts(p, len, sh.n, sc), sc, dw);
+            INDArray dw = LocalLossResult.gradientTarget(into, s.weightKey(), pw);
+            kn.weightGradient(kn.adjointShifts(p, len, sh.n, sc), pairBand, sc, dw);
             grads.put(s.weightKey(), dw);
-            grads.put(s.biasKey(), target(into, s.biasKey(), pb).assign(Nd4j.createFromArray(db)
+            grads.put(s.biasKey(), LocalLossResult.gradientTarget(into, s.biasKey(), pb).assign(Nd4j.createFromArray(db)
                     .castTo(pb.dataType()).reshape(pb.shape())));
         }
         double loss = pairs == 0 || conf.getLocalLoss() == LocalLoss.NONE ? Double.NaN : total / pairs;
@@ -440,7 +437,10 @@ final class FloatMixingPasses implements PaddingPasses {
         return new double[]{s0 + s1, scale * (e0 + e1)};
     }
 
-    /** As {@link #squaredErrors} for the absolute error: {@code {sum of |d|, sum of scale·sign(d)}}, p = scale·sign(d). */
+    /**
+     * As {@link #squaredErrors} for the absolute error: {@code {sum of |d|, sum of scale·sign(d)}}, and
+     * {@code p = scale·sign(d)}.
+     */
     private static double[] absoluteErrors(float[] p, int po, float[] t, int to, int len, double scale) {
         double s = 0;
         long signs = 0;
@@ -600,16 +600,4 @@ final class FloatMixingPasses implements PaddingPasses {
         es.commit();
     }
 
-    /**
-     * Where the local loss's gradient for {@code key} is kept: {@code into}'s array or, without one, a fresh array
-     * outside any workspace shaped like {@code param} (the gradient outlives the forward pass's working memory).
-     */
-    private static INDArray target(Map<String, INDArray> into, String key, INDArray param) {
-        if (into != null) {
-            return into.get(key);
-        }
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return Nd4j.create(param.dataType(), param.shape());
-        }
-    }
 }

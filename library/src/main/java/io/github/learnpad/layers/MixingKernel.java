@@ -165,10 +165,11 @@ final class MixingKernel {
 
     /**
      * Writes {@code G' × B^T} into {@code target} (shaped like the weights), in the parameters' order
-     * {@code (C, C, k, w)}; B is the band of the last {@link #taps}-side product ({@link Scratch#bandMatrix}).
+     * {@code (C, C, k, w)}, for the prediction's gradient through the taps' adjoint shifts {@code G' (w·C, N·L)} and
+     * the band it was predicted from, {@code B (C·k, N·L)}.
      */
-    void weightGradient(INDArray shifted, Scratch sc, INDArray target) {
-        INDArray dws = Nd4j.gemm(shifted, sc.bandMatrix, false, true);
+    void weightGradient(INDArray shifted, INDArray band, Scratch sc, INDArray target) {
+        INDArray dws = Nd4j.gemm(shifted, band, false, true);
         if (nativeRearrange || target.dataType() != DataType.FLOAT || !ArrayAccess.isFlat(target)) {
             target.assign(dws.reshape('c', w, c, c, k).permute(1, 2, 3, 0).reshape(target.shape()));
             return;
@@ -200,7 +201,7 @@ final class MixingKernel {
     /**
      * Heap buffers for the matrices on their way to and from the GEMMs, per thread and reused from call to call
      * (contents undefined; at least the size asked for): fresh arrays of a megabyte or more per call were a
-     * noticeable share of a step. Also the band of the last {@link MixingKernel#taps}-side product, as the GEMM read it.
+     * noticeable share of a step.
      */
     static final class Scratch {
         private static final ThreadLocal<Scratch> PER_THREAD = ThreadLocal.withInitial(Scratch::new);
@@ -208,9 +209,6 @@ final class MixingKernel {
         private float[] taps = new float[0];
         private float[] weights = new float[0];
         private float[] weightGradient = new float[0];
-        /** The local-loss pair's band as a native matrix, for {@link MixingKernel#weightGradient} (set per side). */
-        INDArray bandMatrix;
-
         /** Arrays a pass keeps for its whole length (edges, rings, gradients), handed out in order by {@link #take}. */
         private final java.util.List<float[]> pool = new java.util.ArrayList<>();
         private int taken;
@@ -255,7 +253,10 @@ final class MixingKernel {
             return a.length >= size ? a : new float[size];
         }
 
-        /** A native {@code (rows, cols)} matrix holding {@code data[0 .. rows·cols)} (in the current workspace, if any). */
+        /**
+         * A native {@code (rows, cols)} matrix holding {@code data[0 .. rows·cols)} (in the current workspace, if
+         * any).
+         */
         INDArray matrix(long rows, long cols, float[] data) {
             INDArray a = Nd4j.createUninitialized(DataType.FLOAT, new long[]{rows, cols}, 'c');
             FloatBuffer fb = buffer(a);

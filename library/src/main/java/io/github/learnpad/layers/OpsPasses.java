@@ -4,7 +4,6 @@ import io.github.learnpad.layers.PaddingModule.LocalLoss;
 import io.github.learnpad.layers.PaddingModule.Side;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
@@ -32,8 +31,8 @@ import java.util.Map;
  *       copy of the upstream gradient's band inside the GEMM ({@code beta = 1}), and copies the band back.</li>
  * </ul>
  * ND4J's element-wise arithmetic on strided views (a band of a map) measured several times slower than on packed
- * arrays, its copies of views fast: hence the packed copies (docs/benchmarks.md). The band is read in the map's own order:
- * for the bottom and right sides (whose canonical depth runs against the map's index) the weights are reversed along
+ * arrays, its copies of views fast: hence the packed copies (docs/benchmarks.md). The band is read in the map's own
+ * order: for the bottom and right sides (whose canonical depth runs against the map's index) the weights are reversed along
  * the depth instead of the data.
  *
  * <p>Chosen by {@link PaddingPasses#choose} when the ND4J backend is not the CPU one, and on the CPU for channel
@@ -167,7 +166,7 @@ final class OpsPasses implements PaddingPasses {
         return a.get(idx);
     }
 
-    static INDArray cast(INDArray a, DataType dt) {
+    private static INDArray cast(INDArray a, DataType dt) {
         return a.dataType() == dt ? a : a.castTo(dt);
     }
 
@@ -219,8 +218,8 @@ final class OpsPasses implements PaddingPasses {
 
     /**
      * A packed (c order) copy of {@code a}. ND4J's element-wise arithmetic on strided views (such as a band of a map)
-     * measured several times slower than on packed arrays (docs/benchmarks.md), while its copies of views are fast: the passes copy what they
-     * read into packed arrays, compute there, and copy results back.
+     * measured several times slower than on packed arrays (docs/benchmarks.md), while its copies of views are fast:
+     * the passes copy what they read into packed arrays, compute there, and copy results back.
      */
     private static INDArray packed(INDArray a) {
         return Nd4j.createUninitialized(a.dataType(), a.shape(), 'c').assign(a);
@@ -425,18 +424,10 @@ final class OpsPasses implements PaddingPasses {
         return new Result(loss, grads);
     }
 
-    /**
-     * {@code a} copied into {@code into}'s array for {@code key}, or, without one, into a fresh array outside any
-     * workspace (the gradient outlives the forward pass's working memory).
-     */
-    static INDArray kept(Map<String, INDArray> into, String key, INDArray a) {
-        if (into != null) {
-            INDArray target = into.get(key);
-            return target.assign(a.reshape(target.shape()));
-        }
-        try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            return a.dup('c');
-        }
+    /** {@code a} copied to where the gradient for {@code key} is kept ({@link LocalLossResult#gradientTarget}). */
+    private static INDArray kept(Map<String, INDArray> into, String key, INDArray a) {
+        INDArray target = LocalLossResult.gradientTarget(into, key, a);
+        return target.assign(a.reshape(target.shape()));
     }
 
     /** The ops' local loss and gradient, written into the gradient views by ND4J assigns. */

@@ -3,6 +3,7 @@ package io.github.learnpad.layers;
 import io.github.learnpad.layers.PaddingModule.Side;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -27,7 +28,7 @@ final class Weights {
     /** Host copies for the Java passes, read at their first use (the ND4J-ops passes never need them). */
     private Kernel[][] bySide;
     /** What other passes derive from the parameters once per step, by key (see {@link #derived}). */
-    private final Map<String, Object> derived = new java.util.HashMap<>();
+    private final Map<String, Object> derived = new HashMap<>();
 
     private Weights(PaddingModule conf, Map<String, INDArray> params, Supplier<Map<String, INDArray>> gradientBuffer) {
         this.conf = conf;
@@ -40,7 +41,8 @@ final class Weights {
     }
 
     /** {@link #read} with a {@link #gradientBuffer()}. */
-    static Weights read(PaddingModule conf, Map<String, INDArray> params, Supplier<Map<String, INDArray>> gradientBuffer) {
+    static Weights read(PaddingModule conf, Map<String, INDArray> params,
+                        Supplier<Map<String, INDArray>> gradientBuffer) {
         return new Weights(conf, params, gradientBuffer);
     }
 
@@ -54,7 +56,7 @@ final class Weights {
      * first request and then shared by the step's forward, local-loss and backward passes.
      */
     @SuppressWarnings("unchecked")
-    synchronized <T> T derived(String key, java.util.function.Supplier<T> compute) {
+    synchronized <T> T derived(String key, Supplier<T> compute) {
         return (T) derived.computeIfAbsent(key, kk -> compute.get());
     }
 

@@ -1,5 +1,6 @@
 package io.github.learnpad.layers;
 
+import io.github.learnpad.Exact;
 import io.github.learnpad.layers.PaddingModule.LocalLoss;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -93,7 +94,7 @@ class FloatMixingPassesTest {
             INDArray epsKept = inLayout(eps, layout);
             FloatMixingPasses.INSTANCE.backward(cf, weights, xi, epsKept, dxCopy, "t");
             assertClose(dxExpected, dxCopy, TOL, layout + ": input gradient (copy)");
-            assertTrue(eps.equalsWithEps(epsKept, 0), "backward leaves eps alone");
+            Exact.assertIdentical(eps, epsKept, "backward leaves eps alone");
         }
     }
 
@@ -116,7 +117,7 @@ class FloatMixingPassesTest {
         Object[] a = run(java, m, x, eps), n = run(nd4j, m, x, eps);
         assertEquals((Double) a[0], (Double) n[0], 0.0, "local loss");
         for (int i = 1; i < a.length; i++) {
-            io.github.learnpad.Exact.assertIdentical((INDArray) a[i], (INDArray) n[i], "result " + i);
+            Exact.assertIdentical((INDArray) a[i], (INDArray) n[i], "result " + i);
         }
     }
 
@@ -145,7 +146,7 @@ class FloatMixingPassesTest {
         INDArray view = big.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.all(),
                 NDArrayIndex.interval(0, 2, 10));
         assertSame(FloatMixingPasses.INSTANCE, PaddingPasses.choose(m.conf(), DataType.FLOAT));
-        assertTrue(m.pad(view.dup('c')).equalsWithEps(m.pad(view), 0), "strided view");
+        Exact.assertIdentical(m.pad(view.dup('c')), m.pad(view), "strided view");
     }
 
     /** NaN in the rows the local loss reads is refused, naming the side. */

@@ -165,7 +165,10 @@ class OpsPassesTest {
         assertTrue(e.getMessage().contains("bottom"), e.getMessage());
     }
 
-    /** The dispatch on the CPU: FAST takes the float mixing passes for channel mixing in FLOAT, the ops in DOUBLE; ND4J_OPS the ops for anything. */
+    /**
+     * The dispatch on the CPU: FAST takes the float mixing passes for channel mixing in FLOAT, the ops in DOUBLE;
+     * ND4J_OPS the ops for anything.
+     */
     @Test
     void choice() {
         PaddingModule depthwise = new PaddingModule.Builder().padding(1).build();
