@@ -1,0 +1,242 @@
+package io.github.learnpad.training;
+
+import io.github.learnpad.data.ImageDataset;
+import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.layers.PaddingVariant;
+import io.github.learnpad.robustness.ShiftReport;
+import io.github.learnpad.robustness.ShiftRobustness;
+import org.deeplearning4j.nn.api.Model;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Trains the same network with each padding and each seed under the same budget (data, epochs, batches, learning
+ * rate), and writes the comparison:
+ * <pre>
+ * out/runs/PADDING-seedS/     one {@link Trainer} run directory per padding x seed, with run.json (budget,
+ *                             padding, seed, input shape)
+ * out/results.md, results.json  mean ± std of final test accuracy, test loss, training time; parameter counts;
+ *                             per padding, the paired difference to the baseline over seeds (see {@link ComparisonResult})
+ * out/gallery.png             test images padded by each mode with a wide margin (see {@link PaddingGallery})
+ * out/shift-accuracy.png      with {@code shiftEval(...)}: test accuracy vs border shift per padding (drawn by the
+ *                             command line's {@link RunReporter})
+ * out/runs/PADDING-seedS/shift.json   that run's {@link ShiftReport} (per shift and direction)
+ * </pre>
+ * A {@link RunReporter} may add files (the command line's charts) to each run directory and to {@code out}.
+ *
+ * <p>Pairing: the runs of one seed differ only in the padding. Each run's training batches come from
+ * {@code batches(seed)}, whose order and augmentation depend only on the seed and the epoch; the network factory gets
+ * the same seed, so layers that every padding has (convolutions, batch norm, output) start from the same weights
+ * when the factory seeds the network's initialisation with it (SmallCnn, Vgg16 and ResNet50 do; tested in
+ * {@code PairingTest}); and ND4J's generator is reseeded per epoch from the seed. So the per-seed difference between
+ * two paddings is a paired measurement, and the report's statistics treat it as one.
+ */
+public final class Comparison {
+    /** Makes the untrained network for a padding and seed. */
+    @FunctionalInterface
+    public interface NetworkFactory {
+        Model create(PaddingVariant padding, long seed);
+    }
+
+    /** Makes the per-epoch training batches for a seed. */
+    @FunctionalInterface
+    public interface BatchesFactory {
+        EpochBatches create(long seed);
+    }
+
+    private final List<PaddingVariant> paddings;
+    private final String baseline;
+    private final List<Long> seeds;
+    private final NetworkFactory network;
+    private final BatchesFactory batches;
+    private final long batchesPerEpoch;
+    private final ImageDataset train;
+    private final ImageDataset test;
+    private final int epochs;
+    private final Path outDir;
+    private final boolean resume;
+    private final TrainingProgress progress;
+    private final PrintStream log;
+    private final RunReporter reporter;
+    private final Map<String, Object> budget;
+    private final int galleryPad;
+    private final int galleryImages;
+    private final int gallerySteps;
+    private final List<Integer> shiftEval;
+
+    private Comparison(Builder b) {
+        this.paddings = List.copyOf(b.paddings);
+        this.seeds = List.copyOf(b.seeds);
+        if (paddings.isEmpty() || seeds.isEmpty()) {
+            throw new IllegalArgumentException("a comparison needs at least one padding and one seed");
+        }
+        if (paddings.stream().distinct().count() != paddings.size() || seeds.stream().distinct().count() != seeds.size()) {
+            throw new IllegalArgumentException("paddings and seeds must not repeat: " + paddings + ", " + seeds);
+        }
+        List<String> ids = paddings.stream().map(PaddingVariant::id).toList();
+        this.baseline = b.baseline != null ? b.baseline
+                : ids.contains(PaddingMode.ZERO.id()) ? PaddingMode.ZERO.id() : ids.get(0);
+        if (!ids.contains(baseline)) {
+            throw new IllegalArgumentException("the baseline padding '" + baseline + "' is not among the compared "
+                    + "paddings " + ids + "; add it to the paddings or choose the baseline among them");
+        }
+        this.network = Objects.requireNonNull(b.network, "Comparison: network(...) must be set");
+        this.train = Objects.requireNonNull(b.train, "Comparison: train(...) must be set");
+        this.test = Objects.requireNonNull(b.test, "Comparison: test(...) must be set");
+        int bs = b.batchSize;
+        this.batches = b.batches != null ? b.batches : seed -> ImageBatchEpochs.training(train, bs, seed, false);
+        this.batchesPerEpoch = (train.size() + bs - 1) / bs;
+        this.epochs = b.epochs;
+        this.outDir = Objects.requireNonNull(b.outDir, "Comparison: outDir(...) must be set");
+        this.resume = b.resume;
+        this.log = Objects.requireNonNull(b.log, "Comparison: log(...) must not be null");
+        this.progress = b.progress != null ? b.progress : TrainingProgress.lines(log);
+        this.reporter = Objects.requireNonNull(b.reporter, "Comparison: reporter(...) must not be null");
+        this.budget = new LinkedHashMap<>(b.budget);
+        this.budget.put("epochs", epochs);
+        this.budget.put("batchSize", bs);
+        this.budget.put("trainImages", train.size());
+        this.budget.put("testImages", test.size());
+        this.budget.putIfAbsent("dataset", train.name());
+        this.budget.put("baseline", baseline);
+        this.galleryPad = b.galleryPad;
+        this.galleryImages = b.galleryImages;
+        this.gallerySteps = b.gallerySteps;
+        this.shiftEval = List.copyOf(b.shiftEval);
+        if (!shiftEval.isEmpty()) {
+            ShiftRobustness.checkShifts(shiftEval, test.height(), test.width());
+            this.budget.put("shiftEval", shiftEval);
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Runs every padding x seed (seeds outer, so an early stop still leaves every padding with some runs). */
+    public ComparisonResult run() throws IOException {
+        Map<PaddingVariant, List<TrainingResult>> results = new LinkedHashMap<>();
+        paddings.forEach(p -> results.put(p, new ArrayList<>()));
+        Map<String, List<ShiftReport>> shifts = new LinkedHashMap<>();
+        int k = 0;
+        for (long seed : seeds) {
+            for (PaddingVariant p : paddings) {
+                k++;
+                progress.message(String.format(Locale.ROOT, "run %d/%d: padding %s, seed %d", k,
+                        paddings.size() * seeds.size(), p.id(), seed));
+                Map<String, Object> info = new LinkedHashMap<>(budget);
+                info.put("padding", p.id());
+                info.put("seed", seed);
+                // What eval and robustness need to load a run's model.zip with the right image size and channels
+                // (the Trainer writes it into the run's run.json).
+                info.put("inputShape", new int[]{train.channels(), train.height(), train.width()});
+                Trainer t = Trainer.builder().batches(batches.create(seed)).batchesPerEpoch(batchesPerEpoch)
+                        .test(test).epochs(epochs).seed(seed).outDir(runDir(p, seed)).resume(resume)
+                        .progress(progress).log(log).reporter(reporter).runInfo(info).build();
+                TrainingResult trained = t.train(network.create(p, seed));
+                results.get(p).add(trained);
+                if (!shiftEval.isEmpty()) {
+                    ShiftReport sr = ShiftRobustness.evaluate(trained.net(), test, shiftEval, 256);
+                    AtomicFiles.writeString(runDir(p, seed).resolve("shift.json"), Json.pretty(sr.toMap()));
+                    shifts.computeIfAbsent(p.id(), id -> new ArrayList<>()).add(sr);
+                }
+            }
+        }
+        List<PaddingSummary> summaries = new ArrayList<>();
+        results.forEach((p, runs) -> summaries.add(new PaddingSummary(p, seeds, runs)));
+        ComparisonResult r = new ComparisonResult(summaries, budget, baseline, shifts);
+        r.write(outDir);
+        if (galleryImages > 0) {
+            // The gallery shows the plain modes; named Padding Module variants would need their own standalone fit.
+            List<PaddingMode> modes = paddings.stream().filter(PaddingVariant::isPlainMode).map(PaddingVariant::mode)
+                    .toList();
+            PaddingGallery.write(train, test, modes, galleryPad, galleryImages, gallerySteps, seeds.get(0),
+                    outDir.resolve("gallery.png"));
+        }
+        reporter.comparisonFinished(r, outDir);
+        return r;
+    }
+
+    /** The run directory of one padding and seed. */
+    public Path runDir(PaddingVariant p, long seed) {
+        return outDir.resolve("runs").resolve(p.id() + "-seed" + seed);
+    }
+
+    /** Builder for {@link Comparison}. */
+    public static final class Builder {
+        private List<PaddingVariant> paddings = List.of(PaddingVariant.of(PaddingMode.ZERO), PaddingVariant.LEARNED);
+        private String baseline;
+        private List<Long> seeds = List.of(1L);
+        private NetworkFactory network;
+        private BatchesFactory batches;
+        private int batchSize = 64;
+        private ImageDataset train;
+        private ImageDataset test;
+        private int epochs = 1;
+        private Path outDir;
+        private boolean resume;
+        private TrainingProgress progress;
+        private PrintStream log = System.err;
+        private RunReporter reporter = RunReporter.NONE;
+        private final Map<String, Object> budget = new LinkedHashMap<>();
+        private int galleryPad = 6;
+        private int galleryImages = 4;
+        private int gallerySteps = 300;
+        private List<Integer> shiftEval = List.of();
+
+        /** The fixed modes and/or default Padding Module to compare (default zero, learned). */
+        public Builder paddings(List<PaddingMode> p) {
+            this.paddings = p.stream().map(PaddingVariant::of).toList();
+            return this;
+        }
+        /** Named paddings to compare, e.g. zero, reflect, {@link PaddingVariant#LEARNED_MIXING}. */
+        public Builder variants(List<PaddingVariant> v) { this.paddings = List.copyOf(v); return this; }
+        /**
+         * The padding (by id) every other is compared with, paired by seed; default "zero" when it is compared, else
+         * the first padding.
+         */
+        public Builder baseline(String id) { this.baseline = id; return this; }
+        public Builder seeds(List<Long> s) { this.seeds = s; return this; }
+        /** The untrained network per padding and seed; every padding must get the same architecture otherwise. */
+        public Builder network(NetworkFactory f) { this.network = f; return this; }
+        /** Training batches per seed (default: shuffled {@link ImageBatchEpochs} of {@link #batchSize}, no augmentation). */
+        public Builder batches(BatchesFactory f) { this.batches = f; return this; }
+        public Builder batchSize(int n) { this.batchSize = n; return this; }
+        public Builder train(ImageDataset d) { this.train = d; return this; }
+        public Builder test(ImageDataset d) { this.test = d; return this; }
+        public Builder epochs(int e) { this.epochs = e; return this; }
+        public Builder outDir(Path d) { this.outDir = d; return this; }
+        /** Continue interrupted runs from their checkpoints; finished runs are reused. */
+        public Builder resume(boolean r) { this.resume = r; return this; }
+        /** How progress is shown (default: {@link TrainingProgress#lines} on the {@link #log log}). */
+        public Builder progress(TrainingProgress p) { this.progress = p; return this; }
+        /** Where warnings about damaged checkpoints, and by default progress, go (default stderr). */
+        public Builder log(PrintStream s) { this.log = s; return this; }
+        /** Adds files to each run directory and to the comparison's directory at the end (default: none). */
+        public Builder reporter(RunReporter r) { this.reporter = r; return this; }
+        /** Extra budget entries for the report (model, learning rate, ...). */
+        public Builder budget(Map<String, ?> b) { this.budget.putAll(b); return this; }
+        /** Gallery: padding width (default 6), number of images (default 4; 0 = no gallery), local steps (300). */
+        public Builder gallery(int pad, int images, int learnedSteps) {
+            this.galleryPad = pad;
+            this.galleryImages = images;
+            this.gallerySteps = learnedSteps;
+            return this;
+        }
+        /**
+         * Also evaluate every trained run on its test set shifted by these pixel amounts toward each border
+         * ({@link ShiftRobustness}); empty (default): no shift evaluation.
+         */
+        public Builder shiftEval(List<Integer> shifts) { this.shiftEval = List.copyOf(shifts); return this; }
+        public Comparison build() { return new Comparison(this); }
+    }
+}
