@@ -104,6 +104,23 @@ class PackageDependenciesTest {
         assertNull(cycle(all), all.toString());
     }
 
+    /** Java source without its comments (block, Javadoc and line comments; string literals are not special-cased). */
+    static String code(String source) {
+        return source.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("//[^\n]*", " ");
+    }
+
+    @Test
+    void theRewriterDoesNotUseTheConverter() throws IOException {
+        // One way: NetworkConverter (trained networks) builds on PaddingRewriter (configurations), never back.
+        String rewriter = Files.readString(Path.of("src/main/java/io/github/learnpad/models/PaddingRewriter.java"));
+        assertFalse(code(rewriter).contains("NetworkConverter"), "PaddingRewriter's code names NetworkConverter");
+        String converter = Files.readString(Path.of("src/main/java/io/github/learnpad/models/NetworkConverter.java"));
+        assertTrue(code(converter).contains("PaddingRewriter"));
+        // The check sees a use in code, and not a mention in a comment.
+        assertTrue(code("class A { NetworkConverter c; }").contains("NetworkConverter"));
+        assertFalse(code("/** {@link NetworkConverter} */ class A { } // NetworkConverter").contains("NetworkConverter"));
+    }
+
     @Test
     void findsACycle() {
         // Sorted maps: the search starts at "a" (Map.of would iterate in a different order in each JVM).

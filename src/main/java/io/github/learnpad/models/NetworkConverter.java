@@ -5,6 +5,7 @@ import io.github.learnpad.layers.PaddingModule;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Trainable;
 import org.deeplearning4j.nn.api.Updater;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -25,26 +26,68 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * Converts initialised (trained) networks: {@link PaddingRewriter#rewrite(ComputationGraph, PaddingMode)} and
- * {@link PaddingRewriter#rewrite(MultiLayerNetwork, PaddingMode)}. The configuration is rewritten as for configurations,
- * a new network is initialised from it, and then every parameter of the original (weights, biases, batch-norm mean
- * and variance: everything in the layers' parameter tables) and, where the original has one, the updater state of
- * every original parameter are copied into it. New padding layers keep their initialisation; the original network is
- * only read.
+ * Converts initialised (typically trained) networks to another padding, weights and updater state included. The
+ * configuration is rewritten by {@link PaddingRewriter} (this class builds on it, never the other way round), a new
+ * network is initialised from it, and then every parameter of the original (weights, biases, batch-norm mean and
+ * variance: everything in the layers' parameter tables) and, where the original has one, the updater state of every
+ * original parameter are copied into it. New padding layers keep their initialisation: the Padding Modules that
+ * {@code PaddingMode.LEARNED} inserts start as exact zero padding (predictor weights and biases 0), so the converted
+ * network computes what the original computes until fine-tuning moves the predictors;
+ * {@code new PaddingRewriter.Options().predictorInit(PredictorInit.REPLICATE)} starts them as replicate padding
+ * instead. The original network is only read.
+ *
+ * <pre>{@code
+ * ComputationGraph learned = NetworkConverter.convert(trainedGraph, PaddingMode.LEARNED);
+ * learned.fit(trainIter);   // fine-tune: the Padding Modules learn from their local loss
+ * MultiLayerNetwork r = NetworkConverter.to(PaddingMode.LEARNED)
+ *         .with(new PaddingRewriter.Options().predictorInit(PaddingModule.PredictorInit.REPLICATE)).convert(trainedNet);
+ * }</pre>
+ *
+ * In a {@code MultiLayerNetwork}, layer indices shift by one per inserted padding layer.
  */
-final class NetworkConverter {
+public final class NetworkConverter {
 
     private static final Logger log = LoggerFactory.getLogger(NetworkConverter.class);
 
-    private NetworkConverter() {
+    private final PaddingRewriter rewriter;
+
+    private NetworkConverter(PaddingRewriter rewriter) {
+        this.rewriter = rewriter;
     }
 
-    static ComputationGraph convert(ComputationGraph original, PaddingMode mode, PaddingRewriter.Options options) {
-        requireInitialised(original.getLayers(), "ComputationGraph");
-        RewriteResult<?> r = PaddingRewriter.rewriteGraph(original.getConfiguration(),
-                PaddingRewriter.factory(mode, trainedInit(options)), mode == PaddingMode.ZERO, options);
-        ComputationGraph net = new ComputationGraph(
-                (org.deeplearning4j.nn.conf.ComputationGraphConfiguration) r.configuration());
+    /** A converter to {@code mode}'s padding layers, with the default options (see {@link #with}). */
+    public static NetworkConverter to(PaddingMode mode) {
+        return new NetworkConverter(PaddingRewriter.to(mode).with(trainedDefaults(new PaddingRewriter.Options())));
+    }
+
+    /**
+     * This converter with {@code options}: which layers to keep rather than refuse, and the Padding Modules' initial
+     * predictor (default here: {@code ZEROS}, exact zero padding).
+     */
+    public NetworkConverter with(PaddingRewriter.Options options) {
+        return new NetworkConverter(rewriter.with(trainedDefaults(options)));
+    }
+
+    /** {@code NetworkConverter.to(mode).convert(trained)}. */
+    public static ComputationGraph convert(ComputationGraph trained, PaddingMode mode) {
+        return to(mode).convert(trained);
+    }
+
+    /** {@code NetworkConverter.to(mode).convert(trained)}. */
+    public static MultiLayerNetwork convert(MultiLayerNetwork trained, PaddingMode mode) {
+        return to(mode).convert(trained);
+    }
+
+    /**
+     * A new, initialised graph with the rewritten configuration and a copy of {@code original}'s parameters and
+     * updater state.
+     *
+     * @throws IllegalArgumentException if {@code original} is not initialised, or has a layer the rewriter refuses
+     */
+    public ComputationGraph convert(ComputationGraph original) {
+        requireInitialised(Objects.requireNonNull(original, "network").getLayers(), "ComputationGraph");
+        RewriteResult<ComputationGraphConfiguration> r = rewriter.rewriteWithReport(original.getConfiguration());
+        ComputationGraph net = new ComputationGraph(r.configuration());
         net.init();
         Map<Layer, Layer> map = new HashMap<>();
         for (Layer from : original.getLayers()) {
@@ -57,11 +100,16 @@ final class NetworkConverter {
         return net;
     }
 
-    static MultiLayerNetwork convert(MultiLayerNetwork original, PaddingMode mode, PaddingRewriter.Options options) {
-        requireInitialised(original.getLayers(), "MultiLayerNetwork");
+    /**
+     * A new, initialised {@code MultiLayerNetwork} with the rewritten configuration and a copy of {@code original}'s
+     * parameters and updater state.
+     *
+     * @throws IllegalArgumentException if {@code original} is not initialised, or has a layer the rewriter refuses
+     */
+    public MultiLayerNetwork convert(MultiLayerNetwork original) {
+        requireInitialised(Objects.requireNonNull(original, "network").getLayers(), "MultiLayerNetwork");
         MultiLayerConfiguration origConf = original.getLayerWiseConfigurations();
-        RewriteResult<MultiLayerConfiguration> r = PaddingRewriter.rewriteMultiLayer(origConf,
-                PaddingRewriter.factory(mode, trainedInit(options)), mode == PaddingMode.ZERO, options);
+        RewriteResult<MultiLayerConfiguration> r = rewriter.rewriteWithReport(origConf);
         MultiLayerNetwork net = new MultiLayerNetwork(r.configuration());
         net.init();
         // The rewriter inserts one padding layer just before each rewritten convolution and nowhere else.
@@ -84,13 +132,14 @@ final class NetworkConverter {
     }
 
     /** The Padding Modules of a converted trained network start as zero padding unless the caller chose otherwise. */
-    private static PaddingModule.PredictorInit trainedInit(PaddingRewriter.Options options) {
-        return options.getPredictorInit() != null ? options.getPredictorInit() : PaddingModule.PredictorInit.ZEROS;
+    private static PaddingRewriter.Options trainedDefaults(PaddingRewriter.Options options) {
+        PaddingRewriter.Options o = Objects.requireNonNull(options, "options").copy();
+        return o.getPredictorInit() != null ? o : o.predictorInit(PaddingModule.PredictorInit.ZEROS);
     }
 
     private static void requireInitialised(Layer[] layers, String what) {
         if (layers == null) {
-            throw new IllegalArgumentException("PaddingRewriter: the " + what + " is not initialised; call init() "
+            throw new IllegalArgumentException("NetworkConverter: the " + what + " is not initialised; call init() "
                     + "(or load it with ModelSerializer) before converting it, or rewrite its configuration instead");
         }
     }
@@ -109,20 +158,20 @@ final class NetworkConverter {
             }
             String name = from.conf().getLayer().getLayerName();
             if (to == null || to.conf().getLayer().getClass() != from.conf().getLayer().getClass()) {
-                throw new IllegalStateException("PaddingRewriter: layer \"" + name + "\" has no counterpart of the "
+                throw new IllegalStateException("NetworkConverter: layer \"" + name + "\" has no counterpart of the "
                         + "same class in the converted network (found " + (to == null ? "none"
                         : to.conf().getLayer().getClass().getSimpleName()) + ")");
             }
             Map<String, INDArray> src = from.paramTable(false);
             Map<String, INDArray> dst = to.paramTable(false);
             if (!src.keySet().equals(dst.keySet())) {
-                throw new IllegalStateException("PaddingRewriter: layer \"" + name + "\" has parameters "
+                throw new IllegalStateException("NetworkConverter: layer \"" + name + "\" has parameters "
                         + src.keySet() + " but its converted counterpart has " + dst.keySet());
             }
             for (Map.Entry<String, INDArray> p : src.entrySet()) {
                 INDArray d = dst.get(p.getKey());
                 if (!Arrays.equals(p.getValue().shape(), d.shape())) {
-                    throw new IllegalStateException("PaddingRewriter: parameter " + p.getKey() + " of layer \"" + name
+                    throw new IllegalStateException("NetworkConverter: parameter " + p.getKey() + " of layer \"" + name
                             + "\" has shape " + Arrays.toString(p.getValue().shape()) + " but "
                             + Arrays.toString(d.shape()) + " after conversion");
                 }
@@ -133,7 +182,7 @@ final class NetworkConverter {
         for (Layer l : converted) {
             if (l.numParams() > 0 && targets.stream().noneMatch(t -> t == l)
                     && !(l.conf().getLayer() instanceof PaddingModule)) {
-                throw new IllegalStateException("PaddingRewriter: converted layer \"" + l.conf().getLayer()
+                throw new IllegalStateException("NetworkConverter: converted layer \"" + l.conf().getLayer()
                         .getLayerName() + "\" has parameters but no original: a rewriter bug, please report it");
             }
         }
@@ -178,7 +227,7 @@ final class NetworkConverter {
                 Slot d = new Slot(b, ps);
                 int k = s.segments();
                 if (k < 0 || k != d.segments() || !Objects.equals(s.updater(), d.updater())) {
-                    log.warn("PaddingRewriter: updater state of parameter {} of layer \"{}\" not copied (updater {} "
+                    log.warn("NetworkConverter: updater state of parameter {} of layer \"{}\" not copied (updater {} "
                             + "vs {}); it starts fresh", ps.getParamName(), ps.getLayer().getConfig().getLayerName(),
                             s.updater(), d.updater());
                     continue;
@@ -192,7 +241,7 @@ final class NetworkConverter {
                 copied++;
             }
         }
-        log.debug("PaddingRewriter: copied the updater state of {} parameters", copied);
+        log.debug("NetworkConverter: copied the updater state of {} parameters", copied);
     }
 
     /** Where one parameter's updater state lives inside its block. */

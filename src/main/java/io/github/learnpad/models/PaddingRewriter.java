@@ -21,8 +21,6 @@ import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.Upsampling2D;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.conf.layers.convolutional.Cropping2D;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,10 +69,14 @@ import java.util.Set;
  *
  * <p>The input configuration is never modified.
  *
- * <p>Initialised (trained) networks are converted by {@link #rewrite(ComputationGraph, PaddingMode)} and
- * {@link #rewrite(MultiLayerNetwork, PaddingMode)}: a new network with the rewritten configuration and a copy of
- * every parameter and of the updater state; its Padding Modules start as exact zero padding, so it computes what the
- * original computes until fine-tuning trains them ({@code docs/models.md}).
+ * <pre>{@code
+ * ComputationGraphConfiguration learned = PaddingRewriter.rewrite(conf, PaddingMode.LEARNED);
+ * RewriteResult<MultiLayerConfiguration> r = PaddingRewriter.to(PaddingMode.REPLICATE)
+ *         .with(new PaddingRewriter.Options().skipStridedSame(true)).rewriteWithReport(multiLayerConf);
+ * }</pre>
+ *
+ * <p>Initialised (trained) networks, weights and updater state included, are converted by {@link NetworkConverter},
+ * which uses this class for their configurations ({@code docs/models.md}).
  */
 public final class PaddingRewriter {
 
@@ -84,9 +86,6 @@ public final class PaddingRewriter {
     private static final Set<Class<?>> CHANNEL_PRESERVING = Set.of(ZeroPaddingLayer.class, SubsamplingLayer.class,
             ActivationLayer.class, DropoutLayer.class, Upsampling2D.class, Cropping2D.class,
             LocalResponseNormalization.class);
-
-    private PaddingRewriter() {
-    }
 
     /** Creates the padding layer for given amounts (top, bottom, left, right): {@code PaddingMode::layer}. */
     @FunctionalInterface
@@ -121,8 +120,8 @@ public final class PaddingRewriter {
         /**
          * The initial predictor of the Padding Modules that {@code PaddingMode.LEARNED} inserts. Default (null): the
          * Padding Module's own default ({@code REPLICATE}) when rewriting a configuration, and {@code ZEROS} (exact
-         * zero padding, so the converted network computes what the trained one computed) when converting an
-         * initialised network with {@link #rewrite(ComputationGraph, PaddingMode, Options)}.
+         * zero padding, so the converted network computes what the trained one computed) when
+         * {@link NetworkConverter} converts an initialised network.
          */
         public Options predictorInit(PaddingModule.PredictorInit init) {
             this.predictorInit = init;
@@ -140,101 +139,89 @@ public final class PaddingRewriter {
         public boolean isSkipUnsupported() {
             return skipUnsupported;
         }
+
+        Options copy() {
+            return new Options().skipStridedSame(skipStridedSame).skipUnsupported(skipUnsupported)
+                    .predictorInit(predictorInit);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Public API
+    // Public API: PaddingRewriter.to(mode).with(options).rewrite(conf), and the README's one-liners
+
+    private final PaddingMode mode;
+    private final Options options;
+
+    private PaddingRewriter(PaddingMode mode, Options options) {
+        this.mode = Objects.requireNonNull(mode, "PaddingRewriter: padding mode must not be null");
+        this.options = Objects.requireNonNull(options, "options");
+    }
 
     /**
-     * A new graph configuration in which all padding comes from {@code mode}'s padding layers; refuses
+     * A rewriter to {@code mode}'s padding layers with the default {@link Options} (layers it cannot rewrite exactly
+     * are refused). Immutable: {@link #with} returns a new one.
+     */
+    public static PaddingRewriter to(PaddingMode mode) {
+        return new PaddingRewriter(mode, new Options());
+    }
+
+    /** This rewriter with {@code options} instead (a copy is kept: later changes to {@code options} do not apply). */
+    public PaddingRewriter with(Options options) {
+        return new PaddingRewriter(mode, Objects.requireNonNull(options, "options").copy());
+    }
+
+    /** The padding mode the rewritten configurations use. */
+    public PaddingMode mode() {
+        return mode;
+    }
+
+    /** A copy of this rewriter's options. */
+    public Options options() {
+        return options.copy();
+    }
+
+    /**
+     * A new graph configuration in which all padding comes from the mode's padding layers; refuses
      * (IllegalArgumentException naming the layer) strided Same convolutions and other layers it cannot rewrite
-     * exactly.
+     * exactly, unless the options keep them.
      */
+    public ComputationGraphConfiguration rewrite(ComputationGraphConfiguration conf) {
+        return rewriteWithReport(conf).configuration();
+    }
+
+    /**
+     * A new MultiLayer configuration in which all padding comes from the mode's padding layers (one layer is
+     * inserted before each padded convolution); refuses what {@link #rewrite(ComputationGraphConfiguration)} refuses.
+     */
+    public MultiLayerConfiguration rewrite(MultiLayerConfiguration conf) {
+        return rewriteWithReport(conf).configuration();
+    }
+
+    /** The rewritten configuration with the list of rewritten and kept layers. */
+    public RewriteResult<ComputationGraphConfiguration> rewriteWithReport(ComputationGraphConfiguration conf) {
+        return rewriteGraph(Objects.requireNonNull(conf, "configuration"), factory(), mode == PaddingMode.ZERO,
+                options);
+    }
+
+    /** The rewritten configuration with the list of rewritten and kept layers. */
+    public RewriteResult<MultiLayerConfiguration> rewriteWithReport(MultiLayerConfiguration conf) {
+        return rewriteMultiLayer(Objects.requireNonNull(conf, "configuration"), factory(), mode == PaddingMode.ZERO,
+                options);
+    }
+
+    /** {@code PaddingRewriter.to(mode).rewrite(conf)}. */
     public static ComputationGraphConfiguration rewrite(ComputationGraphConfiguration conf, PaddingMode mode) {
-        return rewriteWithReport(conf, mode, new Options()).configuration();
+        return to(mode).rewrite(conf);
     }
 
-    /** As {@link #rewrite(ComputationGraphConfiguration, PaddingMode)}, keeping the layers {@code options} allows. */
-    public static ComputationGraphConfiguration rewrite(ComputationGraphConfiguration conf, PaddingMode mode,
-            Options options) {
-        return rewriteWithReport(conf, mode, options).configuration();
-    }
-
-    /** The rewritten configuration with the list of rewritten and kept layers. */
-    public static RewriteResult<ComputationGraphConfiguration> rewriteWithReport(ComputationGraphConfiguration conf,
-            PaddingMode mode, Options options) {
-        Objects.requireNonNull(mode, "PaddingRewriter: padding mode must not be null");
-        Objects.requireNonNull(options, "options");
-        return rewriteGraph(conf, factory(mode, options.predictorInit), mode == PaddingMode.ZERO, options);
-    }
-
-    /**
-     * A new MultiLayer configuration in which all padding comes from {@code mode}'s padding layers (one layer is
-     * inserted before each padded convolution); refuses strided Same convolutions and other layers it cannot rewrite
-     * exactly.
-     */
+    /** {@code PaddingRewriter.to(mode).rewrite(conf)}. */
     public static MultiLayerConfiguration rewrite(MultiLayerConfiguration conf, PaddingMode mode) {
-        return rewriteWithReport(conf, mode, new Options()).configuration();
+        return to(mode).rewrite(conf);
     }
 
-    /** As {@link #rewrite(MultiLayerConfiguration, PaddingMode)}, keeping the layers {@code options} allows. */
-    public static MultiLayerConfiguration rewrite(MultiLayerConfiguration conf, PaddingMode mode, Options options) {
-        return rewriteWithReport(conf, mode, options).configuration();
-    }
-
-    /** The rewritten configuration with the list of rewritten and kept layers. */
-    public static RewriteResult<MultiLayerConfiguration> rewriteWithReport(MultiLayerConfiguration conf,
-            PaddingMode mode, Options options) {
-        Objects.requireNonNull(mode, "PaddingRewriter: padding mode must not be null");
-        Objects.requireNonNull(options, "options");
-        return rewriteMultiLayer(conf, factory(mode, options.predictorInit), mode == PaddingMode.ZERO, options);
-    }
-
-    /**
-     * Converts an initialised (typically trained) graph: a new, initialised {@code ComputationGraph} with the
-     * configuration {@link #rewrite(ComputationGraphConfiguration, PaddingMode)} gives, holding a copy of every
-     * parameter of {@code trained} (weights, biases, batch-norm mean and variance) and of its updater state (see
-     * {@code docs/models.md}). The new padding layers of {@code LEARNED} start as exact zero padding (predictor
-     * weights and biases 0), so the converted network computes what {@code trained} computes until fine-tuning
-     * moves the predictors; {@code new Options().predictorInit(PredictorInit.REPLICATE)} starts them as replicate
-     * padding instead. {@code trained} is not modified.
-     *
-     * <pre>{@code
-     * ComputationGraph learned = PaddingRewriter.rewrite(trainedGraph, PaddingMode.LEARNED);
-     * learned.fit(trainIter);   // fine-tune: the Padding Modules learn from their local loss
-     * }</pre>
-     *
-     * @throws IllegalArgumentException if {@code trained} is not initialised, or has a layer the rewriter refuses
-     */
-    public static ComputationGraph rewrite(ComputationGraph trained, PaddingMode mode) {
-        return rewrite(trained, mode, new Options());
-    }
-
-    /** As {@link #rewrite(ComputationGraph, PaddingMode)}, with {@code options}. */
-    public static ComputationGraph rewrite(ComputationGraph trained, PaddingMode mode, Options options) {
-        Objects.requireNonNull(mode, "PaddingRewriter: padding mode must not be null");
-        return NetworkConverter.convert(Objects.requireNonNull(trained, "network"), mode,
-                Objects.requireNonNull(options, "options"));
-    }
-
-    /**
-     * Converts an initialised (typically trained) {@code MultiLayerNetwork}, as
-     * {@link #rewrite(ComputationGraph, PaddingMode)} does a graph: layer indices shift by one per inserted padding
-     * layer (see {@link #rewrite(MultiLayerConfiguration, PaddingMode)}). {@code trained} is not modified.
-     */
-    public static MultiLayerNetwork rewrite(MultiLayerNetwork trained, PaddingMode mode) {
-        return rewrite(trained, mode, new Options());
-    }
-
-    /** As {@link #rewrite(MultiLayerNetwork, PaddingMode)}, with {@code options}. */
-    public static MultiLayerNetwork rewrite(MultiLayerNetwork trained, PaddingMode mode, Options options) {
-        Objects.requireNonNull(mode, "PaddingRewriter: padding mode must not be null");
-        return NetworkConverter.convert(Objects.requireNonNull(trained, "network"), mode,
-                Objects.requireNonNull(options, "options"));
-    }
-
-    /** {@code mode}'s padding layers; Padding Modules with predictor {@code init} when it is not null. */
-    static PadLayerFactory factory(PaddingMode mode, PaddingModule.PredictorInit init) {
+    /** The mode's padding layers; Padding Modules with the options' predictor initialisation when it is set. */
+    private PadLayerFactory factory() {
+        PaddingModule.PredictorInit init = options.predictorInit;
         if (mode != PaddingMode.LEARNED || init == null) {
             return mode::layer;
         }
@@ -248,7 +235,7 @@ public final class PaddingRewriter {
     // ---------------------------------------------------------------------------------------------------------------
     // ComputationGraph
 
-    static RewriteResult<ComputationGraphConfiguration> rewriteGraph(ComputationGraphConfiguration original,
+    private static RewriteResult<ComputationGraphConfiguration> rewriteGraph(ComputationGraphConfiguration original,
             PadLayerFactory factory, boolean keepZeroPaddingLayers, Options options) {
         ComputationGraphConfiguration conf = original.clone();
         Map<String, List<String>> inputs = new LinkedHashMap<>();
@@ -352,7 +339,7 @@ public final class PaddingRewriter {
     // ---------------------------------------------------------------------------------------------------------------
     // MultiLayerNetwork
 
-    static RewriteResult<MultiLayerConfiguration> rewriteMultiLayer(MultiLayerConfiguration original,
+    private static RewriteResult<MultiLayerConfiguration> rewriteMultiLayer(MultiLayerConfiguration original,
             PadLayerFactory factory, boolean keepZeroPaddingLayers, Options options) {
         MultiLayerConfiguration conf = original.clone();
         List<NeuralNetConfiguration> old = conf.getConfs();

@@ -35,8 +35,8 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * {@link PaddingRewriter#rewrite(MultiLayerNetwork, PaddingMode)} and
- * {@link PaddingRewriter#rewrite(ComputationGraph, PaddingMode)}: converting trained networks.
+ * {@link NetworkConverter#convert(MultiLayerNetwork, PaddingMode)} and
+ * {@link NetworkConverter#convert(ComputationGraph, PaddingMode)}: converting trained networks.
  *
  * <p>Tolerance. With ZERO, and with LEARNED whose predictors start at zero, the converted network multiplies and adds
  * exactly the same numbers as the original: the padded rows are zeros in both (written by the padding layer instead of
@@ -118,7 +118,7 @@ class NetworkConversionTest {
         String json = orig.getLayerWiseConfigurations().toJson();
         INDArray y = orig.output(x);
 
-        MultiLayerNetwork conv = PaddingRewriter.rewrite(orig, mode);
+        MultiLayerNetwork conv = NetworkConverter.convert(orig, mode);
 
         assertTrue(bitEqual(params, orig.params()), "original parameters changed");
         assertTrue(bitEqual(state, orig.getUpdater().getStateViewArray()), "original updater state changed");
@@ -150,8 +150,8 @@ class NetworkConversionTest {
     @Test
     void updaterStateIsCarriedOverSoTheNextStepIsTheOriginalsNextStep() {
         MultiLayerNetwork orig = trainedMultiLayer();
-        MultiLayerNetwork converted = PaddingRewriter.rewrite(orig, PaddingMode.LEARNED);
-        MultiLayerNetwork fresh = PaddingRewriter.rewrite(orig, PaddingMode.LEARNED);
+        MultiLayerNetwork converted = NetworkConverter.convert(orig, PaddingMode.LEARNED);
+        MultiLayerNetwork fresh = NetworkConverter.convert(orig, PaddingMode.LEARNED);
         fresh.getUpdater().getStateViewArray().assign(0);   // what a conversion without the copy would give
         MultiLayerNetwork copy = orig.clone();
         INDArray x = input(4, 7);
@@ -182,7 +182,7 @@ class NetworkConversionTest {
     void fineTuningTrainsThePredictorsInsideFitWithWorkspaces() {
         MultiLayerNetwork orig = trainedMultiLayer();
         assertEquals(WorkspaceMode.ENABLED, orig.getLayerWiseConfigurations().getTrainingWorkspaceMode());
-        MultiLayerNetwork conv = PaddingRewriter.rewrite(orig, PaddingMode.LEARNED);
+        MultiLayerNetwork conv = NetworkConverter.convert(orig, PaddingMode.LEARNED);
         assertEquals(WorkspaceMode.ENABLED, conv.getLayerWiseConfigurations().getTrainingWorkspaceMode());
         Layer pm = conv.getLayer(0);
         assertInstanceOf(PaddingModule.class, pm.conf().getLayer());
@@ -200,8 +200,8 @@ class NetworkConversionTest {
     @Test
     void replicateInitialisationCanBeAskedFor() {
         MultiLayerNetwork orig = trainedMultiLayer();
-        MultiLayerNetwork conv = PaddingRewriter.rewrite(orig, PaddingMode.LEARNED,
-                new PaddingRewriter.Options().predictorInit(PaddingModule.PredictorInit.REPLICATE));
+        MultiLayerNetwork conv = NetworkConverter.to(PaddingMode.LEARNED)
+                .with(new PaddingRewriter.Options().predictorInit(PaddingModule.PredictorInit.REPLICATE)).convert(orig);
         INDArray top = conv.getLayer(0).getParam(PaddingModule.Side.TOP.weightKey());
         assertEquals(1.0, top.getDouble(0, 0, 1), "centre tap of the nearest row");
         assertEquals(PaddingModule.PredictorInit.REPLICATE,
@@ -214,7 +214,7 @@ class NetworkConversionTest {
     @EnumSource(value = PaddingMode.class, names = {"REFLECT", "REPLICATE", "CIRCULAR"})
     void fixedModesConvertWithAllParametersAndTrain(PaddingMode mode) {
         MultiLayerNetwork orig = trainedMultiLayer();
-        MultiLayerNetwork conv = PaddingRewriter.rewrite(orig, mode);
+        MultiLayerNetwork conv = NetworkConverter.convert(orig, mode);
         assertEquals(orig.numParams(), conv.numParams(), "fixed padding layers have no parameters");
         assertTrue(bitEqual(orig.params(), conv.params()), "parameters in the same order, copied exactly");
         assertEquals(mode, PaddingMode.of(conv.getLayer(0).conf().getLayer()));
@@ -224,7 +224,7 @@ class NetworkConversionTest {
 
     @Test
     void savedAndRestoredConvertedNetworkKeepsItsOutput(@TempDir Path dir) throws Exception {
-        MultiLayerNetwork conv = PaddingRewriter.rewrite(trainedMultiLayer(), PaddingMode.LEARNED);
+        MultiLayerNetwork conv = NetworkConverter.convert(trainedMultiLayer(), PaddingMode.LEARNED);
         File f = dir.resolve("m.zip").toFile();
         ModelSerializer.writeModel(conv, f, true);
         MultiLayerNetwork back = ModelSerializer.restoreMultiLayerNetwork(f, true);
@@ -238,7 +238,7 @@ class NetworkConversionTest {
     void anUninitialisedNetworkIsRefusedWithTheFix() {
         MultiLayerNetwork net = new MultiLayerNetwork(trainedMultiLayer().getLayerWiseConfigurations().clone());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PaddingRewriter.rewrite(net, PaddingMode.LEARNED));
+                () -> NetworkConverter.convert(net, PaddingMode.LEARNED));
         assertTrue(e.getMessage().contains("init()"), e.getMessage());
     }
 
@@ -287,7 +287,7 @@ class NetworkConversionTest {
 
     private static void checkGraph(ComputationGraph orig, PaddingMode mode, INDArray x, int insertedPadLayers,
             INDArray params, Map<String, INDArray> before) {
-        ComputationGraph conv = PaddingRewriter.rewrite(orig, mode);
+        ComputationGraph conv = NetworkConverter.convert(orig, mode);
 
         assertTrue(bitEqual(params, orig.params()), "original parameters changed");
         orig.paramTable().forEach((k, v) -> assertTrue(bitEqual(v, conv.getParam(k)), "parameter " + k));

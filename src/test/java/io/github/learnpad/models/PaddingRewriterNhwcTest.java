@@ -64,10 +64,8 @@ class PaddingRewriterNhwcTest {
     @ParameterizedTest
     @EnumSource(PaddingMode.class)
     void nhwcNetworksAreRewrittenInNhwc(PaddingMode mode) {
-        RewriteResult<MultiLayerConfiguration> rn = PaddingRewriter.rewriteWithReport(cnn(CNN2DFormat.NCHW), mode,
-                new PaddingRewriter.Options());
-        RewriteResult<MultiLayerConfiguration> rh = PaddingRewriter.rewriteWithReport(cnn(CNN2DFormat.NHWC), mode,
-                new PaddingRewriter.Options());
+        RewriteResult<MultiLayerConfiguration> rn = PaddingRewriter.to(mode).rewriteWithReport(cnn(CNN2DFormat.NCHW));
+        RewriteResult<MultiLayerConfiguration> rh = PaddingRewriter.to(mode).rewriteWithReport(cnn(CNN2DFormat.NHWC));
         assertEquals(rn.rewritten(), rh.rewritten());
         assertTrue(rh.kept().isEmpty(), rh.kept().toString());
         List<String> padding = List.of("c0-pad", "zp", "c1-pad");

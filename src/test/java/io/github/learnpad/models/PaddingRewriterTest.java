@@ -35,7 +35,6 @@ import static org.junit.jupiter.api.Assertions.*;
 
 class PaddingRewriterTest {
 
-    private static final PaddingRewriter.Options NONE = new PaddingRewriter.Options();
 
     static void copyParamsByName(Map<String, INDArray> from, org.deeplearning4j.nn.api.Model to,
             Map<String, INDArray> toTable) {
@@ -48,7 +47,7 @@ class PaddingRewriterTest {
         ComputationGraphConfiguration orig = org.deeplearning4j.zoo.model.VGG16.builder().numClasses(10)
                 .inputShape(new int[]{3, 32, 32}).build().conf();
         String before = orig.toJson();
-        RewriteResult<ComputationGraphConfiguration> r = PaddingRewriter.rewriteWithReport(orig, PaddingMode.ZERO, NONE);
+        RewriteResult<ComputationGraphConfiguration> r = PaddingRewriter.to(PaddingMode.ZERO).rewriteWithReport(orig);
         assertEquals(before, orig.toJson(), "input configuration must not be modified");
         assertEquals(13, r.rewritten().size(), "VGG16 has 13 padded 3x3 convolutions");
         assertTrue(r.kept().isEmpty());
@@ -114,7 +113,7 @@ class PaddingRewriterTest {
         ComputationGraphConfiguration orig = org.deeplearning4j.zoo.model.ResNet50.builder().numClasses(5)
                 .inputShape(new int[]{3, s, s}).weightInit(org.deeplearning4j.nn.weights.WeightInit.RELU
                         .getWeightInitFunction()).build().graphBuilder().build();
-        RewriteResult<ComputationGraphConfiguration> r = PaddingRewriter.rewriteWithReport(orig, PaddingMode.ZERO, NONE);
+        RewriteResult<ComputationGraphConfiguration> r = PaddingRewriter.to(PaddingMode.ZERO).rewriteWithReport(orig);
         // 16 stride-1 Same 3x3 convolutions; the stem ZeroPaddingLayer is kept as it is with ZERO.
         assertEquals(16, r.rewritten().size(), r.rewritten().toString());
         assertTrue(r.rewritten().stream().allMatch(n -> n.endsWith("2b")));
@@ -137,8 +136,8 @@ class PaddingRewriterTest {
     void zeroPaddingLayerIsReplacedWithTheModeLayer() {
         ComputationGraphConfiguration orig = org.deeplearning4j.zoo.model.ResNet50.builder().numClasses(5)
                 .inputShape(new int[]{3, 72, 72}).build().graphBuilder().build();
-        RewriteResult<ComputationGraphConfiguration> r = PaddingRewriter.rewriteWithReport(orig,
-                PaddingMode.REPLICATE, NONE);
+        RewriteResult<ComputationGraphConfiguration> r =
+                PaddingRewriter.to(PaddingMode.REPLICATE).rewriteWithReport(orig);
         assertEquals(17, r.rewritten().size());
         assertTrue(r.rewritten().contains("stem-zero"));
         Layer stem = ((LayerVertex) r.configuration().getVertices().get("stem-zero")).getLayerConf().getLayer();
@@ -192,7 +191,7 @@ class PaddingRewriterTest {
     void multiLayerWithSameAndExplicitPaddingGivesIdenticalOutput() {
         MultiLayerConfiguration orig = smallMultiLayer(false);
         String before = orig.toJson();
-        RewriteResult<MultiLayerConfiguration> r = PaddingRewriter.rewriteWithReport(orig, PaddingMode.ZERO, NONE);
+        RewriteResult<MultiLayerConfiguration> r = PaddingRewriter.to(PaddingMode.ZERO).rewriteWithReport(orig);
         assertEquals(before, orig.toJson(), "input configuration must not be modified");
         assertEquals(List.of("c0", "c1", "dw", "sep"), r.rewritten());
         MultiLayerConfiguration c = r.configuration();
@@ -238,7 +237,7 @@ class PaddingRewriterTest {
     @EnumSource(PaddingMode.class)
     void everyModeRewritesAMultiLayerNetworkThatTrains(PaddingMode mode) {
         MultiLayerConfiguration orig = smallMultiLayer(false);
-        RewriteResult<MultiLayerConfiguration> r = PaddingRewriter.rewriteWithReport(orig, mode, NONE);
+        RewriteResult<MultiLayerConfiguration> r = PaddingRewriter.to(mode).rewriteWithReport(orig);
         // ZERO keeps the ZeroPaddingLayer "zp"; the other modes replace it.
         assertEquals(mode == PaddingMode.ZERO ? List.of("c0", "c1", "dw", "sep") : List.of("c0", "c1", "zp", "dw", "sep"),
                 r.rewritten());
@@ -297,12 +296,12 @@ class PaddingRewriterTest {
     void stridedSameIsRefusedUnlessSkipped() {
         MultiLayerConfiguration orig = smallMultiLayer(true);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PaddingRewriter.rewriteWithReport(orig, PaddingMode.ZERO, NONE));
+                () -> PaddingRewriter.to(PaddingMode.ZERO).rewriteWithReport(orig));
         assertTrue(e.getMessage().contains("\"last\""), e.getMessage());
         assertTrue(e.getMessage().contains("skipStridedSame(true)"), e.getMessage());
 
-        RewriteResult<MultiLayerConfiguration> r = PaddingRewriter.rewriteWithReport(orig, PaddingMode.ZERO,
-                new PaddingRewriter.Options().skipStridedSame(true));
+        RewriteResult<MultiLayerConfiguration> r = PaddingRewriter.to(PaddingMode.ZERO)
+                .with(new PaddingRewriter.Options().skipStridedSame(true)).rewriteWithReport(orig);
         assertEquals(List.of("last"), List.copyOf(r.kept().keySet()));
         ConvolutionLayer last = (ConvolutionLayer) r.configuration().getConf(10).getLayer();
         assertEquals("last", last.getLayerName());
@@ -317,11 +316,11 @@ class PaddingRewriterTest {
                 .layer(new OutputLayer.Builder().nOut(2).activation(Activation.SOFTMAX).build())
                 .setInputType(InputType.convolutional(5, 5, 1)).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PaddingRewriter.rewriteWithReport(orig, PaddingMode.ZERO, NONE));
+                () -> PaddingRewriter.to(PaddingMode.ZERO).rewriteWithReport(orig));
         assertTrue(e.getMessage().contains("\"deconv\"") && e.getMessage().contains("skipUnsupported(true)"),
                 e.getMessage());
-        RewriteResult<MultiLayerConfiguration> r = PaddingRewriter.rewriteWithReport(orig, PaddingMode.ZERO,
-                new PaddingRewriter.Options().skipUnsupported(true));
+        RewriteResult<MultiLayerConfiguration> r = PaddingRewriter.to(PaddingMode.ZERO)
+                .with(new PaddingRewriter.Options().skipUnsupported(true)).rewriteWithReport(orig);
         assertEquals(orig.getConfs().size(), r.configuration().getConfs().size());
         assertTrue(r.kept().containsKey("deconv"));
 

@@ -2,6 +2,7 @@ package io.github.learnpad.cli;
 
 import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.layers.PaddingModule;
+import io.github.learnpad.models.NetworkConverter;
 import io.github.learnpad.models.PaddingRewriter;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -64,9 +65,9 @@ final class ConvertCommand implements Callable<Integer> {
         Model net = SavedModels.load(in, true);
         PaddingRewriter.Options o = new PaddingRewriter.Options().predictorInit(predictorInit)
                 .skipStridedSame(skipStridedSame).skipUnsupported(skipUnsupported);
-        Model converted = net instanceof ComputationGraph
-                ? PaddingRewriter.rewrite((ComputationGraph) net, padding, o)
-                : PaddingRewriter.rewrite((MultiLayerNetwork) net, padding, o);
+        NetworkConverter converter = NetworkConverter.to(padding).with(o);
+        Model converted = net instanceof ComputationGraph ? converter.convert((ComputationGraph) net)
+                : converter.convert((MultiLayerNetwork) net);
         SavedModels.write(converted, out);
         String runJson = writeRunInfo(in, converted);
         System.out.println(String.format(java.util.Locale.ROOT, "converted %s to %s padding: %,d -> %,d parameters; "

@@ -3,7 +3,7 @@ package io.github.learnpad.cli;
 import io.github.learnpad.data.ChannelPolicy;
 import io.github.learnpad.data.ImageDataset;
 import io.github.learnpad.layers.PaddingMode;
-import io.github.learnpad.models.PaddingRewriter;
+import io.github.learnpad.models.NetworkConverter;
 import io.github.learnpad.training.RunMetadata;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -37,7 +37,7 @@ final class InitFrom {
     }
 
     /**
-     * Loads {@code modelOrRunDir}; with {@code convertTo} not null, converts it with {@link PaddingRewriter} (Padding
+     * Loads {@code modelOrRunDir}; with {@code convertTo} not null, converts it with {@link NetworkConverter} (Padding
      * Modules start as zero padding).
      */
     static InitFrom load(Path modelOrRunDir, PaddingMode convertTo) throws IOException {
@@ -47,8 +47,8 @@ final class InitFrom {
         if (convertTo == null) {
             return new InitFrom(zip, net, shape, paddingOf(net), false);
         }
-        Model c = net instanceof ComputationGraph ? PaddingRewriter.rewrite((ComputationGraph) net, convertTo)
-                : PaddingRewriter.rewrite((MultiLayerNetwork) net, convertTo);
+        Model c = net instanceof ComputationGraph ? NetworkConverter.convert((ComputationGraph) net, convertTo)
+                : NetworkConverter.convert((MultiLayerNetwork) net, convertTo);
         return new InitFrom(zip, c, shape, convertTo, true);
     }
 
