@@ -135,6 +135,26 @@ class StudyCommandTest {
         }
         assertTrue(r.out().contains("Holm-corrected over 4"), r.out());
         String md = Files.readString(results.resolve("results.md"));
+        assertTrue(Files.size(out.resolve("shift-accuracy-black.png")) > 0);
+
+        // Recording changes nothing in the runs (the fingerprint's probe trains other networks first): the same
+        // command without --results gives the same accuracies, bit for bit.
+        java.util.List<String> plain = new java.util.ArrayList<>(List.of(args));
+        int k = plain.indexOf("--results");
+        plain.subList(k, k + 2).clear();
+        plain.set(plain.indexOf("--out") + 1, tmp.resolve("rec-plain").toString());
+        LearnPadCliTest.Run p = LearnPadCliTest.cli(plain.toArray(new String[0]));
+        assertEquals(0, p.code(), p.err());
+        JsonNode a = new ObjectMapper().readTree(out.resolve("results.json").toFile()).get("paddings");
+        JsonNode b = new ObjectMapper().readTree(tmp.resolve("rec-plain/results.json").toFile()).get("paddings");
+        for (int i = 0; i < 3; i++) {
+            for (int s = 0; s < 2; s++) {
+                assertEquals(a.get(i).get("runs").get(s).get("testAccuracy").asDouble(),
+                        b.get(i).get("runs").get(s).get("testAccuracy").asDouble(), 0, i + "/" + s);
+                assertEquals(a.get(i).get("runs").get(s).get("testLoss").asDouble(),
+                        b.get(i).get("runs").get(s).get("testLoss").asDouble(), 0, i + "/" + s);
+            }
+        }
 
         // Run again: nothing is trained, every run is read back.
         LearnPadCliTest.Run again = LearnPadCliTest.cli(args);
