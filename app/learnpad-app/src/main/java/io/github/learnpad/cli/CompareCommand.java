@@ -129,7 +129,10 @@ final class CompareCommand implements Callable<Integer> {
         RunData data = RunData.load(options);
         Map<String, Object> budget = options.describe();
         if (!data.train.sources().isEmpty()) {
-            budget.put("datasetSources", data.train.sources()); // checksums: every run must see the same data
+            // The checksums identify the data, not where this machine keeps it: records made from another copy of
+            // the same files stay comparable, records of other files do not.
+            budget.put("dataset", io.github.learnpad.data.DatasetSpec.parse(options.dataset).name());
+            budget.put("datasetSources", data.train.sources());
         }
         System.err.println(String.format(Locale.ROOT, "learnpad: comparing %s over seeds %s: %s on %d %s images, "
                         + "%d epochs, batch %d, lr %s; testing on %d",

@@ -32,11 +32,13 @@ public final class Datasets {
             throws IOException {
         ImageSource train;
         ImageSource test;
+        java.util.Map<String, Object> sources = java.util.Map.of();
         switch (spec.kind()) {
             case FASHION_MNIST: {
                 Path dir = findOrDownload(spec, options, locations, downloader);
                 train = FashionMnistReader.trainSource(dir);
                 test = FashionMnistReader.testSource(dir);
+                sources = java.util.Map.of("fashionMnist", FashionOnPhotos.fashionChecksums(dir));
                 break;
             }
             case FASHION_MNIST_SAMPLE: {
@@ -68,7 +70,8 @@ public final class Datasets {
         if (spec.kind() == DatasetSpec.Kind.FASHION_MNIST || spec.kind() == DatasetSpec.Kind.FASHION_MNIST_SAMPLE) {
             // Fashion-MNIST's own background is black: the border-shift fill that favours no padding.
             ImageDataset t = tt.test();
-            return new TrainTest(tt.train(), t.withNaturalShift(ShiftedRendering.constant("black", t.features(), 0)));
+            return new TrainTest(tt.train().withSources(sources), t.withNaturalShift(
+                    ShiftedRendering.constant("black", t.features(), 0)).withSources(sources));
         }
         return tt;
     }
