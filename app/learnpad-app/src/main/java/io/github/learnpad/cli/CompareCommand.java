@@ -150,7 +150,8 @@ final class CompareCommand implements Callable<Integer> {
         if (results != null) {
             Path root = TrainingFingerprint.sourceRoot();
             long t0 = System.nanoTime();
-            TrainingFingerprint fp = TrainingFingerprint.compute(root, network, paddings, data.train.numClasses(),
+            TrainingFingerprint fp = TrainingFingerprint.compute(root, network, TrainingFingerprint.PROBE_PADDINGS,
+                    data.train.numClasses(),
                     data.train.channels(), data.train.height(), data.train.width());
             System.err.println(String.format(Locale.ROOT, "learnpad: training code fingerprint %s (%d source files; "
                     + "probe run %.1f s)", fp.shortForm(), fp.sourceFiles(), (System.nanoTime() - t0) / 1e9));

@@ -36,7 +36,8 @@ import java.util.stream.Stream;
  *   moving the trees elsewhere in the repository does not change it; comments and runs of white space are removed,
  *   so documentation edits do not change it; nothing outside those source trees (results, docs, charts) is read.</li>
  *   <li>{@link #probe}: SHA-256 of the exact bits of the loss values and final parameters of a short fixed-seed run
- *   (two minibatches of generated images per padding, the study's own network factory and updater). It catches what
+ *   (two minibatches of generated images for each of {@link #PROBE_PADDINGS}, the command's own network factory and
+ *   updater). It catches what
  *   the source hash cannot see: ND4J/DL4J versions, the native backend, the CPU's kernels, the CLI's network
  *   options.</li>
  * </ul>
@@ -255,12 +256,22 @@ public final class TrainingFingerprint {
         return hex(md.digest());
     }
 
+    /**
+     * The paddings every study command probes, whatever it compares: the fingerprint must not depend on which arms a
+     * command runs, so that a pilot's runs (zero, learned) and the main study's (all five) can share it.
+     */
+    public static final List<PaddingVariant> PROBE_PADDINGS = List.of(
+            PaddingVariant.of(io.github.learnpad.layers.PaddingMode.ZERO),
+            PaddingVariant.of(io.github.learnpad.layers.PaddingMode.REPLICATE),
+            PaddingVariant.of(io.github.learnpad.layers.PaddingMode.REFLECT), PaddingVariant.LEARNED,
+            PaddingVariant.LEARNED_MIXING);
+
     /** Seed of the probe's networks and generated data. */
     public static final long PROBE_SEED = 20261206L;
     /** Images per probe minibatch. */
     public static final int PROBE_BATCH = 8;
 
-    /** Fingerprints the sources under {@code root} and runs the probe. */
+    /** Fingerprints the sources under {@code root} and runs the probe over {@code paddings} (see {@link #PROBE_PADDINGS}). */
     public static TrainingFingerprint compute(Path root, Comparison.NetworkFactory network,
             List<PaddingVariant> paddings, int classes, int channels, int height, int width) throws IOException {
         String[] s = sources(root);

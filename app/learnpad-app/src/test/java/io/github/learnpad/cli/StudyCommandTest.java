@@ -182,6 +182,17 @@ class StudyCommandTest {
         assertEquals(0, rep.code(), rep.err());
         assertTrue(rep.out().contains("Holm-corrected over 2"), rep.out());
 
+        // A command comparing fewer paddings (a pilot's zero and learned) with the same options shares the
+        // fingerprint: its runs are found in the same records, not refused as other training code.
+        java.util.List<String> pilot = new java.util.ArrayList<>(List.of(args));
+        pilot.set(pilot.indexOf("--paddings") + 1, "zero,learned");
+        pilot.set(pilot.indexOf("--baseline") + 1, "zero");
+        pilot.set(pilot.indexOf("--primary") + 1, "learned:zero@0");
+        pilot.set(pilot.indexOf("--out") + 1, tmp.resolve("rec-pilot").toString());
+        LearnPadCliTest.Run pr = LearnPadCliTest.cli(pilot.toArray(new String[0]));
+        assertEquals(0, pr.code(), pr.err());
+        assertEquals(4, pr.err().split("skipped", -1).length - 1, pr.err());
+
         LearnPadCliTest.Run empty = LearnPadCliTest.cli("compare", "--from", tmp.resolve("nothing").toString());
         assertEquals(1, empty.code());
         assertTrue(empty.err().contains("no run records"), empty.err());
