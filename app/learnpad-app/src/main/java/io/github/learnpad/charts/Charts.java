@@ -45,6 +45,11 @@ public final class Charts {
             if (!result.shifts().isEmpty()) {
                 ShiftCharts.accuracyVsShift(result, "Test accuracy vs border shift (mean over seeds and the 4 "
                         + "directions)", dir.resolve("shift-accuracy.png"));
+                // the dataset's own continuation (black, continued-background), next to the replicate fill
+                for (String fill : result.fills().subList(1, result.fills().size())) {
+                    ShiftCharts.accuracyVsShift(result, fill, "Test accuracy vs border shift, fill " + fill
+                            + " (mean over seeds and the 4 directions)", dir.resolve("shift-accuracy-" + fill + ".png"));
+                }
             }
             comparisonCharts(result, dir);
         }

@@ -27,12 +27,17 @@ public final class ShiftCharts {
 
     /** Test accuracy (mean over directions and seeds) vs shift, one line per padding. */
     public static void accuracyVsShift(ComparisonResult r, String title, Path png) throws IOException {
+        accuracyVsShift(r, r.fills().get(0), title, png);
+    }
+
+    /** As {@link #accuracyVsShift(ComparisonResult, String, Path)} for the evaluation with one fill. */
+    public static void accuracyVsShift(ComparisonResult r, String fill, String title, Path png) throws IOException {
         List<Integer> shifts = r.shifts();
         Map<String, double[]> lines = new LinkedHashMap<>();
         for (PaddingSummary s : r.summaries()) {
             double[] y = new double[shifts.size()];
             for (int i = 0; i < y.length; i++) {
-                y[i] = PaddingSummary.mean(r.shiftAccuracies(s.padding().id(), shifts.get(i)));
+                y[i] = PaddingSummary.mean(r.shiftAccuracies(fill, s.padding().id(), shifts.get(i)));
             }
             lines.put(s.padding().id(), y);
         }

@@ -10,15 +10,16 @@ import java.util.Objects;
  * <p>Valid forms: {@code fashion-mnist}, {@code fashion-mnist-sample} (3,000 training and 1,000 test images shipped
  * inside the application, {@link FashionMnistSample}), {@code cifar10} (also {@code cifar-10}), and {@code folder:PATH} (a directory
  * with one sub-folder per class, or with {@code train/} and {@code test/} sub-folders that each hold one sub-folder
- * per class). Names are case-insensitive.
+ * per class), and {@code fashion-on-photos} or {@code fashion-on-photos:PHOTO_DIR} (Fashion-MNIST items composed
+ * onto crops of photographs, {@link FashionOnPhotos}). Names are case-insensitive.
  */
 public final class DatasetSpec {
 
     /** The dataset families LearnPad can read. */
-    public enum Kind { FASHION_MNIST, FASHION_MNIST_SAMPLE, CIFAR10, FOLDER }
+    public enum Kind { FASHION_MNIST, FASHION_MNIST_SAMPLE, CIFAR10, FOLDER, FASHION_ON_PHOTOS }
 
     /** The text listing every valid form, used in error messages. */
-    public static final String VALID_FORMS = "fashion-mnist | fashion-mnist-sample | cifar10 | folder:PATH";
+    public static final String VALID_FORMS = "fashion-mnist | fashion-mnist-sample | cifar10 | folder:PATH | fashion-on-photos[:PHOTO_DIR]";
 
     private final Kind kind;
     private final Path folder;
@@ -34,6 +35,11 @@ public final class DatasetSpec {
     public static DatasetSpec fashionMnistSample() { return new DatasetSpec(Kind.FASHION_MNIST_SAMPLE, null); }
 
     public static DatasetSpec cifar10() { return new DatasetSpec(Kind.CIFAR10, null); }
+
+    /**
+     * Fashion-MNIST items on photographs ({@link FashionOnPhotos}); {@code photos} null: the default photo folder.
+     */
+    public static DatasetSpec fashionOnPhotos(Path photos) { return new DatasetSpec(Kind.FASHION_ON_PHOTOS, photos); }
 
     /** A folder of images with one sub-folder per class (see {@link ImageFolderReader}). */
     public static DatasetSpec folder(Path path) {
@@ -51,6 +57,16 @@ public final class DatasetSpec {
         }
         String t = text.trim();
         String lower = t.toLowerCase(Locale.ROOT);
+        if (lower.equals("fashion-on-photos")) {
+            return fashionOnPhotos(null);
+        }
+        if (lower.startsWith("fashion-on-photos:")) {
+            String p = t.substring("fashion-on-photos:".length()).trim();
+            if (p.equals("~") || p.startsWith("~/")) {
+                p = System.getProperty("user.home") + p.substring(1);
+            }
+            return fashionOnPhotos(p.isEmpty() ? null : Path.of(p));
+        }
         if (lower.startsWith("folder:")) {
             String p = t.substring("folder:".length()).trim();
             if (p.isEmpty()) {
@@ -82,7 +98,10 @@ public final class DatasetSpec {
 
     public Kind kind() { return kind; }
 
-    /** The image folder for {@link Kind#FOLDER}, otherwise {@code null}. */
+    /**
+     * The image folder for {@link Kind#FOLDER}, the photo folder for {@link Kind#FASHION_ON_PHOTOS} (null: the
+     * default), otherwise {@code null}.
+     */
     public Path folder() { return folder; }
 
     /** A short name used for the {@link ImageDataset} name and for download directories. */
@@ -91,6 +110,7 @@ public final class DatasetSpec {
             case FASHION_MNIST: return "fashion-mnist";
             case FASHION_MNIST_SAMPLE: return "fashion-mnist-sample";
             case CIFAR10: return "cifar10";
+            case FASHION_ON_PHOTOS: return "fashion-on-photos";
             default: {
                 Path f = folder.toAbsolutePath().normalize().getFileName();
                 return f == null ? "folder" : f.toString();
@@ -101,6 +121,9 @@ public final class DatasetSpec {
     /** The canonical text form, accepted again by {@link #parse(String)}. */
     @Override
     public String toString() {
+        if (kind == Kind.FASHION_ON_PHOTOS && folder != null) {
+            return "fashion-on-photos:" + folder;
+        }
         return kind == Kind.FOLDER ? "folder:" + folder : name();
     }
 

@@ -32,11 +32,13 @@ public final class Datasets {
             throws IOException {
         ImageSource train;
         ImageSource test;
+        java.util.Map<String, Object> sources = java.util.Map.of();
         switch (spec.kind()) {
             case FASHION_MNIST: {
                 Path dir = findOrDownload(spec, options, locations, downloader);
                 train = FashionMnistReader.trainSource(dir);
                 test = FashionMnistReader.testSource(dir);
+                sources = java.util.Map.of("fashionMnist", FashionOnPhotos.fashionChecksums(dir));
                 break;
             }
             case FASHION_MNIST_SAMPLE: {
@@ -51,6 +53,8 @@ public final class Datasets {
                 test = Cifar10Reader.testSource(dir);
                 break;
             }
+            case FASHION_ON_PHOTOS:
+                return fashionOnPhotos(spec, options, locations, downloader);
             case FOLDER: {
                 ImageFolderReader.Sources s = ImageFolderReader.sources(spec.folder(), options.testFraction(), options.seed());
                 train = s.train;
@@ -60,9 +64,57 @@ public final class Datasets {
             default:
                 throw new IllegalStateException("unknown dataset kind " + spec.kind());
         }
-        return ImageAssembler.assemblePair(train, indices(train, options.trainLimit(), options.seed()),
+        TrainTest tt = ImageAssembler.assemblePair(train, indices(train, options.trainLimit(), options.seed()),
                 test, indices(test, options.testLimit(), options.seed()), options.height(), options.width(),
                 options.channels());
+        if (spec.kind() == DatasetSpec.Kind.FASHION_MNIST || spec.kind() == DatasetSpec.Kind.FASHION_MNIST_SAMPLE) {
+            // Fashion-MNIST's own background is black: the border-shift fill that favours no padding.
+            ImageDataset t = tt.test();
+            return new TrainTest(tt.train().withSources(sources), t.withNaturalShift(
+                    ShiftedRendering.constant("black", t.features(), 0)).withSources(sources));
+        }
+        return tt;
+    }
+
+    /**
+     * Fashion-MNIST (found like {@code fashion-mnist}, honouring --data-dir and --download) composed onto the
+     * photographs ({@link FashionOnPhotos}); the composition seed is the options' seed. The test set continues its
+     * backgrounds for the border shift, and both splits carry the sources' checksums.
+     */
+    private static TrainTest fashionOnPhotos(DatasetSpec spec, DataOptions options, DataLocations locations,
+            Downloader downloader) throws IOException {
+        Path fashionDir = findOrDownload(DatasetSpec.fashionMnist(), options, locations, downloader);
+        FashionOnPhotos.Photos photos = FashionOnPhotos.photos(FashionOnPhotos.photoDir(spec.folder()));
+        long seed = options.seed();
+        ImageSource items = FashionMnistReader.testSource(fashionDir);
+        ImageSource train = FashionOnPhotos.source(FashionMnistReader.trainSource(fashionDir), photos,
+                FashionOnPhotos.Split.TRAIN, seed, 0, 0);
+        ImageSource test = FashionOnPhotos.source(items, photos, FashionOnPhotos.Split.TEST, seed, 0, 0);
+        int[] testIdx = indices(test, options.testLimit(), seed);
+        TrainTest tt = ImageAssembler.assemblePair(train, indices(train, options.trainLimit(), seed), test, testIdx,
+                options.height(), options.width(), options.channels());
+        java.util.Map<String, Object> sources = FashionOnPhotos.describe(photos, fashionDir, seed);
+        ImageDataset t = tt.test();
+        Integer h = options.height();
+        Integer w = options.width();
+        ChannelPolicy channels = t.channels() == 3 ? ChannelPolicy.RGB : ChannelPolicy.GREY;
+        ShiftedRendering continued = new ShiftedRendering() {
+            @Override
+            public String fill() {
+                return FashionOnPhotos.FILL;
+            }
+
+            @Override
+            public org.nd4j.linalg.api.ndarray.INDArray render(int dx, int dy) {
+                try {
+                    return ImageAssembler.assemble(FashionOnPhotos.source(items, photos, FashionOnPhotos.Split.TEST,
+                            seed, dx, dy), testIdx, h, w, channels).features();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        };
+        return new TrainTest(tt.train().withSources(sources), t.withNaturalShift(continued).withSources(sources));
     }
 
     /**

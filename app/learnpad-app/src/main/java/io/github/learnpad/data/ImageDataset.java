@@ -22,6 +22,8 @@ public final class ImageDataset {
     private final INDArray features;
     private final int[] labels;
     private final List<String> classNames;
+    private ShiftedRendering naturalShift;
+    private java.util.Map<String, Object> sources = java.util.Map.of();
 
     public ImageDataset(String name, INDArray features, int[] labels, List<String> classNames) {
         this.name = Objects.requireNonNull(name, "name");
@@ -57,6 +59,40 @@ public final class ImageDataset {
     public int channels() { return (int) features.size(1); }
     public int height() { return (int) features.size(2); }
     public int width() { return (int) features.size(3); }
+
+    /**
+     * The same images with the dataset's own continuation beyond their borders (see {@link ShiftedRendering}), which
+     * the border-shift evaluation uses next to the replicate fill. A {@link #subset} does not keep it.
+     */
+    public ImageDataset withNaturalShift(ShiftedRendering rendering) {
+        ImageDataset d = copy();
+        d.naturalShift = java.util.Objects.requireNonNull(rendering, "rendering");
+        return d;
+    }
+
+    /** The same images with a description of what they were built from (files and their checksums, parameters). */
+    public ImageDataset withSources(java.util.Map<String, Object> description) {
+        ImageDataset d = copy();
+        d.sources = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(description));
+        return d;
+    }
+
+    /** What the images were built from, recorded with each run (empty when unknown). */
+    public java.util.Map<String, Object> sources() {
+        return sources;
+    }
+
+    private ImageDataset copy() {
+        ImageDataset d = new ImageDataset(name, features, labels, classNames);
+        d.naturalShift = naturalShift;
+        d.sources = sources;
+        return d;
+    }
+
+    /** The dataset's own continuation of its images, if it has one. */
+    public java.util.Optional<ShiftedRendering> naturalShift() {
+        return java.util.Optional.ofNullable(naturalShift);
+    }
 
     /** One-hot labels {@code (N, numClasses)} FLOAT. */
     public INDArray oneHotLabels() {

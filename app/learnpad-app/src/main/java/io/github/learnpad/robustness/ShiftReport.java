@@ -16,15 +16,74 @@ import java.util.Map;
  * (the same for all four directions).
  */
 public final class ShiftReport {
+    /** The fill of the uncovered strip that {@link BorderShift} uses: the image's own edge. */
+    public static final String REPLICATE = "replicate";
+
     private final List<Integer> shifts;
     private final int n;
     private final Map<String, boolean[]> correct;
+    private final String fill;
 
-    ShiftReport(List<Integer> shifts, int n, Map<String, boolean[]> correct) {
+    ShiftReport(List<Integer> shifts, int n, Map<String, boolean[]> correct, String fill) {
         this.shifts = List.copyOf(shifts);
         this.n = n;
         this.correct = correct;
+        this.fill = fill;
     }
+
+    /**
+     * A report from stored per-image correctness ({@link #encodedCorrectness()}), e.g. a committed run record.
+     *
+     * @param encoded per key ("0", "4/left", ...; every direction of every non-zero shift) the base64 bit set of
+     *                {@code testImages} images, bit i set when image i was classified correctly
+     * @throws IllegalArgumentException if a key is missing or a bit set has the wrong length
+     */
+    public static ShiftReport decode(String fill, List<Integer> shifts, int testImages, Map<String, String> encoded) {
+        Map<String, boolean[]> c = new LinkedHashMap<>();
+        for (int s : shifts) {
+            for (Direction d : s == 0 ? new Direction[]{Direction.LEFT} : Direction.values()) {
+                String k = key(s, d);
+                String bits = encoded.get(k);
+                if (bits == null) {
+                    throw new IllegalArgumentException("stored shift evaluation (" + fill + ") lacks '" + k + "'");
+                }
+                c.put(k, unpack(java.util.Base64.getDecoder().decode(bits), testImages, k));
+            }
+        }
+        return new ShiftReport(shifts, testImages, c, fill);
+    }
+
+    /** Per key ("0", "4/left", ...), the per-image correctness as a base64 bit set (bit i = image i correct). */
+    public Map<String, String> encodedCorrectness() {
+        Map<String, String> m = new LinkedHashMap<>();
+        correct.forEach((k, v) -> m.put(k, java.util.Base64.getEncoder().encodeToString(pack(v))));
+        return m;
+    }
+
+    static byte[] pack(boolean[] v) {
+        byte[] b = new byte[(v.length + 7) / 8];
+        for (int i = 0; i < v.length; i++) {
+            if (v[i]) {
+                b[i >> 3] |= (byte) (1 << (i & 7));
+            }
+        }
+        return b;
+    }
+
+    static boolean[] unpack(byte[] b, int n, String key) {
+        if (b.length != (n + 7) / 8) {
+            throw new IllegalArgumentException("stored correctness '" + key + "' has " + b.length + " bytes, expected "
+                    + (n + 7) / 8 + " for " + n + " test images");
+        }
+        boolean[] v = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (b[i >> 3] >> (i & 7) & 1) != 0;
+        }
+        return v;
+    }
+
+    /** How the uncovered strip was filled: {@value #REPLICATE}, "black", "continued-background", ... */
+    public String fill() { return fill; }
 
     static String key(int shift, Direction d) {
         return shift == 0 ? "0" : shift + "/" + d.id();
@@ -85,7 +144,7 @@ public final class ShiftReport {
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("testImages", n);
-        m.put("fill", "replicate");
+        m.put("fill", fill);
         List<Object> list = new ArrayList<>();
         for (int s : shifts) {
             Map<String, Object> one = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package io.github.learnpad.robustness;
 
 import io.github.learnpad.data.ImageDataset;
+import io.github.learnpad.data.ShiftedRendering;
 import io.github.learnpad.robustness.BorderShift.Direction;
 import io.github.learnpad.eval.Evaluator;
 import org.deeplearning4j.nn.api.Model;
@@ -64,6 +65,48 @@ public final class ShiftRobustness {
                 }
             }
         }
-        return new ShiftReport(shifts, n, correct);
+        return new ShiftReport(shifts, n, correct, ShiftReport.REPLICATE);
+    }
+
+    /**
+     * As {@link #evaluate} but with the dataset's own continuation of its images ({@link ImageDataset#naturalShift()}:
+     * e.g. Fashion-MNIST's black background, or the photo background composed again around the moved item), which
+     * favours no padding. The report's {@link ShiftReport#fill()} is the continuation's name.
+     *
+     * @throws IllegalArgumentException if the dataset has no natural continuation
+     */
+    public static ShiftReport evaluateNatural(Model net, ImageDataset test, List<Integer> shifts, int batchSize) {
+        checkShifts(shifts, test.height(), test.width());
+        ShiftedRendering r = test.naturalShift().orElseThrow(() -> new IllegalArgumentException("dataset '"
+                + test.name() + "' has no natural continuation of its images; use the replicate fill"));
+        int n = test.size();
+        int[] labels = test.labels();
+        Map<String, boolean[]> correct = new LinkedHashMap<>();
+        for (int s : shifts) {
+            for (Direction d : s == 0 ? new Direction[]{Direction.LEFT} : Direction.values()) {
+                boolean[] c = correct.computeIfAbsent(ShiftReport.key(s, d), k -> new boolean[n]);
+                INDArray all = s == 0 ? test.features() : r.render(dx(d, s), dy(d, s));
+                for (int from = 0; from < n; from += batchSize) {
+                    int to = Math.min(n, from + batchSize);
+                    INDArray x = all.get(NDArrayIndex.interval(from, to), NDArrayIndex.all(), NDArrayIndex.all(),
+                            NDArrayIndex.all());
+                    INDArray argmax = Evaluator.output(net, x).argMax(1);
+                    for (int i = 0; i < to - from; i++) {
+                        c[from + i] = argmax.getInt(i) == labels[from + i];
+                    }
+                }
+            }
+        }
+        return new ShiftReport(shifts, n, correct, r.fill());
+    }
+
+    /** The horizontal movement of the content for a shift toward {@code d} (positive: to the right). */
+    static int dx(Direction d, int s) {
+        return d == Direction.LEFT ? -s : d == Direction.RIGHT ? s : 0;
+    }
+
+    /** The vertical movement of the content for a shift toward {@code d} (positive: down). */
+    static int dy(Direction d, int s) {
+        return d == Direction.UP ? -s : d == Direction.DOWN ? s : 0;
     }
 }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Trains the same network with each padding and each seed under the same budget (data, epochs, batches, learning
@@ -29,7 +30,10 @@ import java.util.Objects;
  * out/gallery.png             test images padded by each mode with a wide margin (see {@link PaddingGallery})
  * out/shift-accuracy.png      with {@code shiftEval(...)}: test accuracy vs border shift per padding (drawn by the
  *                             command line's {@link RunReporter})
- * out/runs/PADDING-seedS/shift.json   that run's {@link ShiftReport} (per shift and direction)
+ * out/runs/PADDING-seedS/shift.json   that run's {@link ShiftReport} (per shift and direction); with a dataset that
+ *                             continues its own images ({@link ImageDataset#naturalShift()}) also shift-FILL.json
+ * RECORDS/runs/PADDING-seedS.json     with {@code records(...)}: the run's {@link RunRecord}, written once when the
+ *                             run is finished; a recorded run is not run again but read back
  * </pre>
  * A {@link RunReporter} may add files (the command line's charts) to each run directory and to {@code out}.
  *
@@ -72,6 +76,12 @@ public final class Comparison {
     private final int galleryImages;
     private final int gallerySteps;
     private final List<Integer> shiftEval;
+    private final List<String> baselines;
+    private final List<PrimaryComparison> primaries;
+    private final RunRecords records;
+    private final TrainingFingerprint fingerprint;
+    private final Map<String, Object> provenance;
+    private final boolean allowMixedFingerprints;
 
     private Comparison(Builder b) {
         this.paddings = List.copyOf(b.paddings);
@@ -83,11 +93,35 @@ public final class Comparison {
             throw new IllegalArgumentException("paddings and seeds must not repeat: " + paddings + ", " + seeds);
         }
         List<String> ids = paddings.stream().map(PaddingVariant::id).toList();
-        this.baseline = b.baseline != null ? b.baseline
-                : ids.contains(PaddingMode.ZERO.id()) ? PaddingMode.ZERO.id() : ids.get(0);
-        if (!ids.contains(baseline)) {
-            throw new IllegalArgumentException("the baseline padding '" + baseline + "' is not among the compared "
-                    + "paddings " + ids + "; add it to the paddings or choose the baseline among them");
+        this.baselines = b.baselines != null && !b.baselines.isEmpty() ? List.copyOf(b.baselines)
+                : List.of(ids.contains(PaddingMode.ZERO.id()) ? PaddingMode.ZERO.id() : ids.get(0));
+        this.baseline = baselines.get(0);
+        for (String base : baselines) {
+            if (!ids.contains(base)) {
+                throw new IllegalArgumentException("the baseline padding '" + base + "' is not among the compared "
+                        + "paddings " + ids + "; add it to the paddings or choose the baseline among them");
+            }
+        }
+        if (baselines.stream().distinct().count() != baselines.size()) {
+            throw new IllegalArgumentException("baselines must not repeat: " + baselines);
+        }
+        this.primaries = List.copyOf(b.primaries);
+        for (PrimaryComparison c : primaries) {
+            if (!ids.contains(c.padding()) || !ids.contains(c.baseline())) {
+                throw new IllegalArgumentException("primary comparison " + c + " names a padding that is not "
+                        + "compared; paddings: " + ids);
+            }
+            if (c.shift() > 0 && !b.shiftEval.contains(c.shift())) {
+                throw new IllegalArgumentException("primary comparison " + c + " needs shift " + c.shift()
+                        + " in the shift evaluation; shifts: " + b.shiftEval);
+            }
+        }
+        this.records = b.records;
+        this.fingerprint = b.fingerprint;
+        this.provenance = b.provenance;
+        this.allowMixedFingerprints = b.allowMixedFingerprints;
+        if (records != null && fingerprint == null) {
+            throw new IllegalArgumentException("Comparison: records(...) needs the training code's fingerprint");
         }
         this.network = Objects.requireNonNull(b.network, "Comparison: network(...) must be set");
         this.train = Objects.requireNonNull(b.train, "Comparison: train(...) must be set");
@@ -107,7 +141,7 @@ public final class Comparison {
         this.budget.put("trainImages", train.size());
         this.budget.put("testImages", test.size());
         this.budget.putIfAbsent("dataset", train.name());
-        this.budget.put("baseline", baseline);
+        this.budget.put("baseline", String.join(",", baselines));
         this.galleryPad = b.galleryPad;
         this.galleryImages = b.galleryImages;
         this.gallerySteps = b.gallerySteps;
@@ -126,13 +160,30 @@ public final class Comparison {
     public ComparisonResult run() throws IOException {
         Map<PaddingVariant, List<TrainingResult>> results = new LinkedHashMap<>();
         paddings.forEach(p -> results.put(p, new ArrayList<>()));
-        Map<String, List<ShiftReport>> shifts = new LinkedHashMap<>();
+        Map<String, Map<String, List<ShiftReport>>> shifts = new LinkedHashMap<>();
+        Map<String, Object> runBudget = new LinkedHashMap<>(budget);
+        runBudget.remove("baseline"); // how the report is read, not how the runs were made
+        if (records != null) {
+            records.checkCompatible(runBudget, fingerprint, allowMixedFingerprints, log);
+        }
         int k = 0;
         for (long seed : seeds) {
             for (PaddingVariant p : paddings) {
                 k++;
-                progress.message(String.format(Locale.ROOT, "run %d/%d: padding %s, seed %d", k,
-                        paddings.size() * seeds.size(), p.id(), seed));
+                String what = String.format(Locale.ROOT, "run %d/%d: padding %s, seed %d", k,
+                        paddings.size() * seeds.size(), p.id(), seed);
+                Optional<RunRecord> recorded = records == null ? Optional.empty() : records.find(p.id(), seed);
+                if (recorded.isPresent()) {
+                    // Committed results are final: the run is not repeated, its record is read back.
+                    progress.message(what + ": recorded in " + records.file(p.id(), seed) + ", skipped");
+                    results.get(p).add(recorded.get().result());
+                    for (ShiftReport sr : recorded.get().shifts()) {
+                        shifts.computeIfAbsent(sr.fill(), f -> new LinkedHashMap<>())
+                                .computeIfAbsent(p.id(), id -> new ArrayList<>()).add(sr);
+                    }
+                    continue;
+                }
+                progress.message(what);
                 Map<String, Object> info = new LinkedHashMap<>(budget);
                 info.put("padding", p.id());
                 info.put("seed", seed);
@@ -144,16 +195,35 @@ public final class Comparison {
                         .progress(progress).log(log).reporter(reporter).runInfo(info).build();
                 TrainingResult trained = t.train(network.create(p, seed));
                 results.get(p).add(trained);
+                List<ShiftReport> runShifts = new ArrayList<>();
                 if (!shiftEval.isEmpty()) {
                     ShiftReport sr = ShiftRobustness.evaluate(trained.net(), test, shiftEval, 256);
                     AtomicFiles.writeString(runDir(p, seed).resolve("shift.json"), Json.pretty(sr.toMap()));
-                    shifts.computeIfAbsent(p.id(), id -> new ArrayList<>()).add(sr);
+                    runShifts.add(sr);
+                    if (test.naturalShift().isPresent()) {
+                        ShiftReport nat = ShiftRobustness.evaluateNatural(trained.net(), test, shiftEval, 256);
+                        AtomicFiles.writeString(runDir(p, seed).resolve("shift-" + nat.fill() + ".json"),
+                                Json.pretty(nat.toMap()));
+                        runShifts.add(nat);
+                    }
+                }
+                for (ShiftReport sr : runShifts) {
+                    shifts.computeIfAbsent(sr.fill(), f -> new LinkedHashMap<>())
+                            .computeIfAbsent(p.id(), id -> new ArrayList<>()).add(sr);
+                }
+                if (records != null) {
+                    RunRecord rec = new RunRecord(p.id(), seed, runBudget, fingerprint, provenance,
+                            java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString(),
+                            trained.resumedFromEpoch(), trained, runShifts);
+                    Path f = records.write(rec);
+                    progress.message(what + ": recorded in " + f + (rec.diverged() ? " (DIVERGED: kept and reported)"
+                            : ""));
                 }
             }
         }
         List<PaddingSummary> summaries = new ArrayList<>();
         results.forEach((p, runs) -> summaries.add(new PaddingSummary(p, seeds, runs)));
-        ComparisonResult r = new ComparisonResult(summaries, budget, baseline, shifts);
+        ComparisonResult r = new ComparisonResult(summaries, budget, baselines, shifts, primaries, List.of());
         r.write(outDir);
         if (galleryImages > 0) {
             // The gallery shows the plain modes; named Padding Module variants would need their own standalone fit.
@@ -174,7 +244,6 @@ public final class Comparison {
     /** Builder for {@link Comparison}. */
     public static final class Builder {
         private List<PaddingVariant> paddings = List.of(PaddingVariant.of(PaddingMode.ZERO), PaddingVariant.LEARNED);
-        private String baseline;
         private List<Long> seeds = List.of(1L);
         private NetworkFactory network;
         private BatchesFactory batches;
@@ -192,6 +261,12 @@ public final class Comparison {
         private int galleryImages = 4;
         private int gallerySteps = 300;
         private List<Integer> shiftEval = List.of();
+        private List<String> baselines;
+        private List<PrimaryComparison> primaries = List.of();
+        private RunRecords records;
+        private TrainingFingerprint fingerprint;
+        private Map<String, Object> provenance = Map.of();
+        private boolean allowMixedFingerprints;
 
         /** The fixed modes and/or default Padding Module to compare (default zero, learned). */
         public Builder paddings(List<PaddingMode> p) {
@@ -204,7 +279,28 @@ public final class Comparison {
          * The padding (by id) every other is compared with, paired by seed; default "zero" when it is compared, else
          * the first padding.
          */
-        public Builder baseline(String id) { this.baseline = id; return this; }
+        public Builder baseline(String id) { this.baselines = id == null ? null : List.of(id); return this; }
+        /**
+         * Several baselines (by id): the report gives every padding's paired difference to each. The first is the
+         * one {@link ComparisonResult#baseline()} and the charts use.
+         */
+        public Builder baselines(List<String> ids) { this.baselines = ids == null ? null : List.copyOf(ids); return this; }
+        /** The comparisons named before the runs, corrected together for multiplicity (Holm) in the report. */
+        public Builder primaries(List<PrimaryComparison> c) { this.primaries = List.copyOf(c); return this; }
+        /**
+         * Keep each finished run's {@link RunRecord} in {@code records} (write once) and skip the runs already
+         * recorded there; refuse records of other options or, unless {@code allowMixed}, other training code.
+         *
+         * @param provenance the commit, CPU and JVM to record with each new run ({@link Provenance#current})
+         */
+        public Builder records(RunRecords records, TrainingFingerprint fingerprint, Map<String, Object> provenance,
+                boolean allowMixed) {
+            this.records = records;
+            this.fingerprint = fingerprint;
+            this.provenance = new LinkedHashMap<>(provenance);
+            this.allowMixedFingerprints = allowMixed;
+            return this;
+        }
         public Builder seeds(List<Long> s) { this.seeds = s; return this; }
         /** The untrained network per padding and seed; every padding must get the same architecture otherwise. */
         public Builder network(NetworkFactory f) { this.network = f; return this; }

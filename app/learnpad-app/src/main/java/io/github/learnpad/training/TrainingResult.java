@@ -9,14 +9,36 @@ public final class TrainingResult {
     private final Model net;
     private final List<EpochMetrics> metrics;
     private final int resumedFromEpoch;
+    private final long numParams;
 
     TrainingResult(Model net, List<EpochMetrics> metrics, int resumedFromEpoch) {
         this.net = net;
         this.metrics = List.copyOf(metrics);
         this.resumedFromEpoch = resumedFromEpoch;
+        this.numParams = net.numParams();
     }
 
-    /** The trained network (on resume, the one restored from the checkpoint and trained further). */
+    /**
+     * A finished run known only from its record ({@link RunRecord}): its metrics and parameter count, no network.
+     */
+    public static TrainingResult recorded(List<EpochMetrics> metrics, long numParams) {
+        return new TrainingResult(metrics, numParams);
+    }
+
+    private TrainingResult(List<EpochMetrics> metrics, long numParams) {
+        if (metrics.isEmpty()) {
+            throw new IllegalArgumentException("a recorded run needs at least one epoch's metrics");
+        }
+        this.net = null;
+        this.metrics = List.copyOf(metrics);
+        this.resumedFromEpoch = 0;
+        this.numParams = numParams;
+    }
+
+    /**
+     * The trained network (on resume, the one restored from the checkpoint and trained further); null for a run
+     * read back from its {@link RunRecord}.
+     */
     public Model net() { return net; }
     /** Epochs 1..N in order (those before a resume come from the checkpoint). */
     public List<EpochMetrics> metrics() { return metrics; }
@@ -27,5 +49,5 @@ public final class TrainingResult {
     /** Sum of the epochs' training seconds. */
     public double trainSeconds() { return metrics.stream().mapToDouble(EpochMetrics::seconds).sum(); }
     /** Number of parameters (including the Padding Modules' predictors). */
-    public long numParams() { return net.numParams(); }
+    public long numParams() { return numParams; }
 }
