@@ -23,6 +23,9 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions options;
 
+    @Mixin
+    LiveViewOptions live = new LiveViewOptions();
+
     @Option(names = "--paddings", split = ",", defaultValue = "zero,learned",
             converter = Converters.PaddingVariantConverter.class,
             description = "Comma-separated paddings: zero, reflect, replicate, circular, learned (the Padding Module, "
@@ -55,14 +58,28 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         options.validate();
-        ComparisonResult r = run(options, paddings, baseline, seeds, out, resume, galleryPad, shiftEval);
-        System.out.println(r.markdown());
-        System.out.println("Charts and tables in " + out);
+        live.validate();
+        try (LiveViewOptions.LiveView view = live.start(System.out, System.err)) {
+            ComparisonResult r = run(options, paddings, baseline, seeds, out, resume, galleryPad, shiftEval,
+                    view == null ? null : view.recording);
+            System.out.println(r.markdown());
+            System.out.println("Charts and tables in " + out);
+            if (view != null) {
+                view.finished(System.out, out.toString());
+            }
+        }
         return 0;
     }
 
     static ComparisonResult run(TrainingOptions options, List<PaddingVariant> paddings, String baseline,
             List<Long> seeds, Path out, boolean resume, int galleryPad, List<Integer> shiftEval) throws Exception {
+        return run(options, paddings, baseline, seeds, out, resume, galleryPad, shiftEval, null);
+    }
+
+    /** As above, with each run's statistics recorded by {@code stats} (null: none). */
+    static ComparisonResult run(TrainingOptions options, List<PaddingVariant> paddings, String baseline,
+            List<Long> seeds, Path out, boolean resume, int galleryPad, List<Integer> shiftEval,
+            io.github.learnpad.training.RunListeners stats) throws Exception {
         RunData data = RunData.load(options);
         Map<String, Object> budget = options.describe();
         System.err.println(String.format(Locale.ROOT, "learnpad: comparing %s over seeds %s: %s on %d %s images, "
@@ -76,7 +93,7 @@ final class CompareCommand implements Callable<Integer> {
                         data.train.height(), data.train.width(), seed))
                 .batches(data::batches).batchSize(options.batch).train(data.train).test(data.test)
                 .epochs(options.epochs).outDir(out).resume(resume).progress(options.progress.on(System.err))
-                .reporter(Charts.REPORTER).budget(budget)
+                .reporter(Charts.REPORTER).budget(budget).runListeners(stats)
                 .gallery(Math.max(galleryPad, 1), galleryPad > 0 ? 4 : 0, 300).shiftEval(shiftEval).build().run();
     }
 }
