@@ -132,7 +132,7 @@ final class UiCommand implements Callable<Integer> {
                 err.println("learnpad: WARNING: --host " + host + ": the UI is reachable from the network, without "
                         + "password or encryption");
             }
-            LiveUi ui = LiveUi.start(host, port);
+            LiveUi ui = LiveUi.start(host, port, "--port PORT");
             Opened started = new Opened(ui, scratch);
             started.storages.addAll(o.storages);
             o = started;

@@ -143,7 +143,8 @@ public final class Comparison {
                 info.put("inputShape", new int[]{train.channels(), train.height(), train.width()});
                 Trainer t = Trainer.builder().batches(batches.create(seed)).batchesPerEpoch(batchesPerEpoch)
                         .test(test).epochs(epochs).seed(seed).outDir(runDir(p, seed)).resume(resume)
-                        .progress(progress).log(log).reporter(reporter).runInfo(info).runListeners(runListeners).build();
+                        .progress(progress).log(log).reporter(reporter).runInfo(info).runListeners(runListeners)
+                        .build();
                 TrainingResult trained = t.train(network.create(p, seed));
                 results.get(p).add(trained);
                 if (!shiftEval.isEmpty()) {

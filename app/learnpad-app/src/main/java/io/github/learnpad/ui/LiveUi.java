@@ -29,8 +29,8 @@ import java.util.concurrent.TimeoutException;
  * ({@link LocalLossModule}, {@code /learnpad/local-loss}).
  *
  * <p>Why not {@code UIServer.getInstance()}: DL4J 1.0.0-M2.1's server takes only a port and listens on every
- * interface ({@code vertx.createHttpServer()} with Vert.x's default host 0.0.0.0), so anyone on the network could read
- * the run's statistics and model configuration. Here the same verticle is deployed, but the {@link Vertx} it is
+ * interface (its {@code listen(port, handler)} on a Vert.x 3.9 server means 0.0.0.0), so anyone on the network could
+ * read the run's statistics and model configuration. Here the same verticle is deployed, but the {@link Vertx} it is
  * given creates HTTP servers whose {@code listen(port, handler)} listens on the chosen address instead of the
  * "0.0.0.0" that Vert.x 3.9 passes there. Everything else is DL4J's own code. One UI per
  * JVM, as with DL4J's {@code UIServer}.
@@ -59,7 +59,14 @@ public final class LiveUi implements AutoCloseable {
      * @throws IllegalStateException naming the port and the option to change it if it is in use, or if a UI already
      *                               runs in this JVM
      */
-    public static synchronized LiveUi start(String host, int port) {
+    public static LiveUi start(String host, int port) {
+        return start(host, port, "--ui=PORT");
+    }
+
+    /**
+     * As {@link #start(String, int)}, naming {@code portOption} (e.g. "--port PORT") in the error of a port in use.
+     */
+    public static synchronized LiveUi start(String host, int port, String portOption) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("UI port must be in 0..65535 (0: any free port), got " + port);
         }
@@ -103,8 +110,8 @@ public final class LiveUi implements AutoCloseable {
             }
             if (isBindFailure(cause)) {
                 throw new IllegalStateException("the training UI cannot listen on " + host + ":" + port + ": the port "
-                        + "is in use (another learnpad --ui or DL4J UI?); choose another with --ui=PORT, or --ui=0 "
-                        + "for any free port", cause);
+                        + "is in use (another learnpad --ui or DL4J UI?); choose another with " + portOption
+                        + " (0: any free port)", cause);
             }
             throw new IllegalStateException("the training UI failed to start on " + host + ":" + port + ": "
                     + cause, cause);

@@ -154,6 +154,33 @@ class LiveViewCliTest {
     }
 
     @Test
+    void aComparisonHasOneSessionPerRunNamedByPaddingAndSeed() throws Exception {
+        Path out = tmp.resolve("cmp");
+        Buffers b = new Buffers();
+        assertEquals(0, b.run(List.of("compare", "--paddings", "zero,learned", "--seeds", "1", "--data-dir",
+                data.toString(), "--epochs", "1", "--batch", "8", "--subset", "16", "--out", out.toString(),
+                "--progress", "none", "--gallery-pad", "0", "--stats", "--stats-every", "1")), b.err());
+        assertTrue(b.out().contains("Training statistics: learnpad ui " + out), b.out());
+        PrintStream o = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        try (UiCommand.Opened ui = UiCommand.open(List.of(out), "127.0.0.1", 0, o, o)) {
+            String base = "http://127.0.0.1:" + ui.ui.port();
+            assertEquals(List.of("learned-seed1", "zero-seed1"),
+                    fieldNames(Json.parse(get(base + "/train/sessions/info"))).stream().sorted().toList());
+            get(base + "/train/sessions/set/zero-seed1");
+            assertEquals("zero-seed1", get(base + "/train/sessions/current"));
+            // 16 images, batch 8: iterations 0 and 1, both reported at --stats-every 1 (with N > 1, DL4J skips 0).
+            assertEquals("[0,1]", Json.parse(get(base + "/train/overview/data")).get("scoresIter").toString());
+            JsonNode local = Json.parse(get(base + "/learnpad/local-loss/data"));
+            assertEquals(1, local.size(), "zero padding has no local loss: " + local);
+            assertEquals("learned-seed1", local.get(0).get("session").asText());
+        }
+        // study hands --ui to compare.
+        Buffers s = new Buffers();
+        assertEquals(0, s.run(List.of("study", "--preset", "fashion", "--print", "--ui=9001")), s.err());
+        assertTrue(s.out().strip().endsWith("--ui=9001"), s.out());
+    }
+
+    @Test
     void aPortInUseIsAWarningAndTrainingGoesOnRecording() throws Exception {
         Path out = tmp.resolve("busy");
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
