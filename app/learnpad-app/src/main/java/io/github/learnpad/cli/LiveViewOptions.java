@@ -13,7 +13,7 @@ import java.io.PrintStream;
  */
 public final class LiveViewOptions {
     /** Reporting frequency of DL4J's StatsListener: see docs/benchmarks.md for its measured cost. */
-    static final int DEFAULT_STATS_EVERY = 10;
+    static final int DEFAULT_STATS_EVERY = 50;
 
     @Option(names = "--ui", arity = "0..1", fallbackValue = "" + LiveUi.DEFAULT_PORT, paramLabel = "PORT",
             description = "Watch training live in DL4J's training UI at http://127.0.0.1:PORT/train/overview (default "

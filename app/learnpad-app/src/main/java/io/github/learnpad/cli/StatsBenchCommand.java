@@ -20,7 +20,7 @@ final class StatsBenchCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "64", description = "Minibatch size. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--every", split = ",", defaultValue = "1,10",
+    @Option(names = "--every", split = ",", defaultValue = "1,10,50",
             description = "Reporting frequencies to measure. Default: ${DEFAULT-VALUE}.")
     List<Integer> every;
 
