@@ -36,9 +36,10 @@ import java.util.Map;
  *
  * <p>One network (learned padding) trains on one fixed random minibatch with the listener every LearnPad run has
  * ({@link LocalLossListener}, which already puts DL4J on its with-listeners path: activations handed to listeners).
- * Each round runs a block of F steps without the statistics listeners, then a block of F steps with them (reporting every F iterations: exactly one report per block,
- * whatever the phase), so that load from other processes hits both alike. The time per step of a block is its total
- * time / F: the report's cost is spread over the F steps as it is in a run. Prints, per frequency, the medians over
+ * Each round runs a block of F steps without the statistics listeners, then a block of F steps with them (reporting
+ * every F iterations: exactly one report per block, whatever the phase), so that load from other processes hits both
+ * alike. The time per step of a block is its total time / F: the report's cost is spread over the F steps as it is
+ * in a run. Prints, per frequency, the medians over
  * the rounds, the medians of the per-round ratios (with / without) of wall-clock time and of process CPU time (less
  * sensitive to other processes on a shared machine), the share of the step spent inside the statistics listeners'
  * callbacks (the report's own work: least sensitive to load, but blind to costs outside the callbacks), and the load

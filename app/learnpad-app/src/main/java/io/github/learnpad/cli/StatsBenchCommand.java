@@ -24,7 +24,8 @@ final class StatsBenchCommand implements Callable<Integer> {
             description = "Reporting frequencies to measure. Default: ${DEFAULT-VALUE}.")
     List<Integer> every;
 
-    @Option(names = "--rounds", defaultValue = "9", description = "Timed rounds per frequency. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--rounds", defaultValue = "9",
+            description = "Timed rounds per frequency. Default: ${DEFAULT-VALUE}.")
     int rounds;
 
     @Override
