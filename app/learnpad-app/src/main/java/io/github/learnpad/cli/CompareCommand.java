@@ -29,6 +29,9 @@ final class CompareCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions options;
 
+    @Mixin
+    LiveViewOptions live = new LiveViewOptions();
+
     @Option(names = "--paddings", split = ",", defaultValue = "zero,learned",
             converter = Converters.PaddingVariantConverter.class,
             description = "Comma-separated paddings: zero, reflect, replicate, circular, learned (the Padding Module, "
@@ -93,10 +96,16 @@ final class CompareCommand implements Callable<Integer> {
         }
         options.validate();
         Path dir = out != null ? out : Path.of("runs/compare");
-        ComparisonResult r = run(options, paddings, baselines, seeds, dir, resume, galleryPad, shiftEval, primaries,
-                results, allowMixedFingerprints);
-        System.out.println(r.markdown());
-        System.out.println("Charts and tables in " + dir);
+        live.validate();
+        try (LiveViewOptions.LiveView view = live.start(System.out, System.err)) {
+            ComparisonResult r = run(options, paddings, baselines, seeds, dir, resume, galleryPad, shiftEval,
+                    primaries, results, allowMixedFingerprints, view == null ? null : view.recording);
+            System.out.println(r.markdown());
+            System.out.println("Charts and tables in " + dir);
+            if (view != null) {
+                view.finished(System.out, dir.toString());
+            }
+        }
         return 0;
     }
 
@@ -120,12 +129,18 @@ final class CompareCommand implements Callable<Integer> {
 
     static ComparisonResult run(TrainingOptions options, List<PaddingVariant> paddings, List<String> baselines,
             List<Long> seeds, Path out, boolean resume, int galleryPad, List<Integer> shiftEval) throws Exception {
-        return run(options, paddings, baselines, seeds, out, resume, galleryPad, shiftEval, List.of(), null, false);
+        return run(options, paddings, baselines, seeds, out, resume, galleryPad, shiftEval, List.of(), null, false,
+                null);
     }
 
+    /**
+     * As above, with named primary comparisons, each finished run recorded in {@code results} (null: not recorded),
+     * and each run's statistics recorded by {@code stats} (null: none).
+     */
     static ComparisonResult run(TrainingOptions options, List<PaddingVariant> paddings, List<String> baselines,
             List<Long> seeds, Path out, boolean resume, int galleryPad, List<Integer> shiftEval,
-            List<PrimaryComparison> primaries, Path results, boolean allowMixed) throws Exception {
+            List<PrimaryComparison> primaries, Path results, boolean allowMixed,
+            io.github.learnpad.training.RunListeners stats) throws Exception {
         RunData data = RunData.load(options);
         Map<String, Object> budget = options.describe();
         if (!data.train.sources().isEmpty()) {
@@ -145,7 +160,7 @@ final class CompareCommand implements Callable<Integer> {
         Comparison.Builder b = Comparison.builder().variants(paddings).baselines(baselines).seeds(seeds)
                 .network(network).batches(data::batches).batchSize(options.batch).train(data.train).test(data.test)
                 .epochs(options.epochs).outDir(out).resume(resume).progress(options.progress.on(System.err))
-                .reporter(Charts.REPORTER).budget(budget).primaries(primaries)
+                .reporter(Charts.REPORTER).budget(budget).primaries(primaries).runListeners(stats)
                 .gallery(Math.max(galleryPad, 1), galleryPad > 0 ? 4 : 0, 300).shiftEval(shiftEval);
         if (results != null) {
             Path root = TrainingFingerprint.sourceRoot();

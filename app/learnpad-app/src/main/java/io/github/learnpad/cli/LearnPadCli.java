@@ -20,7 +20,7 @@ import java.util.Arrays;
         description = "Train networks with zero, reflect, replicate, circular or learned padding and compare them.",
         subcommands = {TrainCommand.class, EvalCommand.class, CompareCommand.class, DemoCommand.class,
                 RealismCommand.class, BenchCommand.class, ConvertCommand.class, RobustnessCommand.class,
-                StudyCommand.class, CommandLine.HelpCommand.class})
+                StudyCommand.class, UiCommand.class, CommandLine.HelpCommand.class})
 public final class LearnPadCli implements Runnable {
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
             description = "Print stack traces of errors and DL4J's informational logging.")

@@ -24,6 +24,9 @@ final class TrainCommand implements Callable<Integer> {
     @Mixin
     TrainingOptions options;
 
+    @Mixin
+    LiveViewOptions live;
+
     @Option(names = "--padding", converter = Converters.PaddingConverter.class,
             description = "zero, reflect, replicate, circular or learned. Default: zero; with --init-from, the saved "
                     + "network's own padding, or convert it to this one first (as 'learnpad convert' does).")
@@ -79,6 +82,10 @@ final class TrainCommand implements Callable<Integer> {
         TrainingOptions.require(workers >= 1, "--workers must be >= 1, got " + workers);
         TrainingOptions.require(averagingFrequency >= 1, "--averaging-frequency must be >= 1, got "
                 + averagingFrequency);
+        live.validate();
+        TrainingOptions.require(workers == 1 || !live.recording(), "--ui and --stats record one network's "
+                + "statistics with DL4J's StatsListener, which the copies trained by --workers " + workers + " cannot "
+                + "share; train with --workers 1 to watch it, or leave --ui/--stats out");
         InitFrom init = initFrom != null ? InitFrom.load(initFrom, padding) : null;
         PaddingMode padding = init != null ? init.padding : this.padding != null ? this.padding : PaddingMode.ZERO;
         if (init != null) {
@@ -126,13 +133,18 @@ final class TrainCommand implements Callable<Integer> {
         System.err.println(String.format(Locale.ROOT, "learnpad: training %s with %s padding (%,d parameters) on %d "
                         + "%s images for %d epochs; testing on %d", info.get("model"), padding.id(), net.numParams(),
                 data.train.size(), data.train.name(), options.epochs, data.test.size()));
-        TrainingResult r = Trainer.builder().batches(data.batches(seed)).batchesPerEpoch(data.batchesPerEpoch())
-                .test(data.test).epochs(options.epochs).seed(seed).outDir(dir).resume(resume)
-                .progress(options.progress.on(System.err)).reporter(Charts.REPORTER).runInfo(info).fitter(parallel)
-                .build().train(net);
-        System.out.println(String.format(Locale.ROOT, "final test accuracy %.4f, test loss %.4f after %d epochs "
-                        + "(%.1f s of training); results in %s", r.last().testAccuracy(), r.last().testLoss(),
-                r.metrics().size(), r.trainSeconds(), dir));
+        try (LiveViewOptions.LiveView view = live.start(System.out, System.err)) {
+            TrainingResult r = Trainer.builder().batches(data.batches(seed)).batchesPerEpoch(data.batchesPerEpoch())
+                    .test(data.test).epochs(options.epochs).seed(seed).outDir(dir).resume(resume)
+                    .progress(options.progress.on(System.err)).reporter(Charts.REPORTER).runInfo(info)
+                    .fitter(parallel).runListeners(view == null ? null : view.recording).build().train(net);
+            System.out.println(String.format(Locale.ROOT, "final test accuracy %.4f, test loss %.4f after %d epochs "
+                            + "(%.1f s of training); results in %s", r.last().testAccuracy(), r.last().testLoss(),
+                    r.metrics().size(), r.trainSeconds(), dir));
+            if (view != null) {
+                view.finished(System.out, dir.toString());
+            }
+        }
         return 0;
     }
 }

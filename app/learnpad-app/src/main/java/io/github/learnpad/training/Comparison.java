@@ -71,6 +71,7 @@ public final class Comparison {
     private final TrainingProgress progress;
     private final PrintStream log;
     private final RunReporter reporter;
+    private final RunListeners runListeners;
     private final Map<String, Object> budget;
     private final int galleryPad;
     private final int galleryImages;
@@ -135,6 +136,7 @@ public final class Comparison {
         this.log = Objects.requireNonNull(b.log, "Comparison: log(...) must not be null");
         this.progress = b.progress != null ? b.progress : TrainingProgress.lines(log);
         this.reporter = Objects.requireNonNull(b.reporter, "Comparison: reporter(...) must not be null");
+        this.runListeners = b.runListeners;
         this.budget = new LinkedHashMap<>(b.budget);
         this.budget.put("epochs", epochs);
         this.budget.put("batchSize", bs);
@@ -192,7 +194,8 @@ public final class Comparison {
                 info.put("inputShape", new int[]{train.channels(), train.height(), train.width()});
                 Trainer t = Trainer.builder().batches(batches.create(seed)).batchesPerEpoch(batchesPerEpoch)
                         .test(test).epochs(epochs).seed(seed).outDir(runDir(p, seed)).resume(resume)
-                        .progress(progress).log(log).reporter(reporter).runInfo(info).build();
+                        .progress(progress).log(log).reporter(reporter).runInfo(info).runListeners(runListeners)
+                        .build();
                 TrainingResult trained = t.train(network.create(p, seed));
                 results.get(p).add(trained);
                 List<ShiftReport> runShifts = new ArrayList<>();
@@ -256,6 +259,7 @@ public final class Comparison {
         private TrainingProgress progress;
         private PrintStream log = System.err;
         private RunReporter reporter = RunReporter.NONE;
+        private RunListeners runListeners;
         private final Map<String, Object> budget = new LinkedHashMap<>();
         private int galleryPad = 6;
         private int galleryImages = 4;
@@ -319,6 +323,9 @@ public final class Comparison {
         public Builder log(PrintStream s) { this.log = s; return this; }
         /** Adds files to each run directory and to the comparison's directory at the end (default: none). */
         public Builder reporter(RunReporter r) { this.reporter = r; return this; }
+
+        /** Extra listeners for each run (default: none); see {@link Trainer.Builder#runListeners}. */
+        public Builder runListeners(RunListeners l) { this.runListeners = l; return this; }
         /** Extra budget entries for the report (model, learning rate, ...). */
         public Builder budget(Map<String, ?> b) { this.budget.putAll(b); return this; }
         /** Gallery: padding width (default 6), number of images (default 4; 0 = no gallery), local steps (300). */

@@ -62,6 +62,7 @@ public final class Trainer {
     private final Map<String, Object> runInfo;
     private final RunReporter reporter;
     private final EpochFitter fitter;
+    private final RunListeners runListeners;
 
     /** Called after each epoch is evaluated and checkpointed. */
     @FunctionalInterface
@@ -87,6 +88,7 @@ public final class Trainer {
         this.runInfo = new LinkedHashMap<>(b.runInfo);
         this.reporter = Objects.requireNonNull(b.reporter, "Trainer: reporter(...) must not be null");
         this.fitter = b.fitter;
+        this.runListeners = b.runListeners;
     }
 
     public static Builder builder() {
@@ -168,6 +170,10 @@ public final class Trainer {
         Collection<TrainingListener> before = listeners(net);
         List<TrainingListener> withOurs = new ArrayList<>(before);
         withOurs.add(listener);
+        if (runListeners != null) {
+            withOurs.addAll(runListeners.open(outDir, String.valueOf(outDir.toAbsolutePath().getFileName()),
+                    resumedFrom > 0));
+        }
         setListeners(net, withOurs);
         try {
             for (int epoch = start; epoch <= epochs; epoch++) {
@@ -186,6 +192,9 @@ public final class Trainer {
             }
         } finally {
             setListeners(net, new ArrayList<>(before));
+            if (runListeners != null) {
+                runListeners.runEnded(outDir);
+            }
         }
         Path last = ckpts.dir().resolve(String.format("epoch-%04d.zip", epochs));
         if (Files.exists(last)) {
@@ -308,6 +317,7 @@ public final class Trainer {
         private final Map<String, Object> runInfo = new LinkedHashMap<>();
         private RunReporter reporter = RunReporter.NONE;
         private EpochFitter fitter;
+        private RunListeners runListeners;
 
         /** The training minibatches, reproducible per epoch. */
         public Builder batches(EpochBatches b) { this.batches = b; return this; }
@@ -359,7 +369,17 @@ public final class Trainer {
          */
         public Builder fitter(EpochFitter f) { this.fitter = f; return this; }
 
+        /**
+         * Extra listeners opened for the run with its directory (default: none), e.g. the command line's recording
+         * of DL4J training statistics. Not with {@link #fitter(EpochFitter)}: the workers' copies would share them.
+         */
+        public Builder runListeners(RunListeners l) { this.runListeners = l; return this; }
+
         public Trainer build() {
+            if (runListeners != null && fitter != null) {
+                throw new IllegalArgumentException("Trainer: runListeners(...) cannot be combined with fitter(...): "
+                        + "the workers' copies of the network would share the listeners");
+            }
             if (batches == null && trainData != null) {
                 batches = ImageBatchEpochs.training(trainData, batchSize, seed, false);
             }

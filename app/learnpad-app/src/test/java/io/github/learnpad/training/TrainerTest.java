@@ -224,4 +224,24 @@ class TrainerTest {
             assertTrue(a.get(i).sameResultAs(b.get(i)), "epoch " + (i + 1) + ": " + a.get(i) + " vs " + b.get(i));
         }
     }
+
+    @Test
+    void runListenersAreRefusedWithSeveralWorkers() {
+        RunListeners none = new RunListeners() {
+            @Override
+            public java.util.List<org.deeplearning4j.optimize.api.TrainingListener> open(java.nio.file.Path d,
+                    String s, boolean r) {
+                return java.util.List.of();
+            }
+
+            @Override
+            public void runEnded(java.nio.file.Path d) {
+            }
+        };
+        EpochFitter workers = (net, batches, epoch) -> {
+        };
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Trainer.builder().fitter(workers).runListeners(none).build());
+        assertTrue(e.getMessage().contains("cannot be combined with fitter"), e.getMessage());
+    }
 }
