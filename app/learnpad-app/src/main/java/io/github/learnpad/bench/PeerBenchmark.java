@@ -144,11 +144,31 @@ public final class PeerBenchmark {
 
     /** A DL4J network's step: {@code fit} on one batch, timed here. */
     private static Step dl4j(ComputationGraph net, DataSet ds) {
-        return () -> {
+        return new Dl4jStep(net, ds);
+    }
+
+    /** A DL4J step that also keeps the process CPU time (all threads, ND4J's native ones too) of its last run. */
+    private static final class Dl4jStep implements Step {
+        private static final com.sun.management.OperatingSystemMXBean OS = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        private final ComputationGraph net;
+        private final DataSet ds;
+        double lastCpuMs;
+
+        Dl4jStep(ComputationGraph net, DataSet ds) {
+            this.net = net;
+            this.ds = ds;
+        }
+
+        @Override
+        public double run() {
+            long c0 = OS.getProcessCpuTime();
             long t0 = System.nanoTime();
             net.fit(ds);
-            return (System.nanoTime() - t0) / 1e6;
-        };
+            double ms = (System.nanoTime() - t0) / 1e6;
+            lastCpuMs = (OS.getProcessCpuTime() - c0) / 1e6;
+            return ms;
+        }
     }
 
     /**
@@ -186,7 +206,8 @@ public final class PeerBenchmark {
     }
 
     /** The study's network: each setup's name and step times, in the order they ran within a round. */
-    public record StudyResult(int batch, List<String> names, List<Times> times) {
+    public record StudyResult(int batch, List<String> names, List<Times> times, List<double[]> cpuMs, int steps,
+                              long rssFirstMb, long rssLastMb) {
         public Times get(String name) {
             int i = names.indexOf(name);
             return i < 0 ? Times.none(name + " not run") : times.get(i);
@@ -236,12 +257,14 @@ public final class PeerBenchmark {
                 names.add(TORCH);
                 setups.add(torch::step);
             }
-            double[][] t = interleave(setups, warmup, steps, m.id(), names, progress);
+            double[][] cpu = new double[setups.size()][steps];
+            long[] rss = new long[2];
+            double[][] t = interleave(setups, warmup, steps, m.id(), names, progress, cpu, rss);
             List<Times> times = new ArrayList<>();
             for (int k = 0; k < t.length; k++) {
                 times.add(new Times(t[k], TORCH.equals(names.get(k)) ? torch.version : ""));
             }
-            return new StudyResult(batch, names, times);
+            return new StudyResult(batch, names, times, List.of(cpu), steps, rss[0], rss[1]);
         }
     }
 
@@ -249,15 +272,23 @@ public final class PeerBenchmark {
     public static String studyTable(StudyResult r) {
         StringBuilder s = new StringBuilder();
         s.append("| study's network, batch ").append(r.batch()).append(" | median step (ms) | images/s | "
-                + "/ PyTorch (same-round median) | / zero (same-round median) | / replicate (same-round median) |\n");
-        s.append("|---|---:|---:|---:|---:|---:|\n");
+                + "/ PyTorch (same-round median) | / zero (same-round median) | / replicate (same-round median) | "
+                + "process CPU per step (ms, median) |\n");
+        s.append("|---|---:|---:|---:|---:|---:|---:|\n");
         Times torch = r.get(TORCH);
         Times zero = r.get(ZERO);
         Times rep = r.get(REPLICATE);
         for (int i = 0; i < r.names().size(); i++) {
             Times t = r.times().get(i);
-            s.append(String.format(Locale.ROOT, "| %s | %.1f | %.0f | %s | %s | %s |%n", r.names().get(i), t.median(),
-                    r.batch() * 1000 / t.median(), ratio(t, torch), ratio(t, zero), ratio(t, rep)));
+            double cpu = ModelPaddingBenchmark.median(r.cpuMs().get(i));
+            s.append(String.format(Locale.ROOT, "| %s | %.1f | %.0f | %s | %s | %s | %s |%n", r.names().get(i),
+                    t.median(), r.batch() * 1000 / t.median(), ratio(t, torch), ratio(t, zero), ratio(t, rep),
+                    Double.isNaN(cpu) ? "-" : String.format(Locale.ROOT, "%.0f", cpu)));
+        }
+        if (r.rssFirstMb() >= 0 && r.steps() > 1) {
+            s.append(String.format(Locale.ROOT, "Resident memory (whole JVM, all setups): %d MB after the first timed "
+                    + "round, %d MB after the last (%+.2f MB per 100 steps of each DL4J setup)%n", r.rssFirstMb(),
+                    r.rssLastMb(), (r.rssLastMb() - r.rssFirstMb()) * 100.0 / (r.steps() - 1)));
         }
         if (torch.measured()) {
             s.append(torch.note()).append('\n');
@@ -303,15 +334,33 @@ public final class PeerBenchmark {
     /** Rounds of one step per setup in turn; returns [setup][timed step] in ms. */
     private static double[][] interleave(List<Step> setups, int warmup, int steps, String model, List<String> names,
                                          PrintStream progress) {
+        return interleave(setups, warmup, steps, model, names, progress, null);
+    }
+
+    /**
+     * As above; {@code cpu}, if not null, gets [setup][timed step] process CPU ms of the DL4J setups (NaN for
+     * others), and {@code rss[0..1]} the resident set in MB after the first and the last timed round.
+     */
+    private static double[][] interleave(List<Step> setups, int warmup, int steps, String model, List<String> names,
+                                         PrintStream progress, double[][] cpu, long... rss) {
         double[][] t = new double[setups.size()][steps];
         for (int round = 0; round < warmup + steps; round++) {
             for (int k = 0; k < setups.size(); k++) {
                 double ms = setups.get(k).run();
                 if (round >= warmup) {
                     t[k][round - warmup] = ms;
+                    if (cpu != null) {
+                        cpu[k][round - warmup] = setups.get(k) instanceof Dl4jStep d ? d.lastCpuMs : Double.NaN;
+                    }
                 }
                 progress.printf(Locale.ROOT, "round %d %s %s %.0f ms%n", round, model, names.get(k), ms);
             }
+            if (rss.length == 2 && round == warmup) {
+                rss[0] = ModelPaddingBenchmark.residentMb();
+            }
+        }
+        if (rss.length == 2) {
+            rss[1] = ModelPaddingBenchmark.residentMb();
         }
         return t;
     }

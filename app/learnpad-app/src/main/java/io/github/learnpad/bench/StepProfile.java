@@ -31,21 +31,24 @@ import java.util.TreeMap;
  * reads any JFR recording (e.g. of {@code ./learnpad train} with
  * {@code JAVA_OPTS=-XX:StartFlightRecording=filename=run.jfr,settings=profile}), and buckets every sample by what
  * it was doing ({@link #classify}): convolution, batch norm, pooling, padding, activation, dense head and loss,
- * updater, allocation/bookkeeping, data, evaluation, other DL4J, other. Run it with
+ * updater, allocation/bookkeeping, data, evaluation (the test-set pass, whatever its layers), checkpoints and
+ * reports, other DL4J, other. Run it with
  * {@code ./learnpad bench profile} (docs/benchmarks.md, "Where a training step's time goes").
  *
  * <p>What JFR sees: Java threads running Java code ({@code jdk.ExecutionSample}) or inside a native call
  * ({@code jdk.NativeMethodSample}, e.g. a oneDNN convolution called from the training thread, which waits there for
  * ND4J's OpenMP threads). It does not see ND4J's OpenMP threads themselves, nor a thread that is blocked or parked
- * (e.g. the training thread waiting for the Padding Module's helper threads). The table therefore gives the
- * training thread's samples (its wall time, with a "not sampled" row for the time it was blocked) and, separately,
- * the samples of every other Java thread (the Padding Module's {@code learnpad-padding-*} helpers among them).
+ * (e.g. the training thread waiting for the Padding Module's helper threads). The sampler also misses ticks
+ * when the machine is busy. The table therefore gives shares of the training thread's samples (with their count
+ * against the count one sample per period would give) and, separately, the samples of every other Java thread (the
+ * Padding Module's {@code learnpad-padding-*} helpers among them). "allocation/bookkeeping" includes copies between
+ * workspaces ({@code leverageTo}, {@code dup}) and DL4J's workspace management.
  */
 public final class StepProfile {
     /** The buckets, in the order of the table. */
     public static final List<String> COMPONENTS = List.of("convolution", "batch norm", "pooling", "padding",
             "activation", "dense head + loss", "updater", "allocation/bookkeeping", "data", "evaluation",
-            "other DL4J", "other");
+            "checkpoints, metrics, charts", "other DL4J", "other");
 
     private StepProfile() {
     }
@@ -105,8 +108,8 @@ public final class StepProfile {
     }
 
     /**
-     * Buckets the samples of a recording. {@code mainThread}: the Java name of the training thread (usually
-     * "main"); null: the thread with the most samples.
+     * Buckets the samples of a recording. {@code mainThread}: the Java name of the training thread; null: "main" if
+     * it has samples, else the thread with the most samples.
      */
     public static Summary summarise(Path jfr, String mainThread) throws IOException {
         List<RecordedEvent> events = new ArrayList<>();
@@ -119,8 +122,10 @@ public final class StepProfile {
             events.add(e);
             perThread.merge(threadName(e), 1L, Long::sum);
         }
-        String main = mainThread != null ? mainThread : perThread.entrySet().stream()
-                .max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse("main");
+        // Not simply the thread with the most samples: JFR's native samples include threads idling in native code
+        // (an HTTP client's selector in epoll_wait, say).
+        String main = mainThread != null ? mainThread : perThread.containsKey("main") ? "main"
+                : perThread.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse("?");
         Map<String, Long> mainCounts = emptyCounts();
         Map<String, Long> otherCounts = emptyCounts();
         Map<String, Long> top = new LinkedHashMap<>();
@@ -130,7 +135,7 @@ public final class StepProfile {
             String c = classify(frames);
             (main.equals(threadName(e)) ? mainCounts : otherCounts).merge(c, 1L, Long::sum);
             if (main.equals(threadName(e)) && !frames.isEmpty()) {
-                top.merge(c + ": " + frameName(frames.get(0)), 1L, Long::sum);
+                top.merge(c + ": " + frameName(frames.get(0)) + caller(frames), 1L, Long::sum);
             }
         }
         return new Summary(mainCounts, otherCounts, top, main);
@@ -149,17 +154,49 @@ public final class StepProfile {
         return t == null || t.getJavaName() == null ? "?" : t.getJavaName();
     }
 
+    /** " <- " and the innermost frame outside ND4J and JavaCPP (who asked for the op), if the top is inside them. */
+    private static String caller(List<RecordedFrame> frames) {
+        if (!isNd4j(frames.get(0))) {
+            return "";
+        }
+        for (RecordedFrame f : frames) {
+            if (!isNd4j(f)) {
+                return " <- " + frameName(f);
+            }
+        }
+        return "";
+    }
+
+    private static boolean isNd4j(RecordedFrame f) {
+        String t = f.getMethod().getType().getName();
+        return t.startsWith("org.nd4j.") || t.startsWith("org.bytedeco.") || t.startsWith("java.");
+    }
+
     private static String frameName(RecordedFrame f) {
         return f.getMethod().getType().getName() + "." + f.getMethod().getName();
     }
 
     /**
-     * The bucket of one sample, from its stack ({@code frames.get(0)} the innermost frame). Allocation and
-     * bookkeeping first, wherever it is on the stack (JavaCPP's pointer accounting, shape descriptors, data
+     * The bucket of one sample, from its stack ({@code frames.get(0)} the innermost frame). First what the work is
+     * part of, anywhere on the stack (evaluation, checkpoints and reports, data); then allocation and bookkeeping, wherever it is on the stack (JavaCPP's pointer accounting, shape descriptors, data
      * buffers, workspaces: work around the arithmetic, whichever layer asked for it); otherwise the innermost frame
      * that belongs to a component.
      */
     public static String classify(List<RecordedFrame> frames) {
+        // What the step is part of, wherever on the stack: a test-set pass, saving, reading data.
+        for (RecordedFrame f : frames) {
+            String t = f.getMethod().getType().getName();
+            if (t.startsWith("io.github.learnpad.eval.")) {
+                return "evaluation";
+            }
+            if (t.equals("io.github.learnpad.training.Checkpoints") || t.startsWith("org.deeplearning4j.util.ModelSerializer")
+                    || t.startsWith("io.github.learnpad.charts.") || t.equals("io.github.learnpad.training.AtomicFiles")) {
+                return "checkpoints, metrics, charts";
+            }
+            if (t.startsWith("io.github.learnpad.data.") || t.equals("io.github.learnpad.training.ImageBatchEpochs")) {
+                return "data";
+            }
+        }
         for (RecordedFrame f : frames) {
             String t = f.getMethod().getType().getName();
             if (t.startsWith("org.bytedeco.javacpp.Pointer") || t.startsWith("org.nd4j.linalg.api.shape.")
@@ -228,15 +265,16 @@ public final class StepProfile {
     }
 
     /**
-     * The table: per bucket, the training thread's share of samples and the implied milliseconds per step
-     * ({@code stepMs}: the median step, or NaN to leave that column out), plus the other threads' samples.
-     * {@code expectedMainSamples}: wall time / period (the "not sampled" row), or 0 when unknown.
+     * The table: per bucket, the share of the training thread's samples and the implied milliseconds per step
+     * ({@code stepMs}: the median step, or NaN to leave that column out), plus the other Java threads' samples.
+     * Shares are of the samples taken: JFR's sampler misses ticks when the machine is busy (and never samples a
+     * blocked or parked thread), so the printed sample count against the expected one says how complete it is.
      */
-    public static String table(Summary s, double stepMs, int steps, long expectedMainSamples) {
+    public static String table(Summary s, double stepMs) {
         StringBuilder b = new StringBuilder();
-        long total = Math.max(s.mainTotal(), expectedMainSamples);
+        long total = s.mainTotal();
         boolean ms = !Double.isNaN(stepMs);
-        b.append("| component | training thread (").append(s.mainThread()).append("): share | ")
+        b.append("| component | training thread (").append(s.mainThread()).append("): share of samples | ")
                 .append(ms ? "ms per step | " : "").append("other Java threads: samples |\n");
         b.append("|---|---:|").append(ms ? "---:|" : "").append("---:|\n");
         for (String c : COMPONENTS) {
@@ -246,9 +284,6 @@ public final class StepProfile {
                 continue;
             }
             row(b, c, n, total, o, stepMs, ms);
-        }
-        if (expectedMainSamples > s.mainTotal()) {
-            row(b, "not sampled (blocked or parked)", expectedMainSamples - s.mainTotal(), total, 0, stepMs, ms);
         }
         b.append(String.format(Locale.ROOT, "| total | 100%% | %s%d |%n", ms ? String.format(Locale.ROOT, "%.1f | ",
                 stepMs) : "", s.othersTotal()));
@@ -285,7 +320,7 @@ public final class StepProfile {
                         + "%d samples of the training thread (%d expected at one per %d ms), %d of other Java threads;"
                         + " recording %s%n%n", model.id(), padding.id(), batch, oneDnn ? "oneDNN helpers" : "built-in layers",
                 steps, warmup, median, s.mainTotal(), expected, periodMs, s.othersTotal(), jfr);
-        out.print(table(s, median, steps, expected));
+        out.print(table(s, median));
         out.println();
         out.println("Innermost frames of the training thread's samples (top 25):");
         out.print(topFrames(s, 25));

@@ -51,8 +51,7 @@ final class ProfileCommand implements Callable<Integer> {
     @Option(names = "--jfr", description = "Summarise this recording instead of making one.")
     Path jfr;
 
-    @Option(names = "--thread", description = "With --jfr: the training thread's name (default: the thread with the "
-            + "most samples).")
+    @Option(names = "--thread", description = "With --jfr: the training thread's name (default: main).")
     String thread;
 
     @Override
@@ -62,7 +61,7 @@ final class ProfileCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--jfr " + jfr + ": no such file");
             }
             StepProfile.Summary s = StepProfile.summarise(jfr, thread);
-            System.out.print(StepProfile.table(s, Double.NaN, 0, 0));
+            System.out.print(StepProfile.table(s, Double.NaN));
             System.out.println();
             System.out.println("Innermost frames of the training thread's samples (top 25):");
             System.out.print(StepProfile.topFrames(s, 25));
