@@ -5,6 +5,7 @@ Times training steps (forward, cross-entropy loss, backward, Adam 1e-3) of the s
 DL4J builders, with zero padding:
   smallcnn  io.github.learnpad.train.SmallCnn, width 16: [pad 1, conv3x3 (no bias), BN, ReLU] x 2, max pool 2x2,
             [pad 1, conv3x3 x2 width, BN, ReLU] x 2, global average pool, dense softmax
+  study     the study's network: vgg16 below at width 1/8 (8..64 channels, hidden 64), 1x32x32 inputs
   vgg16     io.github.learnpad.models.Vgg16, CIFAR variant: 13 conv3x3 (pad 1, bias) + BN + ReLU, 5 max pools,
             dropout 0.5 -> dense 512 ReLU -> dropout 0.5 -> dense 512 ReLU -> dense softmax
   resnet50  io.github.learnpad.models.ResNet50, CIFAR variant: conv3x3 stem + BN + ReLU, bottleneck stages
@@ -36,17 +37,24 @@ def small_cnn(channels, classes, width=16):
     return nn.Sequential(*layers)
 
 
-def vgg16_cifar(channels, classes, size):
+def scaled(width, multiplier):
+    """As Vgg16.Builder.widthMultiplier: rounded, at least 1 (Java's Math.round: half up)."""
+    return max(1, int(width * multiplier + 0.5))
+
+
+def vgg16_cifar(channels, classes, size, width=1.0):
     blocks = [[64, 64], [128, 128], [256, 256, 256], [512, 512, 512], [512, 512, 512]]
     layers, cin = [], channels
     for block in blocks:
         for cout in block:
+            cout = scaled(cout, width)
             layers += conv_bn_relu(cin, cout, True)
             cin = cout
         layers.append(nn.MaxPool2d(2, 2))
     side = size // 32
-    layers += [nn.Flatten(), nn.Dropout(0.5), nn.Linear(512 * side * side, 512), nn.ReLU(inplace=True),
-               nn.Dropout(0.5), nn.Linear(512, 512), nn.ReLU(inplace=True), nn.Linear(512, classes)]
+    hidden = scaled(512, width)
+    layers += [nn.Flatten(), nn.Dropout(0.5), nn.Linear(cin * side * side, hidden), nn.ReLU(inplace=True),
+               nn.Dropout(0.5), nn.Linear(hidden, hidden), nn.ReLU(inplace=True), nn.Linear(hidden, classes)]
     return nn.Sequential(*layers)
 
 
@@ -78,7 +86,7 @@ def resnet50_cifar(channels, classes):
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--model", choices=["smallcnn", "vgg16", "resnet50"], default="vgg16")
+    p.add_argument("--model", choices=["smallcnn", "study", "vgg16", "resnet50"], default="vgg16")
     p.add_argument("--batch", type=int, default=16)
     p.add_argument("--warmup", type=int, default=2)
     p.add_argument("--steps", type=int, default=5)
@@ -92,6 +100,9 @@ def main():
     if a.model == "smallcnn":
         c, size = 1, 28
         net = small_cnn(c, 10)
+    elif a.model == "study":
+        c, size = 1, 32
+        net = vgg16_cifar(c, 10, size, 0.125)
     elif a.model == "vgg16":
         c, size = 3, 32
         net = vgg16_cifar(c, 10, size)

@@ -89,7 +89,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
         PlaneOrder order = new PlaneOrder(x, xs);
         int parts = Partitions.count(order.planes);
         LossPass[] partLoss = new LossPass[parts];
-        Partitions.run(parts, part -> {
+        Partitions.run(parts, (long) order.planes * ho * wo, part -> {
             LossPass pl = loss == null ? null : loss.fresh();
             partLoss[part] = pl;
             HeapBlock ob = HeapBlock.scratch(1, DataType.FLOAT, 1, ho, wo);
@@ -130,7 +130,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
         PlaneOrder order = new PlaneOrder(x, xs);
         int parts = Partitions.count(order.planes);
         LossPass[] partLoss = new LossPass[parts];
-        Partitions.run(parts, part -> {
+        Partitions.run(parts, (long) order.planes * h * w, part -> {
             HeapBlock xb = HeapBlock.scratch(0, DataType.FLOAT, 1, h, w);
             double[] acc = new double[Math.max(h, w)];
             double[] g = new double[acc.length];
@@ -179,7 +179,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
         Step[] steps = Step.plan(conf, weights, h, w, units, layerName);
         PlaneOrder order = new PlaneOrder(eps, es);
         int parts = Partitions.count(order.planes);
-        Partitions.run(parts, part -> {
+        Partitions.run(parts, (long) order.planes * ho * wo, part -> {
             HeapBlock eb = HeapBlock.scratch(1, DataType.FLOAT, 1, ho, wo);
             float[] ep = eb.f;
             double[] g = new double[Math.max(ho, wo)];

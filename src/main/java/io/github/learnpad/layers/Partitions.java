@@ -21,6 +21,15 @@ final class Partitions {
     /** Partitions per pass (fewer if there are fewer units): enough for 8 cores, few enough to keep sums cheap. */
     static final int MAX = 8;
     private static final ConcurrentHashMap<Integer, ExecutorService> POOLS = new ConcurrentHashMap<>();
+    /**
+     * Passes over fewer elements than this (default 2^20, 4 MB of floats) run on the calling thread alone: on the
+     * study's network (maps of 34 x 34 down to 4 x 4 at batch 64) handing partitions to a helper thread and waiting
+     * for it cost more than it saved (docs/benchmarks.md). The partitions, and so the results, are the same either
+     * way. System property {@code learnpad.padding.minParallelElements}.
+     */
+    static final long DEFAULT_MIN_PARALLEL_ELEMENTS = 1L << 20;
+    private static volatile long minParallelElements = Long.getLong("learnpad.padding.minParallelElements",
+            DEFAULT_MIN_PARALLEL_ELEMENTS);
 
     private Partitions() {
     }
@@ -35,9 +44,28 @@ final class Partitions {
         return (int) ((long) units * part / count(units));
     }
 
+    /**
+     * {@link #run(int, IntConsumer)} for a pass over {@code elements} array elements: on the calling thread alone
+     * when they are fewer than {@link #DEFAULT_MIN_PARALLEL_ELEMENTS} (or the property's value).
+     */
+    static void run(int parts, long elements, IntConsumer body) {
+        run(elements < minParallelElements ? 1 : parts, parts, body);
+    }
+
+    /** Sets the threshold of {@link #run(int, long, IntConsumer)} (tests); returns the previous one. */
+    static long setMinParallelElements(long elements) {
+        long old = minParallelElements;
+        minParallelElements = elements;
+        return old;
+    }
+
     /** Runs {@code body} for partitions {@code 0 .. parts}, in parallel when allowed, and returns when all are done. */
     static void run(int parts, IntConsumer body) {
-        int threads = Math.min(parts, threads());
+        run(parts, parts, body);
+    }
+
+    private static void run(int maxThreads, int parts, IntConsumer body) {
+        int threads = Math.min(maxThreads, Math.min(parts, threads()));
         AtomicInteger next = new AtomicInteger();
         Runnable worker = () -> {
             for (int p = next.getAndIncrement(); p < parts; p = next.getAndIncrement()) {

@@ -2,8 +2,10 @@ package io.github.learnpad.bench;
 
 import io.github.learnpad.OneDnn;
 import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.layers.PaddingVariant;
 import io.github.learnpad.models.ResNet50;
 import io.github.learnpad.models.SmallCnn;
+import io.github.learnpad.models.Variant;
 import io.github.learnpad.models.Vgg16;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -51,7 +53,16 @@ import java.util.concurrent.TimeUnit;
 public final class PeerBenchmark {
     /** The models, their batch sizes and input shapes (C, H, W). */
     public enum Model {
-        SMALLCNN(64, 1, 28), VGG16(16, 3, 32), RESNET50(8, 3, 32);
+        SMALLCNN(64, 1, 28),
+        /**
+         * The study's network ({@code ./learnpad study}): {@link Vgg16} in the CIFAR layout at width 1/8 (8..64
+         * channels, hidden 64), one channel at 32 x 32, batch 64.
+         */
+        STUDY(64, 1, 32),
+        VGG16(16, 3, 32), RESNET50(8, 3, 32);
+
+        /** The study's width multiplier ({@code StudyCommand}'s {@code --width-multiplier 0.125}). */
+        public static final double STUDY_WIDTH = 0.125;
 
         final int defaultBatch;
         final int channels;
@@ -73,16 +84,24 @@ public final class PeerBenchmark {
 
         /** LearnPad's network, zero padding, 10 classes, NCHW. */
         ComputationGraph build() {
+            return build(PaddingVariant.of(PaddingMode.ZERO));
+        }
+
+        /** LearnPad's network with the given padding, 10 classes, NCHW, seed 42, Adam 1e-3. */
+        ComputationGraph build(PaddingVariant padding) {
             switch (this) {
                 case SMALLCNN:
                     return SmallCnn.builder().numClasses(10).inputShape(channels, size, size)
-                            .padding(PaddingMode.ZERO).seed(42).build().init();
+                            .padding(padding).seed(42).build().init();
+                case STUDY:
+                    return Vgg16.builder().widthMultiplier(STUDY_WIDTH).variant(Variant.CIFAR).numClasses(10)
+                            .inputShape(channels, size, size).padding(padding).seed(42).build().init();
                 case VGG16:
-                    return Vgg16.builder().numClasses(10).inputShape(channels, size, size).padding(PaddingMode.ZERO)
+                    return Vgg16.builder().numClasses(10).inputShape(channels, size, size).padding(padding)
                             .seed(42).build().init();
                 default:
                     return ResNet50.builder().numClasses(10).inputShape(channels, size, size)
-                            .padding(PaddingMode.ZERO).seed(42).build().init();
+                            .padding(padding).seed(42).build().init();
             }
         }
 
@@ -92,7 +111,7 @@ public final class PeerBenchmark {
                     return m;
                 }
             }
-            throw new IllegalArgumentException("unknown model '" + s + "': use smallcnn, vgg16 or resnet50");
+            throw new IllegalArgumentException("unknown model '" + s + "': use smallcnn, study, vgg16 or resnet50");
         }
     }
 
@@ -125,11 +144,31 @@ public final class PeerBenchmark {
 
     /** A DL4J network's step: {@code fit} on one batch, timed here. */
     private static Step dl4j(ComputationGraph net, DataSet ds) {
-        return () -> {
+        return new Dl4jStep(net, ds);
+    }
+
+    /** A DL4J step that also keeps the process CPU time (all threads, ND4J's native ones too) of its last run. */
+    private static final class Dl4jStep implements Step {
+        private static final com.sun.management.OperatingSystemMXBean OS = (com.sun.management.OperatingSystemMXBean)
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        private final ComputationGraph net;
+        private final DataSet ds;
+        double lastCpuMs;
+
+        Dl4jStep(ComputationGraph net, DataSet ds) {
+            this.net = net;
+            this.ds = ds;
+        }
+
+        @Override
+        public double run() {
+            long c0 = OS.getProcessCpuTime();
             long t0 = System.nanoTime();
             net.fit(ds);
-            return (System.nanoTime() - t0) / 1e6;
-        };
+            double ms = (System.nanoTime() - t0) / 1e6;
+            lastCpuMs = (OS.getProcessCpuTime() - c0) / 1e6;
+            return ms;
+        }
     }
 
     /**
@@ -166,6 +205,102 @@ public final class PeerBenchmark {
         }
     }
 
+    /** The study's network: each setup's name and step times, in the order they ran within a round. */
+    public record StudyResult(int batch, List<String> names, List<Times> times, List<double[]> cpuMs, int steps,
+                              long rssFirstMb, long rssLastMb) {
+        public Times get(String name) {
+            int i = names.indexOf(name);
+            return i < 0 ? Times.none(name + " not run") : times.get(i);
+        }
+    }
+
+    /** Setup names of {@link #runStudy}. */
+    public static final String ZERO = "zero";
+    public static final String ZERO_IN_CONV = "zero-in-conv";
+    public static final String REPLICATE = "replicate";
+    public static final String LEARNED = "learned";
+    public static final String LEARNED_MIXING = "learned-mixing";
+    public static final String TORCH = "PyTorch";
+
+    /**
+     * The study's network ({@link Model#STUDY}) with DL4J's oneDNN helpers, one step of each setup per round:
+     * {@value #ZERO} (what {@link Vgg16}'s builder gives for zero padding: an explicit {@code ZeroPaddingLayer} before
+     * each unpadded convolution), {@value #ZERO_IN_CONV} (the same network with the convolutions padding themselves,
+     * as PyTorch's {@code Conv2d}), {@value #REPLICATE} (an explicit fixed padding layer of another mode),
+     * {@value #LEARNED} (the Padding Module), {@value #LEARNED_MIXING} (with channel mixing, if {@code mixing}), and
+     * PyTorch's twin if {@code python} is set. Same seed, same batch, Adam 1e-3.
+     */
+    public static StudyResult runStudy(int batch, int warmup, int steps, boolean mixing, String python, Path script,
+                                       PrintStream progress) {
+        Model m = Model.STUDY;
+        DataSet ds = batch(batch, m.channels, m.size, CNN2DFormat.NCHW);
+        OneDnn.enable();
+        List<String> names = new ArrayList<>();
+        List<Step> setups = new ArrayList<>();
+        names.add(ZERO);
+        setups.add(dl4j(m.build(PaddingVariant.of(PaddingMode.ZERO)), ds));
+        ComputationGraph inConv = plainVgg16(CNN2DFormat.NCHW, m.channels, m.size, Model.STUDY_WIDTH);
+        progress.println("study, zero in the convolutions: " + OneDnn.describe(inConv));
+        names.add(ZERO_IN_CONV);
+        setups.add(dl4j(inConv, ds));
+        names.add(REPLICATE);
+        setups.add(dl4j(m.build(PaddingVariant.of(PaddingMode.REPLICATE)), ds));
+        names.add(LEARNED);
+        setups.add(dl4j(m.build(PaddingVariant.LEARNED), ds));
+        if (mixing) {
+            names.add(LEARNED_MIXING);
+            setups.add(dl4j(m.build(PaddingVariant.LEARNED_MIXING), ds));
+        }
+        try (TorchServer torch = python == null ? null
+                : TorchServer.start(python, script, m.id(), batch, false, progress)) {
+            if (torch != null) {
+                names.add(TORCH);
+                setups.add(torch::step);
+            }
+            double[][] cpu = new double[setups.size()][steps];
+            long[] rss = new long[2];
+            double[][] t = interleave(setups, warmup, steps, m.id(), names, progress, cpu, rss);
+            List<Times> times = new ArrayList<>();
+            for (int k = 0; k < t.length; k++) {
+                times.add(new Times(t[k], TORCH.equals(names.get(k)) ? torch.version : ""));
+            }
+            return new StudyResult(batch, names, times, List.of(cpu), steps, rss[0], rss[1]);
+        }
+    }
+
+    /** The study's rows as a Markdown table: medians and same-round ratios to PyTorch, zero and replicate. */
+    public static String studyTable(StudyResult r) {
+        StringBuilder s = new StringBuilder();
+        s.append("| study's network, batch ").append(r.batch()).append(" | median step (ms) | images/s | "
+                + "/ PyTorch (same-round median) | / zero (same-round median) | / replicate (same-round median) | "
+                + "process CPU per step (ms, median) |\n");
+        s.append("|---|---:|---:|---:|---:|---:|---:|\n");
+        Times torch = r.get(TORCH);
+        Times zero = r.get(ZERO);
+        Times rep = r.get(REPLICATE);
+        for (int i = 0; i < r.names().size(); i++) {
+            Times t = r.times().get(i);
+            double cpu = ModelPaddingBenchmark.median(r.cpuMs().get(i));
+            s.append(String.format(Locale.ROOT, "| %s | %.1f | %.0f | %s | %s | %s | %s |%n", r.names().get(i),
+                    t.median(), r.batch() * 1000 / t.median(), ratio(t, torch), ratio(t, zero), ratio(t, rep),
+                    Double.isNaN(cpu) ? "-" : String.format(Locale.ROOT, "%.0f", cpu)));
+        }
+        if (r.rssFirstMb() >= 0 && r.steps() > 1) {
+            s.append(String.format(Locale.ROOT, "Resident memory (whole JVM, all setups): %d MB after the first timed "
+                    + "round, %d MB after the last (%+.2f MB per 100 steps of each DL4J setup)%n", r.rssFirstMb(),
+                    r.rssLastMb(), (r.rssLastMb() - r.rssFirstMb()) * 100.0 / (r.steps() - 1)));
+        }
+        if (torch.measured()) {
+            s.append(torch.note()).append('\n');
+        }
+        return s.toString();
+    }
+
+    private static String ratio(Times a, Times b) {
+        return a.measured() && b.measured() ? String.format(Locale.ROOT, "%.2fx (%.2fx)", a.median() / b.median(),
+                pairedMedianOf(a, b)) : "-";
+    }
+
     /**
      * NCHW against NHWC with the oneDNN helpers: a VGG16 (CIFAR variant, zero padding inside the convolutions, as
      * PyTorch's) built in each format, interleaved. Returns {NCHW times, NHWC times}, and PyTorch's channels-last
@@ -174,8 +309,8 @@ public final class PeerBenchmark {
     public static List<Times> formats(int batch, int warmup, int steps, String python, Path script,
                                       PrintStream progress) {
         OneDnn.enable();
-        ComputationGraph nchw = plainVgg16(CNN2DFormat.NCHW);
-        ComputationGraph nhwc = plainVgg16(CNN2DFormat.NHWC);
+        ComputationGraph nchw = plainVgg16(CNN2DFormat.NCHW, 3, 32, 1);
+        ComputationGraph nhwc = plainVgg16(CNN2DFormat.NHWC, 3, 32, 1);
         progress.println("vgg16 NCHW: " + OneDnn.describe(nchw) + "; NHWC: " + OneDnn.describe(nhwc));
         DataSet dc = batch(batch, 3, 32, CNN2DFormat.NCHW);
         DataSet dh = new DataSet(dc.getFeatures().permute(0, 2, 3, 1).dup('c'), dc.getLabels());
@@ -199,15 +334,33 @@ public final class PeerBenchmark {
     /** Rounds of one step per setup in turn; returns [setup][timed step] in ms. */
     private static double[][] interleave(List<Step> setups, int warmup, int steps, String model, List<String> names,
                                          PrintStream progress) {
+        return interleave(setups, warmup, steps, model, names, progress, null);
+    }
+
+    /**
+     * As above; {@code cpu}, if not null, gets [setup][timed step] process CPU ms of the DL4J setups (NaN for
+     * others), and {@code rss[0..1]} the resident set in MB after the first and the last timed round.
+     */
+    private static double[][] interleave(List<Step> setups, int warmup, int steps, String model, List<String> names,
+                                         PrintStream progress, double[][] cpu, long... rss) {
         double[][] t = new double[setups.size()][steps];
         for (int round = 0; round < warmup + steps; round++) {
             for (int k = 0; k < setups.size(); k++) {
                 double ms = setups.get(k).run();
                 if (round >= warmup) {
                     t[k][round - warmup] = ms;
+                    if (cpu != null) {
+                        cpu[k][round - warmup] = setups.get(k) instanceof Dl4jStep d ? d.lastCpuMs : Double.NaN;
+                    }
                 }
                 progress.printf(Locale.ROOT, "round %d %s %s %.0f ms%n", round, model, names.get(k), ms);
             }
+            if (rss.length == 2 && round == warmup) {
+                rss[0] = ModelPaddingBenchmark.residentMb();
+            }
+        }
+        if (rss.length == 2) {
+            rss[1] = ModelPaddingBenchmark.residentMb();
         }
         return t;
     }
@@ -236,18 +389,21 @@ public final class PeerBenchmark {
         return new DataSet(x, y);
     }
 
-    /** VGG16, CIFAR variant as {@link Vgg16}, but padded by the convolutions themselves, in the given format. */
-    static ComputationGraph plainVgg16(CNN2DFormat format) {
+    /**
+     * VGG16, CIFAR variant as {@link Vgg16} (width scaled by {@code width} as its {@code widthMultiplier}), but
+     * padded by the convolutions themselves, in the given format, for {@code channels x size x size} inputs.
+     */
+    static ComputationGraph plainVgg16(CNN2DFormat format, int channels, int size, double width) {
         int[][] blocks = {{64, 64}, {128, 128}, {256, 256, 256}, {512, 512, 512}, {512, 512, 512}};
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder().seed(42)
                 .updater(new Adam(1e-3)).weightInit(WeightInit.RELU).activation(Activation.RELU)
                 .convolutionMode(ConvolutionMode.Truncate).graphBuilder().addInputs("input")
-                .setInputTypes(InputType.convolutional(32, 32, 3, format));
+                .setInputTypes(InputType.convolutional(size, size, channels, format));
         String last = "input";
         for (int blk = 0; blk < blocks.length; blk++) {
             for (int i = 0; i < blocks[blk].length; i++) {
                 String name = "conv" + (blk + 1) + "_" + (i + 1);
-                g.addLayer(name, new ConvolutionLayer.Builder(3, 3).padding(1, 1).nOut(blocks[blk][i])
+                g.addLayer(name, new ConvolutionLayer.Builder(3, 3).padding(1, 1).nOut(scaled(blocks[blk][i], width))
                         .dataFormat(format).activation(Activation.IDENTITY).build(), last);
                 g.addLayer(name + "-bn", new BatchNormalization.Builder().dataFormat(format).build(), name);
                 g.addLayer(name + "-relu", new ActivationLayer.Builder().activation(Activation.RELU).build(),
@@ -258,14 +414,19 @@ public final class PeerBenchmark {
                     .stride(2, 2).dataFormat(format).build(), last);
             last = "pool" + (blk + 1);
         }
-        g.addLayer("fc1", new DenseLayer.Builder().nOut(512).dropOut(0.5).build(), last)
-                .addLayer("fc2", new DenseLayer.Builder().nOut(512).dropOut(0.5).build(), "fc1")
+        g.addLayer("fc1", new DenseLayer.Builder().nOut(scaled(512, width)).dropOut(0.5).build(), last)
+                .addLayer("fc2", new DenseLayer.Builder().nOut(scaled(512, width)).dropOut(0.5).build(), "fc1")
                 .addLayer("output", new OutputLayer.Builder(LossFunctions.LossFunction.NEGATIVELOGLIKELIHOOD).nOut(10)
                         .activation(Activation.SOFTMAX).weightInit(WeightInit.XAVIER).build(), "fc2")
                 .setOutputs("output");
         ComputationGraph net = new ComputationGraph(g.build());
         net.init();
         return net;
+    }
+
+    /** As {@link Vgg16}'s width multiplier: rounded, at least 1. */
+    private static int scaled(int width, double multiplier) {
+        return Math.max(1, (int) Math.round(width * multiplier));
     }
 
     /**

@@ -11,9 +11,11 @@ import java.util.concurrent.Callable;
  * {@code learnpad bench}: the Padding Module's training step (forward + backward + local loss) and inference forward
  * against DL4J's ZeroPaddingLayer, measured interleaved in the same run; prints medians and ratios.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {PeersCommand.class, StatsBenchCommand.class},
+@Command(name = "bench", mixinStandardHelpOptions = true, subcommands = {PeersCommand.class, StatsBenchCommand.class,
+        ProfileCommand.class},
         description = {"Times the Padding Module against DL4J's ZeroPaddingLayer in the same run (medians, ratios).",
-                "`bench peers`: whole models, DL4J built-in vs DL4J + oneDNN vs PyTorch.",
+                "`bench peers`: whole models, DL4J built-in vs DL4J + oneDNN vs PyTorch. `bench profile`: where a training "
+                        + "step's time goes. `bench stats`: the cost of --ui/--stats.",
                 "For whole networks per padding mode see io.github.learnpad.bench.ModelPaddingBenchmark (docs/benchmarks.md)."})
 final class BenchCommand implements Callable<Integer> {
     @Option(names = "--shape", split = ",", defaultValue = "32,64,32,32",

@@ -61,6 +61,8 @@ public final class LearnPadCli implements Runnable {
 
     /** Runs the command line in this process and returns the exit code (for tests and embedding). */
     public static int execute(String... args) {
+        // Before anything loads ND4J (JavaCPP reads its settings once); the launcher also passes the property.
+        io.github.learnpad.JavaCppAccounting.skipPhysicalBytesCheck();
         boolean verbose = Arrays.asList(args).contains("--verbose");
         quietLogging(verbose);
         CommandLine cl = new CommandLine(new LearnPadCli());

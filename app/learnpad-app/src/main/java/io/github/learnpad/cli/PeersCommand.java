@@ -20,19 +20,25 @@ import java.util.concurrent.Callable;
                 + "(bench/peers/torch_bench.py, same architectures, right after), in one run; medians and ratios.",
                 "Progress goes to stderr, the Markdown table to stdout."})
 final class PeersCommand implements Callable<Integer> {
-    @Option(names = "--models", split = ",", defaultValue = "smallcnn,vgg16,resnet50",
-            description = "Models: smallcnn (batch 64, 1x28x28), vgg16 (16, 3x32x32), resnet50 (8, 3x32x32), CIFAR "
-                    + "variants, zero padding. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--models", split = ",", defaultValue = "smallcnn,study,vgg16,resnet50",
+            description = "Models: smallcnn (batch 64, 1x28x28), study (the study's network: vgg16 at width 1/8, "
+                    + "64, 1x32x32; oneDNN only, with zero padding as built and inside the convolutions, replicate, "
+                    + "learned and learned-mixing), vgg16 (16, 3x32x32), resnet50 (8, 3x32x32), CIFAR variants, zero "
+                    + "padding. Default: ${DEFAULT-VALUE}.")
     List<String> models;
 
     @Option(names = "--batch", description = "Batch size for every model (default: per model, see --models).")
     Integer batch;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "Untimed steps per setup. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--warmup", defaultValue = "3", description = "Untimed rounds. Default: ${DEFAULT-VALUE}.")
     int warmup;
 
-    @Option(names = "--steps", defaultValue = "5", description = "Timed steps per setup. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--steps", defaultValue = "12",
+            description = "Timed rounds (one step per setup each). Default: ${DEFAULT-VALUE}.")
     int steps;
+
+    @Option(names = "--no-mixing", description = "Leave learned-mixing out of the study's rows.")
+    boolean noMixing;
 
     @Option(names = "--formats", description = "Also VGG16 with oneDNN in NCHW against NHWC (and PyTorch "
             + "channels-last).")
@@ -70,14 +76,25 @@ final class PeersCommand implements Callable<Integer> {
         }
         String load = loadAverage();
         List<PeerBenchmark.Row> rows = new ArrayList<>();
+        PeerBenchmark.StudyResult study = null;
         for (PeerBenchmark.Model m : ms) {
             int b = batch != null ? batch : m.defaultBatch();
-            rows.add(PeerBenchmark.run(m, b, warmup, steps, py, script, System.err));
+            if (m == PeerBenchmark.Model.STUDY) {
+                study = PeerBenchmark.runStudy(b, warmup, steps, !noMixing, py, script, System.err);
+            } else {
+                rows.add(PeerBenchmark.run(m, b, warmup, steps, py, script, System.err));
+            }
         }
-        System.out.printf(Locale.ROOT, "%nTraining step, median of %d after %d warm-up, %d cores, load average %s at "
-                + "start, %s at end%n%n", steps, warmup, Runtime.getRuntime().availableProcessors(), load,
+        System.out.printf(Locale.ROOT, "%nTraining step, median of %d rounds after %d warm-up, %d cores, load average "
+                + "%s at start, %s at end%n%n", steps, warmup, Runtime.getRuntime().availableProcessors(), load,
                 loadAverage());
-        System.out.print(PeerBenchmark.table(rows));
+        if (!rows.isEmpty()) {
+            System.out.print(PeerBenchmark.table(rows));
+        }
+        if (study != null) {
+            System.out.println();
+            System.out.print(PeerBenchmark.studyTable(study));
+        }
         if (formats) {
             int b = batch != null ? batch : PeerBenchmark.Model.VGG16.defaultBatch();
             List<PeerBenchmark.Times> f = PeerBenchmark.formats(b, warmup, steps, py, script, System.err);
