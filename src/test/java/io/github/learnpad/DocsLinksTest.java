@@ -38,17 +38,26 @@ class DocsLinksTest {
         return b.toString();
     }
 
-    /** The ids of a Markdown file's headings (outside code blocks), with GitHub's -1, -2 suffixes for repeats. */
-    static Set<String> anchors(Path md) throws IOException {
-        Set<String> ids = new HashSet<>();
+    /** A Markdown file's lines outside fenced code blocks. */
+    static List<String> prose(Path md) throws IOException {
+        List<String> out = new ArrayList<>();
         boolean code = false;
         for (String line : Files.readAllLines(md)) {
             if (line.startsWith("```")) {
                 code = !code;
-                continue;
+            } else if (!code) {
+                out.add(line);
             }
+        }
+        return out;
+    }
+
+    /** The ids of a Markdown file's headings (outside code blocks), with GitHub's -1, -2 suffixes for repeats. */
+    static Set<String> anchors(Path md) throws IOException {
+        Set<String> ids = new HashSet<>();
+        for (String line : prose(md)) {
             Matcher m = HEADING.matcher(line);
-            if (!code && m.matches()) {
+            if (m.matches()) {
                 String id = slug(m.group(1));
                 String unique = id;
                 for (int n = 1; ids.contains(unique); n++) {
@@ -63,14 +72,9 @@ class DocsLinksTest {
     /** "file: link: what is wrong" for each broken relative link of {@code md}. */
     static List<String> broken(Path md) throws IOException {
         List<String> problems = new ArrayList<>();
-        boolean code = false;
-        for (String line : Files.readAllLines(md)) {
-            if (line.startsWith("```")) {
-                code = !code;
-                continue;
-            }
+        for (String line : prose(md)) {
             Matcher m = LINK.matcher(line);
-            while (!code && m.find()) {
+            while (m.find()) {
                 String link = m.group(1);
                 if (link.matches("^[a-z]+:.*")) {
                     continue; // http:, https:, mailto:
