@@ -144,8 +144,8 @@ public final class ModelPaddingBenchmark {
                     ms.get(m)[round - warmup] = t;
                     cpu.get(m)[round - warmup] = c;
                 }
-                System.err.printf(Locale.ROOT, "round %d %s %.0f ms wall %.0f ms cpu, resident %d MB%n", round, m, t, c,
-                        residentMb());
+                System.err.printf(Locale.ROOT, "round %d %s %.0f ms wall %.0f ms cpu, %s%n", round, m, t, c,
+                        memoryLine());
             }
             if (round == warmup) {
                 rssFirst = residentMb();
@@ -180,6 +180,18 @@ public final class ModelPaddingBenchmark {
         System.out.printf(Locale.ROOT, "%nResident memory (all modes): %d MB after the first timed round, %d MB after "
                 + "the last (%+.1f MB per round)%n", rssFirst, rssLast,
                 steps > 1 ? (rssLast - rssFirst) / (steps - 1.0) : 0.0);
+    }
+
+    /**
+     * Where the process's memory is, for telling a leak from a heap that grows to its working size: the resident set,
+     * the Java heap's committed and used sizes, and the native bytes and pointers JavaCPP tracks (ND4J's buffers and
+     * shape descriptors outside workspaces, freed when their Java objects are collected).
+     */
+    static String memoryLine() {
+        Runtime rt = Runtime.getRuntime();
+        return String.format(Locale.ROOT, "resident %d MB, heap %d/%d MB used/committed, JavaCPP %d MB in %d pointers",
+                residentMb(), (rt.totalMemory() - rt.freeMemory()) >> 20, rt.totalMemory() >> 20,
+                org.bytedeco.javacpp.Pointer.totalBytes() >> 20, org.bytedeco.javacpp.Pointer.totalCount());
     }
 
     /** The JVM's resident set size in MB from /proc/self/status (Linux), -1 where that is not available. */
