@@ -104,13 +104,6 @@ public final class BorderPredictor {
     }
 
     /**
-     * True if {@code x} is FLOAT in the (C, N, H, W) memory layout of a convolution's output and {@link #forward}
-     * would walk it channel-major: the output is then best allocated in that layout too.
-     */
-    static boolean keepsChannelMajor(PaddingModule conf, INDArray x) {
-        return PaddingPasses.choose(conf, computeType(x)).keepsChannelMajor(x);
-    }
-    /**
      * Main-loss backward pass: writes {@code dL/dx (N, C, H, W)} into {@code dx} from {@code eps = dL/dy}, leaving
      * {@code eps} as it is. The predictor weights are constants here: their gradient comes from the local loss alone
      * ({@link #localLoss}).

@@ -2,7 +2,6 @@ package io.github.learnpad.layers;
 
 import io.github.learnpad.layers.ArrayAccess.Destination;
 import io.github.learnpad.layers.PaddingModule.LocalLoss;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -65,8 +64,8 @@ final class FloatDepthwisePasses implements PaddingPasses {
 
     /** FLOAT data, the depthwise predictor, NCHW. */
     @Override
-    public boolean supports(PaddingModule conf, DataType dt, CNN2DFormat layout) {
-        return !conf.isChannelMixing() && dt == DataType.FLOAT && layout == CNN2DFormat.NCHW;
+    public boolean supports(PaddingModule conf, DataType dt) {
+        return !conf.isChannelMixing() && dt == DataType.FLOAT;
     }
 
     /** True if {@code x} is FLOAT in the (C, N, H, W) layout of a convolution's output: the walk is channel-major. */

@@ -3,7 +3,6 @@ package io.github.learnpad.layers;
 import io.github.learnpad.layers.ArrayAccess.Destination;
 import io.github.learnpad.layers.PaddingModule.LocalLoss;
 import io.github.learnpad.layers.PaddingModule.Side;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -54,8 +53,8 @@ final class FloatMixingPasses implements PaddingPasses {
 
     /** Channel mixing on FLOAT data, NCHW (any memory layout of the arrays). */
     @Override
-    public boolean supports(PaddingModule conf, DataType dt, CNN2DFormat layout) {
-        return conf.isChannelMixing() && dt == DataType.FLOAT && layout == CNN2DFormat.NCHW;
+    public boolean supports(PaddingModule conf, DataType dt) {
+        return conf.isChannelMixing() && dt == DataType.FLOAT;
     }
 
     @Override

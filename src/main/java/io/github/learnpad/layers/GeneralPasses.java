@@ -4,7 +4,6 @@ import io.github.learnpad.layers.PaddingModule.Side;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import io.github.learnpad.layers.PaddingModule.LocalLoss;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 
 import io.github.learnpad.layers.ArrayAccess.Destination;
 import static io.github.learnpad.layers.ArrayAccess.computeType;
@@ -32,8 +31,8 @@ final class GeneralPasses implements PaddingPasses {
     }
 
     @Override
-    public boolean supports(PaddingModule conf, DataType dt, CNN2DFormat layout) {
-        return layout == CNN2DFormat.NCHW;
+    public boolean supports(PaddingModule conf, DataType dt) {
+        return true;
     }
 
     @Override

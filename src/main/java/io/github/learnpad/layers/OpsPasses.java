@@ -2,7 +2,6 @@ package io.github.learnpad.layers;
 
 import io.github.learnpad.layers.PaddingModule.LocalLoss;
 import io.github.learnpad.layers.PaddingModule.Side;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -50,8 +49,8 @@ final class OpsPasses implements PaddingPasses {
 
     /** Any configuration, data type and memory layout of NCHW arrays. */
     @Override
-    public boolean supports(PaddingModule conf, DataType dt, CNN2DFormat layout) {
-        return layout == CNN2DFormat.NCHW;
+    public boolean supports(PaddingModule conf, DataType dt) {
+        return true;
     }
 
     @Override

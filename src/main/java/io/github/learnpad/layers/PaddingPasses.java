@@ -1,12 +1,12 @@
 package io.github.learnpad.layers;
 
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * One implementation of the Padding Module's passes (forward, local loss, main-loss backward), all computing the
@@ -27,8 +27,11 @@ import java.util.Map;
  */
 interface PaddingPasses {
 
-    /** True if this implementation computes for {@code conf} on data of type dt in the given layout. */
-    boolean supports(PaddingModule conf, DataType dt, CNN2DFormat layout);
+    /**
+     * True if this implementation computes for {@code conf} on data of compute type dt (FLOAT or DOUBLE). The arrays
+     * are always (N, C, H, W) views: an NHWC layer hands its passes permuted views, so there is no layout to ask about.
+     */
+    boolean supports(PaddingModule conf, DataType dt);
 
     /**
      * Pads {@code x (N, C, H, W)} into {@code out (N, C, H+t+b, W+l+r)} (every element written). When {@code training}
@@ -57,6 +60,21 @@ interface PaddingPasses {
     void backward(PaddingModule conf, Weights weights, INDArray x, INDArray eps, INDArray dx, String layerName);
 
     /**
+     * The main-loss backward pass, the one entry the runtime layer calls: {@code dL/dx (N, C, H, W)} computed in place
+     * ({@link #backwardInPlace}, a view of {@code eps}'s interior) when this implementation can, else written into the
+     * array {@code fresh} supplies ({@link #backward}, {@code eps} left as it is), which is then returned.
+     */
+    default INDArray inputGradient(PaddingModule conf, Weights weights, INDArray x, INDArray eps,
+                                   Supplier<INDArray> fresh, String layerName) {
+        INDArray dx = backwardInPlace(conf, weights, x, eps, layerName);
+        if (dx == null) {
+            dx = fresh.get();
+            backward(conf, weights, x, eps, dx, layerName);
+        }
+        return dx;
+    }
+
+    /**
      * True if this implementation walks {@code x} in the (C, N, H, W) memory layout of a convolution's output: the
      * output is then best allocated in that layout too.
      */
@@ -69,7 +87,8 @@ interface PaddingPasses {
      * when asked for ({@link PaddingModule.Implementation#JAVA}); the ND4J-ops passes when asked for or on a backend
      * other than the CPU one (they keep the data on the device); on the CPU, the float depthwise passes or the float
      * channel-mixing passes where they apply, the ND4J-ops passes for channel mixing in DOUBLE, else the general
-     * passes.
+     * passes. The runtime layer calls it once per data type and keeps the answer ({@link PaddingModuleLayer}); the
+     * answer depends only on the configuration, the data type and the backend, none of which change during training.
      */
     static PaddingPasses choose(PaddingModule conf, DataType dt) {
         List<PaddingPasses> preference;
@@ -83,7 +102,7 @@ interface PaddingPasses {
             preference = List.of(FloatDepthwisePasses.INSTANCE, GeneralPasses.INSTANCE);
         }
         for (PaddingPasses p : preference) {
-            if (p.supports(conf, dt, CNN2DFormat.NCHW)) {
+            if (p.supports(conf, dt)) {
                 return p;
             }
         }
