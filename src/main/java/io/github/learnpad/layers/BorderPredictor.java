@@ -1,14 +1,13 @@
 package io.github.learnpad.layers;
 
-import io.github.learnpad.layers.PaddingModule.Side;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import static io.github.learnpad.layers.ArrayAccess.array;
 import static io.github.learnpad.layers.ArrayAccess.computeType;
 import static io.github.learnpad.layers.ArrayAccess.packed;
-import static io.github.learnpad.layers.Step.gather;
-import static io.github.learnpad.layers.Step.pairStep;
+import static io.github.learnpad.layers.SidePlan.gather;
+import static io.github.learnpad.layers.SidePlan.pairStep;
 import static io.github.learnpad.layers.Correlation.predictRow;
 
 import java.util.Arrays;
@@ -63,8 +62,8 @@ import java.util.Map;
  * place), {@link FloatMixingPasses} (FLOAT channel mixing on the CPU: ND4J's GEMMs, the data movement in Java) or
  * {@link OpsPasses} (ND4J ops only: the device path for non-CPU backends, and channel mixing in DOUBLE).
  * The Java passes share small package-private parts, each in a file of its own: {@link Correlation} (the clamped 1-D
- * correlation), {@link Step} and {@link Units} (the plan: strip geometry and the walk over the minibatch),
- * {@link Kernel} and {@link Weights} (the predictor as read), {@link LossPass} and {@link LocalLossResult} (the local
+ * correlation), {@link SidePlan} and {@link MinibatchWalk} (the plan: strip geometry and the walk over the minibatch),
+ * {@link SidePredictor} and {@link PredictorWeights} (the predictor as read), {@link LossPass} and {@link LocalLossResult} (the local
  * loss's sums) and {@link ArrayAccess}. They are package-private in {@code layers} rather than in a sub-package
  * because Java has no sub-package privacy: a sub-package would make them public, library API. A SameDiff graph of
  * the same maths ({@link PaddingModuleGraph}) is the slow reference that the tests also compare with;
@@ -72,7 +71,7 @@ import java.util.Map;
  *
  * <p>The Java passes are hand-written because a SameDiff graph of the maths spends far longer in per-op overhead
  * than the arithmetic costs (a few hundred thousand multiply-adds for a (32, 64, 32, 32) input; the SAMEDIFF row of
- * docs/benchmarks.md). Each walks the minibatch one unit at a time ({@link Units}), in at most {@link Partitions#MAX} partitions run in parallel. The
+ * docs/benchmarks.md). Each walks the minibatch one unit at a time ({@link MinibatchWalk}), in at most {@link Partitions#MAX} partitions run in parallel. The
  * local loss is computed in the training forward pass, and the layer's backward pass adds the border's gradient into
  * the upstream gradient itself when the layout allows ({@link #backwardInPlace}).
  */
@@ -88,7 +87,7 @@ public final class BorderPredictor {
      * (e.g. in a DL4J workspace); every element of {@code out} is written.
      */
     public static void forward(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray out, String layerName) {
-        forward(conf, Weights.read(conf, params), x, out, layerName, false);
+        forward(conf, PredictorWeights.read(conf, params), x, out, layerName, false);
     }
 
     /**
@@ -98,7 +97,7 @@ public final class BorderPredictor {
      *
      * @throws IllegalArgumentException if training and the rows/columns the local loss reads contain NaN or Inf
      */
-    static LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out,
+    static LocalLossResult forward(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray out,
                                    String layerName, boolean training) {
         return PaddingPasses.choose(conf, computeType(x)).forward(conf, weights, x, out, layerName, training);
     }
@@ -110,10 +109,10 @@ public final class BorderPredictor {
      */
     public static void backward(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray eps,
                                 INDArray dx, String layerName) {
-        backward(conf, Weights.read(conf, params), x, eps, dx, layerName);
+        backward(conf, PredictorWeights.read(conf, params), x, eps, dx, layerName);
     }
 
-    static void backward(PaddingModule conf, Weights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
+    static void backward(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
         PaddingPasses.choose(conf, computeType(dx)).backward(conf, weights, x, eps, dx, layerName);
     }
 
@@ -125,7 +124,7 @@ public final class BorderPredictor {
      * (n, c) planes are each contiguous, as in packed NCHW or the (C, N, H, W) layout of a convolution's input
      * gradient; the ND4J-ops passes always can); use {@link #backward} then.
      */
-    static INDArray backwardInPlace(PaddingModule conf, Weights weights, INDArray x, INDArray eps, String layerName) {
+    static INDArray backwardInPlace(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray eps, String layerName) {
         return PaddingPasses.choose(conf, computeType(eps)).backwardInPlace(conf, weights, x, eps, layerName);
     }
     /**
@@ -136,10 +135,10 @@ public final class BorderPredictor {
      * @throws IllegalArgumentException if the rows/columns it reads contain NaN or Inf (nothing is written then)
      */
     public static double localLoss(PaddingModule conf, Map<String, INDArray> params, INDArray x, Map<String, INDArray> grads) {
-        return localLoss(conf, Weights.read(conf, params), x, grads);
+        return localLoss(conf, PredictorWeights.read(conf, params), x, grads);
     }
 
-    static double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
+    static double localLoss(PaddingModule conf, PredictorWeights weights, INDArray x, Map<String, INDArray> grads) {
         return PaddingPasses.choose(conf, computeType(x)).localLoss(conf, weights, x, grads);
     }
     /**
@@ -153,14 +152,14 @@ public final class BorderPredictor {
             throw new IllegalArgumentException("side " + s.key() + " is not padded by this module: it has no predictor");
         }
         long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
-        Units units = new Units(conf, n, c);
-        Kernel[] ks = Kernel.of(conf, params, s).forUnits(units.per);
+        MinibatchWalk units = new MinibatchWalk(conf, n, c);
+        SidePredictor[] ks = SidePredictor.of(conf, params, s).forUnits(units.per);
         int rows = ks[0].k + 1;
         if ((s.isRow() ? h : w) < rows) {
             throw new IllegalArgumentException("predictEdge needs at least k+1=" + rows + " rows/columns along "
                     + "the " + s.key() + " side's axis; the input is " + Arrays.toString(x.shape()));
         }
-        Step st = pairStep(s, ks, h, w);
+        SidePlan st = pairStep(s, ks, h, w);
         int len = st.len, per = units.per;
         DataType dt = computeType(x);
         StridedAccess xs = packed(x, dt);

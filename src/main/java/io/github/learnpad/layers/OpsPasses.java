@@ -1,7 +1,6 @@
 package io.github.learnpad.layers;
 
 import io.github.learnpad.layers.PaddingModule.LocalLoss;
-import io.github.learnpad.layers.PaddingModule.Side;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -54,24 +53,24 @@ final class OpsPasses implements PaddingPasses {
     }
 
     @Override
-    public LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out, String layerName,
+    public LocalLossResult forward(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray out, String layerName,
                                    boolean training) {
         return pad(conf, weights.params, x, out, layerName, training, training ? weights.gradientBuffer() : null);
     }
 
     @Override
-    public double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
+    public double localLoss(PaddingModule conf, PredictorWeights weights, INDArray x, Map<String, INDArray> grads) {
         return localLoss(conf, weights.params, x, grads).loss;
     }
 
     /** Works in {@code eps} whatever its layout. */
     @Override
-    public INDArray backwardInPlace(PaddingModule conf, Weights weights, INDArray x, INDArray eps, String layerName) {
+    public INDArray backwardInPlace(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray eps, String layerName) {
         return addBorderGradient(conf, weights.params, x.size(2), x.size(3), eps);
     }
 
     @Override
-    public void backward(PaddingModule conf, Weights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
+    public void backward(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
         dx.assign(addBorderGradient(conf, weights.params, x.size(2), x.size(3), eps.dup()));
     }
 
@@ -312,7 +311,7 @@ final class OpsPasses implements PaddingPasses {
             long a0 = s.isRow() ? conf.getLeft() : 0, a1 = s.isRow() ? conf.getLeft() + w : ho;
             boolean small = axis < conf.getContextDepth();
             if (small) {
-                Step.warnSmall(layerName, s, axis, conf.getContextDepth());
+                SidePlan.warnSmall(layerName, s, axis, conf.getContextDepth());
             }
             SideKernel kn = small ? null : new SideKernel(conf, params, s, dt);
             for (int ring = 1; ring <= conf.amount(s); ring++) {

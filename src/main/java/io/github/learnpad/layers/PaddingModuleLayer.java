@@ -46,9 +46,9 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
      * loss), for the backward pass on the same input.
      */
     private INDArray pendingInput;
-    private Weights pendingWeights;
+    private PredictorWeights pendingWeights;
     private LocalLossResult pendingLocalLoss;
-    /** See {@link Weights#gradientBuffer()}: allocated at the first training forward, outside any workspace. */
+    /** See {@link PredictorWeights#gradientBuffer()}: allocated at the first training forward, outside any workspace. */
     private Map<String, INDArray> localGradientBuffer;
     /** The passes chosen for FLOAT (index 0) and DOUBLE (index 1) data, each at its first use, then kept. */
     private final PaddingPasses[] passes = new PaddingPasses[2];
@@ -133,7 +133,7 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
             hintWaitPolicy();
         }
         clearPending();
-        Weights weights = Weights.read(m, paramTable, this::localGradientBuffer);
+        PredictorWeights weights = PredictorWeights.read(m, paramTable, this::localGradientBuffer);
         try {
             LocalLossResult loss = passes.forward(m, weights, x, nchw(out), displayName(), training);
             if (training) {
@@ -172,7 +172,7 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
             PaddingPasses passes = passes(computeType(x));
             // Backprop goes through the forward pass's weights (what the output was computed with) when it has them.
             boolean sameInput = pendingInput == input;
-            Weights weights = sameInput ? pendingWeights : Weights.read(m, paramTable);
+            PredictorWeights weights = sameInput ? pendingWeights : PredictorWeights.read(m, paramTable);
             if (m.getLocalLoss() == PaddingModule.LocalLoss.NONE) {
                 gradTable.values().forEach(a -> a.assign(0));
                 lastLocalLoss = Double.NaN;
@@ -194,7 +194,7 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
                     displayName());
             dx = fresh[0] != null ? fresh[0] : workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, inFormat(d));
         }
-        for (PaddingModule.Side s : m.paddedSides()) {
+        for (Side s : m.paddedSides()) {
             g.gradientForVariable().put(s.weightKey(), gradTable.get(s.weightKey()));
             g.gradientForVariable().put(s.biasKey(), gradTable.get(s.biasKey()));
         }

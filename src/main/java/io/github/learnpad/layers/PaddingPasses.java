@@ -39,14 +39,14 @@ interface PaddingPasses {
      *
      * @throws IllegalArgumentException if training and the rows/columns the local loss reads contain NaN or Inf
      */
-    LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out, String layerName,
+    LocalLossResult forward(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray out, String layerName,
                             boolean training);
 
     /**
      * The local loss of {@code x}; its gradient is written into {@code grads} (same keys and shapes as the
      * parameters, overwritten). NaN if no side has a training pair or the loss is NONE.
      */
-    double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads);
+    double localLoss(PaddingModule conf, PredictorWeights weights, INDArray x, Map<String, INDArray> grads);
 
     /**
      * The main-loss backward pass without a copy: adds the border's gradient onto its sources in
@@ -54,17 +54,17 @@ interface PaddingPasses {
      * {@code ZeroPaddingLayer} returns a view of its epsilon). Returns null, leaving {@code eps} alone, when this
      * implementation cannot work in {@code eps}'s type or layout; use {@link #backward} then.
      */
-    INDArray backwardInPlace(PaddingModule conf, Weights weights, INDArray x, INDArray eps, String layerName);
+    INDArray backwardInPlace(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray eps, String layerName);
 
     /** Writes {@code dL/dx (N, C, H, W)} into {@code dx} from {@code eps = dL/dy}, leaving {@code eps} as it is. */
-    void backward(PaddingModule conf, Weights weights, INDArray x, INDArray eps, INDArray dx, String layerName);
+    void backward(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray eps, INDArray dx, String layerName);
 
     /**
      * The main-loss backward pass, the one entry the runtime layer calls: {@code dL/dx (N, C, H, W)} computed in place
      * ({@link #backwardInPlace}, a view of {@code eps}'s interior) when this implementation can, else written into the
      * array {@code fresh} supplies ({@link #backward}, {@code eps} left as it is), which is then returned.
      */
-    default INDArray inputGradient(PaddingModule conf, Weights weights, INDArray x, INDArray eps,
+    default INDArray inputGradient(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray eps,
                                    Supplier<INDArray> fresh, String layerName) {
         INDArray dx = backwardInPlace(conf, weights, x, eps, layerName);
         if (dx == null) {

@@ -106,32 +106,32 @@ class PaddingModuleDispatchTest {
         }
 
         @Override
-        public LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out,
+        public LocalLossResult forward(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray out,
                                        String layerName, boolean training) {
             forwards++;
             return chosen.forward(conf, weights, x, out, layerName, training);
         }
 
         @Override
-        public double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
+        public double localLoss(PaddingModule conf, PredictorWeights weights, INDArray x, Map<String, INDArray> grads) {
             return chosen.localLoss(conf, weights, x, grads);
         }
 
         @Override
-        public INDArray inputGradient(PaddingModule conf, Weights weights, INDArray x, INDArray eps,
+        public INDArray inputGradient(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray eps,
                                       Supplier<INDArray> fresh, String layerName) {
             backwards++;
             return chosen.inputGradient(conf, weights, x, eps, fresh, layerName);
         }
 
         @Override
-        public INDArray backwardInPlace(PaddingModule conf, Weights weights, INDArray x, INDArray eps,
+        public INDArray backwardInPlace(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray eps,
                                         String layerName) {
             throw new AssertionError("the layer enters the backward pass through inputGradient only");
         }
 
         @Override
-        public void backward(PaddingModule conf, Weights weights, INDArray x, INDArray eps, INDArray dx,
+        public void backward(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray eps, INDArray dx,
                              String layerName) {
             throw new AssertionError("the layer enters the backward pass through inputGradient only");
         }
