@@ -54,26 +54,13 @@ import java.util.Map;
  * training pair exists and that side's predictor gets no local-loss gradient for that batch.
  *
  * <h2>Where the passes live</h2>
- * This class states the maths and is the front door: the package-private entry points below ({@link #forward},
- * {@link #backward}, {@link #backwardInPlace}, {@link #localLoss}) dispatch through {@link PaddingPasses#choose},
- * which picks one implementation of {@link PaddingPasses} in one place: {@link GeneralPasses} (any configuration and
- * data type, plain Java loops over canonical double strips: the reference the others are tested against),
- * {@link FloatDepthwisePasses} (FLOAT data, depthwise predictor, the defaults; Java loops on each float plane in
- * place), {@link FloatMixingPasses} (FLOAT channel mixing on the CPU: ND4J's GEMMs, the data movement in Java) or
- * {@link OpsPasses} (ND4J ops only: the device path for non-CPU backends, and channel mixing in DOUBLE).
- * The Java passes share small package-private parts, each in a file of its own: {@link Correlation} (the clamped 1-D
- * correlation), {@link SidePlan} and {@link MinibatchWalk} (the plan: strip geometry and the walk over the minibatch),
- * {@link SidePredictor} and {@link PredictorWeights} (the predictor as read), {@link LossPass} and {@link LocalLossResult} (the local
- * loss's sums) and {@link ArrayAccess}. They are package-private in {@code layers} rather than in a sub-package
- * because Java has no sub-package privacy: a sub-package would make them public, library API. A SameDiff graph of
- * the same maths ({@link PaddingModuleGraph}) is the slow reference that the tests also compare with;
- * {@code docs/padding-module.md} lists the files.
+ * This class states the maths. A network's layer ({@link PaddingModuleLayer}) computes it with the implementation of
+ * the passes it chose once; the static entry points below run the same passes on arrays and a parameter map, for use
+ * outside a network (each call chooses the passes anew). Which file holds which part: the package documentation
+ * ({@code package-info.java}), the one map of the package.
  *
- * <p>The Java passes are hand-written because a SameDiff graph of the maths spends far longer in per-op overhead
- * than the arithmetic costs (a few hundred thousand multiply-adds for a (32, 64, 32, 32) input; the SAMEDIFF row of
- * docs/benchmarks.md). Each walks the minibatch one unit at a time ({@link MinibatchWalk}), in at most {@link Partitions#MAX} partitions run in parallel. The
- * local loss is computed in the training forward pass, and the layer's backward pass adds the border's gradient into
- * the upstream gradient itself when the layout allows ({@link #backwardInPlace}).
+ * <p>The passes are hand-written, with explicit gradients, because a SameDiff graph of the maths spends far longer in
+ * per-op overhead than its few multiply-adds cost (docs/benchmarks.md).
  */
 public final class BorderPredictor {
     private BorderPredictor() {

@@ -11,19 +11,10 @@ import java.util.function.Supplier;
 /**
  * One implementation of the Padding Module's passes (forward, local loss, main-loss backward), all computing the
  * maths described in {@link BorderPredictor}. As with DL4J's layer helpers, each implementation says what it
- * {@link #supports}, and {@link #choose} picks one in one place, falling back to the general passes. The
- * implementations:
- * <ul>
- *   <li>{@link FloatDepthwisePasses}: Java passes for FLOAT data and the depthwise predictor (the defaults), on each
- *       (n, c) plane in place; the default on the CPU backend;</li>
- *   <li>{@link FloatMixingPasses}: channel mixing on FLOAT data on the CPU, the matrix products in ND4J's GEMM
- *       and the data movement around them in Java over the arrays' planes;</li>
- *   <li>{@link OpsPasses}: built from ND4J ops only (GEMMs for channel mixing): the device path on any backend but
- *       the CPU one, channel mixing on DOUBLE data, and {@link PaddingModule.Implementation#ND4J_OPS};</li>
- *   <li>{@link GeneralPasses}: Java passes for any configuration and data type, on canonical double
- *       strips: the fallback and the reference the others are tested against.</li>
- * </ul>
- * A new kernel width, layout or backend is one implementation plus one line in {@link #choose}.
+ * {@link #supports}, {@link #choose} picks one in one place, falling back to the general passes, and the runtime layer
+ * keeps the one it got. The implementations and the parts they share are listed in the package documentation
+ * ({@code package-info.java}). A new kernel width, layout or backend is one implementation plus one line in
+ * {@link #choose}.
  */
 interface PaddingPasses {
 
