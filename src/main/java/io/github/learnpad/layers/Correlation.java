@@ -76,9 +76,9 @@ final class Correlation {
 
     // -----------------------------------------------------------------------------------------------------------------
     // One row's taps: the inner loops, where the layer spends its time. The window width w = 3 (the default) has
-    // straight-line loops, which the JIT keeps in registers (measured faster than the general loops:
-    // docs/benchmarks.md); any other w takes the general loops, which clamp each position (FloatDepthwisePasses has the same three functions
-    // on float planes with an index step: float and double arrays share no code in Java without a per-element cost).
+    // straight-line loops, which the JIT keeps in registers (faster than the general loops: docs/benchmarks.md); any
+    // other w takes the general loops, which clamp each position. FloatDepthwisePasses has the same three functions on
+    // float planes with an index step: float and double arrays share no code in Java without a per-element cost.
 
     /** {@code out[o + j] += sum_u wt[wi + u] * x[s + clamp(j + u - w/2)]} for {@code j < len}. */
     static void taps(double[] x, int s, int len, double[] wt, int wi, int w, double[] out, int o) {

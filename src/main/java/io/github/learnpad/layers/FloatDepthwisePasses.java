@@ -54,8 +54,8 @@ final class FloatDepthwisePasses implements PaddingPasses {
     }
 
     /**
-     * {@code a * b + c}, fused where the CPU can (the sweeps below are bound by their multiply-adds: fused, the local
-     * loss's sweep measured faster: docs/benchmarks.md). The last bits differ from a multiply and an add; the tests'
+     * {@code a * b + c}, fused where the CPU can: the sweeps below are bound by their multiply-adds
+     * (docs/benchmarks.md). The last bits differ from a multiply and an add; the tests'
      * tolerances for the fast path against the general one allow for that.
      */
     private static double fma(double a, double b, double c) {
@@ -259,8 +259,8 @@ final class FloatDepthwisePasses implements PaddingPasses {
     }
 
     // -----------------------------------------------------------------------------------------------------------------
-    // The defaults k = 2, w = 3 in one sweep over both context rows: the prediction and the backward measured faster
-    // than a sweep per row (docs/benchmarks.md); the weight gradient measured no faster, so it keeps a sweep per row.
+    // The defaults k = 2, w = 3 in one sweep over both context rows, where that is faster than a sweep per row (the
+    // prediction and the backward; not the weight gradient, which keeps a sweep per row): docs/benchmarks.md.
 
     /**
      * {@link #predict} for k = 2, w = 3: {@code acc[j] = b + sum_u wt[u] x1[clamp(j+u-1)] + wt[3+u] x2[clamp(j+u-1)]},
@@ -295,9 +295,9 @@ final class FloatDepthwisePasses implements PaddingPasses {
      * {@link #addLoss} of one side for k = 2, w = 3 in one sweep: the prediction of the target row at {@code s0} from
      * the rows at {@code s1} and {@code s2} ({@link #predict2x3}'s windows), the residual, and the weight and bias
      * gradients (each tap's value times the residual's gradient), all in registers. Adds the gradients to
-     * {@code dW[di .. di+6)} and {@code dB[bi]}; returns the sum of squared (or absolute) errors. With fused
-     * multiply-adds, measured faster per plane (docs/benchmarks.md) than a prediction sweep, a residual sweep and a
-     * weight-gradient sweep per context row.
+     * {@code dW[di .. di+6)} and {@code dB[bi]}; returns the sum of squared (or absolute) errors. One sweep
+     * with fused multiply-adds beats a prediction, a residual and a weight-gradient sweep per context row
+     * (docs/benchmarks.md).
      */
     private static double loss2x3(float[] x, int s0, int s1, int s2, int js, int len, double[] wt, double b,
                                   boolean mse, double[] dW, int di, double[] dB, int bi) {

@@ -34,9 +34,8 @@ import java.util.Map;
  * edges), and one sweep adds the edges' gradients into the upstream gradient, whose interior is then the input
  * gradient. The heap arrays of a pass come from a per-thread pool ({@link MixingPredictor.Scratch}).
  *
- * <p>Why not {@link OpsPasses} on the CPU: there the windows, their adjoints and the strided band copies are about a
- * hundred small ND4J ops per step, whose dispatch and strided walks cost more than the GEMMs (docs/benchmarks.md,
- * "Channel mixing"). Products are summed in float by the GEMM, the taps' shifted sums in float, the loss in double:
+ * <p>Why not {@link OpsPasses} on the CPU: there the windows, their adjoints and the strided band copies are many
+ * small ND4J ops per step, whose dispatch costs more than the GEMMs (docs/benchmarks.md). Products are summed in float by the GEMM, the taps' shifted sums in float, the loss in double:
  * results differ from the general passes' (double) in the last float bits. The loss's sums are split by channel
  * partitions added in order, so they do not depend on the thread count; the GEMMs' sums are OpenBLAS's (not checked
  * across thread counts here).

@@ -20,18 +20,12 @@ import java.util.Map;
 /**
  * The general passes as a {@link PaddingPasses}: any configuration and data type, NCHW, in plain Java loops over
  * canonical double strips ({@link SidePlan}, {@link Correlation}): the fallback, and the reference the other
- * implementations are tested against. Package-private, like all of the Padding Module's internals: {@link BorderPredictor}
- * states the maths and is the front door.
+ * implementations are tested against. It {@link PaddingPasses#supports supports} any configuration and data type.
  */
 final class GeneralPasses implements PaddingPasses {
     static final GeneralPasses INSTANCE = new GeneralPasses();
 
     private GeneralPasses() {
-    }
-
-    @Override
-    public boolean supports(PaddingModule conf, DataType dt) {
-        return true;
     }
 
     @Override

@@ -16,9 +16,8 @@ import java.util.Map;
  */
 final class MixingPredictor {
     /**
-     * From this many weights per side on, the weights and their gradient are rearranged by ND4J ops, natively: with
-     * C = 512 a side has 1.5 M weights, and their round trips through the heap cost more than the side's GEMMs
-     * (docs/benchmarks.md). Below it, by Java loops: an ND4J op's fixed cost dominates there. Copies either way, so
+     * From this many weights per side on, the weights and their gradient are rearranged by ND4J ops, natively: for
+     * wide layers their round trips through the heap cost more than the side's GEMMs (docs/benchmarks.md). Below it, by Java loops: an ND4J op's fixed cost dominates there. Copies either way, so
      * the results are the same.
      */
     static final long NATIVE_REARRANGE = 1 << 18;

@@ -40,8 +40,8 @@ import java.util.Objects;
  *
  * <p>During training the layer forms its own training pairs from its input (the outermost row/column of each side
  * is the target, the k rows/columns inside it the predictor input) and updates the predictor with its own local
- * loss and its own updater. The network's loss never changes the predictor's weights; {@link LocalLosses} reports the local loss. The maths, with tensor shapes,
- * is in {@link BorderPredictor} and {@code docs/padding-module.md}.
+ * loss and its own updater. The network's loss never changes the predictor's weights; {@link LocalLosses} reports the
+ * local loss. The maths, with tensor shapes, is in {@link BorderPredictor} and {@code docs/padding-module.md}.
  *
  * <pre>{@code
  * new PaddingModule.Builder().padding(1).build();                        // 1 on every side

@@ -21,8 +21,11 @@ interface PaddingPasses {
     /**
      * True if this implementation computes for {@code conf} on data of compute type dt (FLOAT or DOUBLE). The arrays
      * are always (N, C, H, W) views: an NHWC layer hands its passes permuted views, so there is no layout to ask about.
+     * By default any: the general and the ND4J-ops passes compute for every configuration and data type.
      */
-    boolean supports(PaddingModule conf, DataType dt);
+    default boolean supports(PaddingModule conf, DataType dt) {
+        return true;
+    }
 
     /**
      * Pads {@code x (N, C, H, W)} into {@code out (N, C, H+t+b, W+l+r)} (every element written). When {@code training}
