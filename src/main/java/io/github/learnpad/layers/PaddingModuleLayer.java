@@ -65,7 +65,10 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         return lastLocalLoss;
     }
 
-    /** The passes this layer runs on data of compute type dt: chosen at the first call, the same instance after. */
+    /**
+     * The passes this layer runs on data of compute type dt: chosen at the first call, the same instance after (a
+     * configuration changed after the layer's first pass keeps the passes chosen then, as DL4J's helpers do).
+     */
     PaddingPasses passes(DataType dt) {
         int i = dt == DataType.DOUBLE ? 1 : 0;
         if (passes[i] == null) {
