@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * allocation JavaCPP registers for garbage collection (ND4J's shape descriptors, op contexts, buffers made outside
  * workspaces: hundreds per training step) first asks the operating system for the process's resident set
  * ({@code Pointer.physicalBytesInaccurate}, under a global lock) when JavaCPP's {@code maxPhysicalBytes} is above
- * 0, which it is by default (4 x the Java heap limit). On a small network this took about 4% of a training step
+ * 0, which it is by default (4 x the Java heap limit). On a small network that was a visible share of a training step
  * (docs/benchmarks.md, "Where a training step's time goes").
  *
  * <pre>{@code

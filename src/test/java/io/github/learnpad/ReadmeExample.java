@@ -1,5 +1,6 @@
 package io.github.learnpad;
 
+import io.github.learnpad.layers.LocalLosses;
 import io.github.learnpad.layers.PaddingModule;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -109,7 +110,7 @@ public final class ReadmeExample {
 
     /** What the README promises of the trained network: one Padding Module with a positive local loss, 10 outputs. */
     public static void check(MultiLayerNetwork net, DataSet d) {
-        Map<String, Double> losses = PaddingModule.lastLocalLosses(net);
+        Map<String, Double> losses = LocalLosses.of(net);
         if (losses.size() != 1 || !(losses.values().iterator().next() > 0)) {
             throw new AssertionError("expected one Padding Module with a positive local loss, got " + losses);
         }

@@ -11,6 +11,8 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.learning.config.Adam;
@@ -79,6 +81,25 @@ class SavedModelCompatibilityTest {
         MultiLayerConfiguration fromJson = MultiLayerConfiguration.fromJson(text(name + ".json"));
         assertEquals(net.getLayerWiseConfigurations().toJson(), fromJson.toJson(), "JSON round trip");
         trainsOneStep(net, x);
+    }
+
+    /**
+     * Every value of {@link PaddingModule.Implementation} that a saved configuration may hold loads as itself and
+     * writes back the same JSON: the saved file's {@code "implementation" : "FAST"} swapped for each.
+     */
+    @ParameterizedTest
+    @EnumSource(PaddingModule.Implementation.class)
+    void savedJsonWithAnyImplementationLoads(PaddingModule.Implementation impl) throws Exception {
+        String saved = text(SavedModels.MULTI_LAYER + ".json");
+        String fast = "\"implementation\" : \"FAST\"";
+        assertTrue(saved.contains(fast), "the saved JSON names its implementation");
+        String json = saved.replace(fast, "\"implementation\" : \"" + impl.name() + "\"");
+        MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(json);
+        PaddingModule module = (PaddingModule) conf.getConf(2).getLayer();
+        assertEquals(impl, module.getImplementation());
+        assertTrue(module.isChannelMixing(), "the rest of the configuration too");
+        assertEquals(conf.toJson(), MultiLayerConfiguration.fromJson(conf.toJson()).toJson(), "JSON round trip");
+        assertTrue(conf.toJson().contains("\"implementation\" : \"" + impl.name() + "\""), "written back as " + impl);
     }
 
     private static void trainsOneStep(org.deeplearning4j.nn.api.Model net, INDArray x) {

@@ -1,14 +1,13 @@
 package io.github.learnpad.layers;
 
-import io.github.learnpad.layers.PaddingModule.Side;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import static io.github.learnpad.layers.ArrayAccess.array;
 import static io.github.learnpad.layers.ArrayAccess.computeType;
 import static io.github.learnpad.layers.ArrayAccess.packed;
-import static io.github.learnpad.layers.Step.gather;
-import static io.github.learnpad.layers.Step.pairStep;
+import static io.github.learnpad.layers.SidePlan.gather;
+import static io.github.learnpad.layers.SidePlan.pairStep;
 import static io.github.learnpad.layers.Correlation.predictRow;
 
 import java.util.Arrays;
@@ -55,26 +54,13 @@ import java.util.Map;
  * training pair exists and that side's predictor gets no local-loss gradient for that batch.
  *
  * <h2>Where the passes live</h2>
- * This class states the maths and is the front door: the package-private entry points below ({@link #forward},
- * {@link #backward}, {@link #backwardInPlace}, {@link #localLoss}) dispatch through {@link PaddingPasses#choose},
- * which picks one implementation of {@link PaddingPasses} in one place: {@link GeneralPasses} (any configuration and
- * data type, plain Java loops over canonical double strips: the reference the others are tested against),
- * {@link FloatDepthwisePasses} (FLOAT data, depthwise predictor, the defaults; Java loops on each float plane in
- * place), {@link FloatMixingPasses} (FLOAT channel mixing on the CPU: ND4J's GEMMs, the data movement in Java) or
- * {@link OpsPasses} (ND4J ops only: the device path for non-CPU backends, and channel mixing in DOUBLE).
- * The Java passes share small package-private parts, each in a file of its own: {@link Correlation} (the clamped 1-D
- * correlation), {@link Step} and {@link Units} (the plan: strip geometry and the walk over the minibatch),
- * {@link Kernel} and {@link Weights} (the predictor as read), {@link LossPass} and {@link LocalLossResult} (the local
- * loss's sums) and {@link ArrayAccess}. They are package-private in {@code layers} rather than in a sub-package
- * because Java has no sub-package privacy: a sub-package would make them public, library API. A SameDiff graph of
- * the same maths ({@link PaddingModuleGraph}) is the slow reference that the tests also compare with;
- * {@code docs/padding-module.md} lists the files.
+ * This class states the maths. A network's layer ({@link PaddingModuleLayer}) computes it with the implementation of
+ * the passes it chose once; the static entry points below run the same passes on arrays and a parameter map, for use
+ * outside a network (each call chooses the passes anew). Which file holds which part: the package documentation
+ * ({@code package-info.java}), the one map of the package.
  *
- * <p>The Java passes are hand-written because a SameDiff graph of the maths spends far longer in per-op overhead
- * than the arithmetic costs (a few hundred thousand multiply-adds for a (32, 64, 32, 32) input; the SAMEDIFF row of
- * docs/benchmarks.md). Each walks the minibatch one unit at a time ({@link Units}), in at most {@link Partitions#MAX} partitions run in parallel. The
- * local loss is computed in the training forward pass, and the layer's backward pass adds the border's gradient into
- * the upstream gradient itself when the layout allows ({@link #backwardInPlace}).
+ * <p>The passes are hand-written, with explicit gradients, because a SameDiff graph of the maths spends far longer in
+ * per-op overhead than its few multiply-adds cost (docs/benchmarks.md).
  */
 public final class BorderPredictor {
     private BorderPredictor() {
@@ -88,7 +74,7 @@ public final class BorderPredictor {
      * (e.g. in a DL4J workspace); every element of {@code out} is written.
      */
     public static void forward(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray out, String layerName) {
-        forward(conf, Weights.read(conf, params), x, out, layerName, false);
+        forward(conf, PredictorWeights.read(conf, params), x, out, layerName, false);
     }
 
     /**
@@ -98,18 +84,11 @@ public final class BorderPredictor {
      *
      * @throws IllegalArgumentException if training and the rows/columns the local loss reads contain NaN or Inf
      */
-    static LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out,
+    static LocalLossResult forward(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray out,
                                    String layerName, boolean training) {
         return PaddingPasses.choose(conf, computeType(x)).forward(conf, weights, x, out, layerName, training);
     }
 
-    /**
-     * True if {@code x} is FLOAT in the (C, N, H, W) memory layout of a convolution's output and {@link #forward}
-     * would walk it channel-major: the output is then best allocated in that layout too.
-     */
-    static boolean keepsChannelMajor(PaddingModule conf, INDArray x) {
-        return PaddingPasses.choose(conf, computeType(x)).keepsChannelMajor(x);
-    }
     /**
      * Main-loss backward pass: writes {@code dL/dx (N, C, H, W)} into {@code dx} from {@code eps = dL/dy}, leaving
      * {@code eps} as it is. The predictor weights are constants here: their gradient comes from the local loss alone
@@ -117,10 +96,10 @@ public final class BorderPredictor {
      */
     public static void backward(PaddingModule conf, Map<String, INDArray> params, INDArray x, INDArray eps,
                                 INDArray dx, String layerName) {
-        backward(conf, Weights.read(conf, params), x, eps, dx, layerName);
+        backward(conf, PredictorWeights.read(conf, params), x, eps, dx, layerName);
     }
 
-    static void backward(PaddingModule conf, Weights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
+    static void backward(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
         PaddingPasses.choose(conf, computeType(dx)).backward(conf, weights, x, eps, dx, layerName);
     }
 
@@ -132,7 +111,7 @@ public final class BorderPredictor {
      * (n, c) planes are each contiguous, as in packed NCHW or the (C, N, H, W) layout of a convolution's input
      * gradient; the ND4J-ops passes always can); use {@link #backward} then.
      */
-    static INDArray backwardInPlace(PaddingModule conf, Weights weights, INDArray x, INDArray eps, String layerName) {
+    static INDArray backwardInPlace(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray eps, String layerName) {
         return PaddingPasses.choose(conf, computeType(eps)).backwardInPlace(conf, weights, x, eps, layerName);
     }
     /**
@@ -143,10 +122,10 @@ public final class BorderPredictor {
      * @throws IllegalArgumentException if the rows/columns it reads contain NaN or Inf (nothing is written then)
      */
     public static double localLoss(PaddingModule conf, Map<String, INDArray> params, INDArray x, Map<String, INDArray> grads) {
-        return localLoss(conf, Weights.read(conf, params), x, grads);
+        return localLoss(conf, PredictorWeights.read(conf, params), x, grads);
     }
 
-    static double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
+    static double localLoss(PaddingModule conf, PredictorWeights weights, INDArray x, Map<String, INDArray> grads) {
         return PaddingPasses.choose(conf, computeType(x)).localLoss(conf, weights, x, grads);
     }
     /**
@@ -160,14 +139,14 @@ public final class BorderPredictor {
             throw new IllegalArgumentException("side " + s.key() + " is not padded by this module: it has no predictor");
         }
         long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
-        Units units = new Units(conf, n, c);
-        Kernel[] ks = Kernel.of(conf, params, s).forUnits(units.per);
+        MinibatchWalk units = new MinibatchWalk(conf, n, c);
+        SidePredictor[] ks = SidePredictor.of(conf, params, s).forUnits(units.per);
         int rows = ks[0].k + 1;
         if ((s.isRow() ? h : w) < rows) {
             throw new IllegalArgumentException("predictEdge needs at least k+1=" + rows + " rows/columns along "
                     + "the " + s.key() + " side's axis; the input is " + Arrays.toString(x.shape()));
         }
-        Step st = pairStep(s, ks, h, w);
+        SidePlan st = pairStep(s, ks, h, w);
         int len = st.len, per = units.per;
         DataType dt = computeType(x);
         StridedAccess xs = packed(x, dt);

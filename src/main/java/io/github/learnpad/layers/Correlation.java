@@ -14,7 +14,7 @@ final class Correlation {
     // The primitive: predict row i of a canonical strip A (N, C, rows, L) from rows i+1 .. i+k.
 
     /** {@code A[n, c, i, :] = p} computed from {@code A[n, :, i+1 .. i+k, :]}. */
-    static void predictRow(double[] a, int n, int rows, int len, int i, Kernel kn, double[] into, int intoRows, int intoRow) {
+    static void predictRow(double[] a, int n, int rows, int len, int i, SidePredictor kn, double[] into, int intoRows, int intoRow) {
         int cN = kn.channels;
         int k = kn.k;
         for (int b = 0; b < n; b++) {
@@ -32,7 +32,7 @@ final class Correlation {
     }
 
     /** Adds {@code W^T g} to rows i+1..i+k of {@code gA}, where g is the gradient of row i's prediction. */
-    static void predictRowBackward(double[] g, int gRows, int gRow, int n, int rows, int len, int i, Kernel kn, double[] gA) {
+    static void predictRowBackward(double[] g, int gRows, int gRow, int n, int rows, int len, int i, SidePredictor kn, double[] gA) {
         int cN = kn.channels;
         int k = kn.k;
         for (int b = 0; b < n; b++) {
@@ -52,7 +52,7 @@ final class Correlation {
      * Accumulates the weight/bias gradient of row 0's prediction from rows 1..k, for the residual gradient g, into
      * {@code dW[wOff ..]} and {@code dB[bOff ..]} (laid out like the kernel's weight and bias).
      */
-    static void predictRowWeightGrad(double[] a, int n, int rows, int len, Kernel kn, double[] g, double[] dW, int wOff,
+    static void predictRowWeightGrad(double[] a, int n, int rows, int len, SidePredictor kn, double[] g, double[] dW, int wOff,
                                      double[] dB, int bOff) {
         int cN = kn.channels;
         int k = kn.k;
@@ -76,13 +76,13 @@ final class Correlation {
 
     // -----------------------------------------------------------------------------------------------------------------
     // One row's taps: the inner loops, where the layer spends its time. The window width w = 3 (the default) has
-    // straight-line loops, which the JIT keeps in registers (measured faster than the general loops:
-    // docs/benchmarks.md); any other w takes the general loops, which clamp each position (FloatDepthwisePasses has the same three functions
-    // on float planes with an index step: float and double arrays share no code in Java without a per-element cost).
+    // straight-line loops, which the JIT keeps in registers (faster than the general loops: docs/benchmarks.md); any
+    // other w takes the general loops, which clamp each position. FloatDepthwisePasses has the same three functions on
+    // float planes with an index step: float and double arrays share no code in Java without a per-element cost.
 
     /** {@code out[o + j] += sum_u wt[wi + u] * x[s + clamp(j + u - w/2)]} for {@code j < len}. */
     static void taps(double[] x, int s, int len, double[] wt, int wi, int w, double[] out, int o) {
-        if (Kernel.width3(w, len)) {
+        if (SidePredictor.width3(w, len)) {
             double w0 = wt[wi], w1 = wt[wi + 1], w2 = wt[wi + 2];
             out[o] += (w0 + w1) * x[s] + w2 * x[s + 1];
             for (int j = 1; j < len - 1; j++) {
@@ -102,7 +102,7 @@ final class Correlation {
 
     /** The transpose of {@link #taps}: {@code gx[s + m] += sum over (j, u) with clamp(j + u - w/2) = m of wt[wi + u] * g[gi + j]}. */
     static void tapsBackward(double[] g, int gi, int len, double[] wt, int wi, int w, double[] gx, int s) {
-        if (Kernel.width3(w, len)) {
+        if (SidePredictor.width3(w, len)) {
             double w0 = wt[wi], w1 = wt[wi + 1], w2 = wt[wi + 2];
             gx[s] += w0 * (g[gi] + g[gi + 1]) + w1 * g[gi];
             for (int m = 1; m < len - 1; m++) {
@@ -122,7 +122,7 @@ final class Correlation {
 
     /** The weight gradient of {@link #taps}: {@code dW[di + u] += sum_j g[gi + j] * x[s + clamp(j + u - w/2)]}. */
     static void tapsWeightGrad(double[] x, int s, int len, double[] g, int gi, int w, double[] dW, int di) {
-        if (Kernel.width3(w, len)) {
+        if (SidePredictor.width3(w, len)) {
             // Three independent sums: one running sum would wait on the adder's latency at every step.
             double s0 = g[gi] * x[s], s1 = g[gi] * x[s], s2 = g[gi] * x[s + 1];
             for (int j = 1; j < len - 1; j++) {

@@ -70,17 +70,14 @@ public final class FixedPaddingOps {
     }
 
     static INDArray pad(INDArray input, FixedPadding.Mode mode, SideAmounts pad, INDArray out) {
-        int t = pad.top(), b = pad.bottom(), l = pad.left(), r = pad.right();
+        int l = pad.left();
         int n = (int) input.size(0), c = (int) input.size(1);
         int h = (int) input.size(2);
         int w = (int) input.size(3);
         out.get(pad.interior(h, w)).assign(input);
         StridedAccess o = StridedAccess.of(out);
-        // Positions in out: padded row rows[k] copies row rowSrc[k], padded column cols[k] copies column colSrc[k].
-        int[] rows = padded(t, h, b);
-        int[] rowSrc = sources(rows, mode, h, t);
-        int[] cols = padded(l, w, r);
-        int[] colSrc = sources(cols, mode, w, l);
+        Copies cp = new Copies(mode, pad, h, w);
+        int[] rows = cp.rows, rowSrc = cp.rowSrc, cols = cp.cols, colSrc = cp.colSrc;
         double[] buf = new double[w];
         for (int a = 0; a < n; a++) {
             for (int ch = 0; ch < c; ch++) {
@@ -114,15 +111,13 @@ public final class FixedPaddingOps {
     }
 
     static INDArray unpadInPlace(INDArray gradOut, FixedPadding.Mode mode, SideAmounts pad) {
-        int t = pad.top(), b = pad.bottom(), l = pad.left(), r = pad.right();
+        int l = pad.left();
         int n = (int) gradOut.size(0), c = (int) gradOut.size(1);
         int h = (int) pad.unpaddedHeight(gradOut.size(2));
         int w = (int) pad.unpaddedWidth(gradOut.size(3));
         StridedAccess g = StridedAccess.of(gradOut);
-        int[] rows = padded(t, h, b);
-        int[] rowSrc = sources(rows, mode, h, t);
-        int[] cols = padded(l, w, r);
-        int[] colSrc = sources(cols, mode, w, l);
+        Copies cp = new Copies(mode, pad, h, w);
+        int[] rows = cp.rows, rowSrc = cp.rowSrc, cols = cp.cols, colSrc = cp.colSrc;
         double[] buf = new double[w];
         for (int a = 0; a < n; a++) {
             for (int ch = 0; ch < c; ch++) {
@@ -139,6 +134,21 @@ public final class FixedPaddingOps {
         }
         g.commit();
         return gradOut.get(pad.interior(h, w));
+    }
+
+    /**
+     * Which positions copy which, in output coordinates: padded row {@code rows[k]} copies row {@code rowSrc[k]},
+     * padded column {@code cols[k]} copies column {@code colSrc[k]}.
+     */
+    private static final class Copies {
+        final int[] rows, rowSrc, cols, colSrc;
+
+        Copies(FixedPadding.Mode mode, SideAmounts pad, int h, int w) {
+            rows = padded(pad.top(), h, pad.bottom());
+            rowSrc = sources(rows, mode, h, pad.top());
+            cols = padded(pad.left(), w, pad.right());
+            colSrc = sources(cols, mode, w, pad.left());
+        }
     }
 
     /** The padded positions along one axis, in output coordinates: {@code 0..before-1} and after the interior. */

@@ -2,7 +2,6 @@ package io.github.learnpad.layers;
 
 import io.github.learnpad.layers.ArrayAccess.Destination;
 import io.github.learnpad.layers.PaddingModule.LocalLoss;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -18,8 +17,8 @@ import java.util.Map;
  * <ul>
  *   <li>each unit (one (n, c) plane) is read into a float array on the heap with bulk reads (the forward pass reads
  *       the input's rows straight into the interior of the output plane), and the predictor reads and writes that
- *       plane in place, in float, walking a side's rows or columns by index steps ({@link Step#origin},
- *       {@link Step#qStep}, {@link Step#jStep}) instead of gathering them into double strips;</li>
+ *       plane in place, in float, walking a side's rows or columns by index steps ({@link SidePlan#origin},
+ *       {@link SidePlan#qStep}, {@link SidePlan#jStep}) instead of gathering them into double strips;</li>
  *   <li>the planes are walked in the order they lie in memory ({@link PlaneOrder}): NCHW and the (C, N, H, W) layout
  *       of DL4J's convolutions are both read without a copy;</li>
  *   <li>the local loss of a unit is computed in the training forward pass, while the unit is in cache;</li>
@@ -55,8 +54,8 @@ final class FloatDepthwisePasses implements PaddingPasses {
     }
 
     /**
-     * {@code a * b + c}, fused where the CPU can (the sweeps below are bound by their multiply-adds: fused, the local
-     * loss's sweep measured faster: docs/benchmarks.md). The last bits differ from a multiply and an add; the tests'
+     * {@code a * b + c}, fused where the CPU can: the sweeps below are bound by their multiply-adds
+     * (docs/benchmarks.md). The last bits differ from a multiply and an add; the tests'
      * tolerances for the fast path against the general one allow for that.
      */
     private static double fma(double a, double b, double c) {
@@ -65,8 +64,8 @@ final class FloatDepthwisePasses implements PaddingPasses {
 
     /** FLOAT data, the depthwise predictor, NCHW. */
     @Override
-    public boolean supports(PaddingModule conf, DataType dt, CNN2DFormat layout) {
-        return !conf.isChannelMixing() && dt == DataType.FLOAT && layout == CNN2DFormat.NCHW;
+    public boolean supports(PaddingModule conf, DataType dt) {
+        return !conf.isChannelMixing() && dt == DataType.FLOAT;
     }
 
     /** True if {@code x} is FLOAT in the (C, N, H, W) layout of a convolution's output: the walk is channel-major. */
@@ -76,14 +75,14 @@ final class FloatDepthwisePasses implements PaddingPasses {
     }
 
     @Override
-    public LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out,
+    public LocalLossResult forward(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray out,
                                    String layerName, boolean training) {
         int h = (int) x.size(2), w = (int) x.size(3), ho = (int) out.size(2), wo = (int) out.size(3);
         int t = conf.getTop(), l = conf.getLeft();
         StridedAccess xs = StridedAccess.planes(x);
         Destination dst = new Destination(out, DataType.FLOAT, true);
-        Units units = new Units(conf, x.size(0), x.size(1));
-        Step[] steps = Step.plan(conf, weights, h, w, units, layerName);
+        MinibatchWalk units = new MinibatchWalk(conf, x.size(0), x.size(1));
+        SidePlan[] steps = SidePlan.plan(conf, weights, h, w, units, layerName);
         LossPass loss = training && conf.getLocalLoss() != LocalLoss.NONE ? new LossPass(conf, weights, x.shape(), units) : null;
         int maxLen = Math.max(ho, wo);
         PlaneOrder order = new PlaneOrder(x, xs);
@@ -100,8 +99,8 @@ final class FloatDepthwisePasses implements PaddingPasses {
                 int c = order.channel(u), sample = order.sample(u);
                 // The input goes straight into the interior of the output plane, where the local loss reads it too.
                 xs.loadRows(sample, c, op, t * wo + l, wo);
-                for (Step st : steps) {
-                    Kernel kn = st.kernels[c];
+                for (SidePlan st : steps) {
+                    SidePredictor kn = st.kernels[c];
                     int o = st.origin(wo), qs = st.qStep(wo), js = st.jStep(wo);
                     for (int ring = 1; ring <= st.p; ring++) {
                         int i = st.p - ring;
@@ -122,10 +121,10 @@ final class FloatDepthwisePasses implements PaddingPasses {
     }
 
     @Override
-    public double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
+    public double localLoss(PaddingModule conf, PredictorWeights weights, INDArray x, Map<String, INDArray> grads) {
         int h = (int) x.size(2), w = (int) x.size(3);
         StridedAccess xs = StridedAccess.planes(x);
-        Units units = new Units(conf, x.size(0), x.size(1));
+        MinibatchWalk units = new MinibatchWalk(conf, x.size(0), x.size(1));
         LossPass loss = new LossPass(conf, weights, x.shape(), units);
         PlaneOrder order = new PlaneOrder(x, xs);
         int parts = Partitions.count(order.planes);
@@ -148,7 +147,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
 
     /** Works in {@code eps} when it is FLOAT with contiguous (n, c) planes (packed NCHW or a convolution's layout). */
     @Override
-    public INDArray backwardInPlace(PaddingModule conf, Weights weights, INDArray x, INDArray eps, String layerName) {
+    public INDArray backwardInPlace(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray eps, String layerName) {
         long h = x.size(2), w = x.size(3);
         if (GeneralPasses.hasBorderGradient(conf)) {
             if (eps.dataType() != DataType.FLOAT || !StridedAccess.of(eps).planesContiguous()) {
@@ -160,7 +159,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
     }
 
     @Override
-    public void backward(PaddingModule conf, Weights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
+    public void backward(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
         INDArray work = eps.castTo(DataType.FLOAT).dup('c');
         dx.assign(backwardInPlace(conf, weights, x, work, layerName));
     }
@@ -171,12 +170,12 @@ final class FloatDepthwisePasses implements PaddingPasses {
      * {@link StridedAccess#planesContiguous contiguous planes}), whose interior is then dL/dx. Only called with border
      * gradients on.
      */
-    private static void addBorderGradient(PaddingModule conf, Weights weights, long h, long w, INDArray eps,
+    private static void addBorderGradient(PaddingModule conf, PredictorWeights weights, long h, long w, INDArray eps,
                                           String layerName) {
         int ho = (int) eps.size(2), wo = (int) eps.size(3);
         StridedAccess es = StridedAccess.of(eps);
-        Units units = new Units(conf, eps.size(0), eps.size(1));
-        Step[] steps = Step.plan(conf, weights, h, w, units, layerName);
+        MinibatchWalk units = new MinibatchWalk(conf, eps.size(0), eps.size(1));
+        SidePlan[] steps = SidePlan.plan(conf, weights, h, w, units, layerName);
         PlaneOrder order = new PlaneOrder(eps, es);
         int parts = Partitions.count(order.planes);
         Partitions.run(parts, (long) order.planes * ho * wo, part -> {
@@ -189,8 +188,8 @@ final class FloatDepthwisePasses implements PaddingPasses {
                 // Undo the sides last first and each side's rings outer first, adding each predicted ring's gradient
                 // into the positions it was predicted from: ep then holds dL/d(row-extended map), its interior dL/dx.
                 for (int si = steps.length - 1; si >= 0; si--) {
-                    Step st = steps[si];
-                    Kernel kn = st.kernels[c];
+                    SidePlan st = steps[si];
+                    SidePredictor kn = st.kernels[c];
                     int o = st.origin(wo), qs = st.qStep(wo), js = st.jStep(wo);
                     for (int i = 0; i < st.p; i++) {
                         for (int j = 0; j < st.len; j++) {
@@ -213,7 +212,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
     }
 
     /** {@code acc[0 .. len) =} the prediction of canonical row i from rows i+1 .. i+k of the plane {@code a}. */
-    private static void predict(float[] a, int o, int qs, int js, int len, int i, Kernel kn, double[] acc) {
+    private static void predict(float[] a, int o, int qs, int js, int len, int i, SidePredictor kn, double[] acc) {
         if (kn.is2x3(len)) {
             predict2x3(a, o + (i + 1) * qs, o + (i + 2) * qs, js, len, kn.weight, kn.bias[0], acc);
             return;
@@ -231,11 +230,11 @@ final class FloatDepthwisePasses implements PaddingPasses {
     private static void addLoss(LossPass pl, float[] a, int planeW, int base, int c, double[] acc, double[] g) {
         boolean mse = pl.isMse();
         for (int si = 0; si < pl.sides(); si++) {
-            Step st = pl.pair(si);
+            SidePlan st = pl.pair(si);
             if (st == null) {
                 continue;
             }
-            Kernel kn = st.kernels[c];
+            SidePredictor kn = st.kernels[c];
             int o = base + st.origin(planeW), qs = st.qStep(planeW), js = st.jStep(planeW), len = st.len;
             if (kn.is2x3(len)) {
                 pl.addError(si, loss2x3(a, o, o + qs, o + 2 * qs, js, len, kn.weight, kn.bias[0], mse,
@@ -260,8 +259,8 @@ final class FloatDepthwisePasses implements PaddingPasses {
     }
 
     // -----------------------------------------------------------------------------------------------------------------
-    // The defaults k = 2, w = 3 in one sweep over both context rows: the prediction and the backward measured faster
-    // than a sweep per row (docs/benchmarks.md); the weight gradient measured no faster, so it keeps a sweep per row.
+    // The defaults k = 2, w = 3 in one sweep over both context rows, where that is faster than a sweep per row (the
+    // prediction and the backward; not the weight gradient, which keeps a sweep per row): docs/benchmarks.md.
 
     /**
      * {@link #predict} for k = 2, w = 3: {@code acc[j] = b + sum_u wt[u] x1[clamp(j+u-1)] + wt[3+u] x2[clamp(j+u-1)]},
@@ -296,9 +295,9 @@ final class FloatDepthwisePasses implements PaddingPasses {
      * {@link #addLoss} of one side for k = 2, w = 3 in one sweep: the prediction of the target row at {@code s0} from
      * the rows at {@code s1} and {@code s2} ({@link #predict2x3}'s windows), the residual, and the weight and bias
      * gradients (each tap's value times the residual's gradient), all in registers. Adds the gradients to
-     * {@code dW[di .. di+6)} and {@code dB[bi]}; returns the sum of squared (or absolute) errors. With fused
-     * multiply-adds, measured faster per plane (docs/benchmarks.md) than a prediction sweep, a residual sweep and a
-     * weight-gradient sweep per context row.
+     * {@code dW[di .. di+6)} and {@code dB[bi]}; returns the sum of squared (or absolute) errors. One sweep
+     * with fused multiply-adds beats a prediction, a residual and a weight-gradient sweep per context row
+     * (docs/benchmarks.md).
      */
     private static double loss2x3(float[] x, int s0, int s1, int s2, int js, int len, double[] wt, double b,
                                   boolean mse, double[] dW, int di, double[] dB, int bi) {
@@ -366,7 +365,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
 
     /** {@code out[j] += sum_u wt[wi + u] * x[s + clamp(j + u - w/2) * js]} for {@code j < len}. */
     private static void taps(float[] x, int s, int js, int len, double[] wt, int wi, int w, double[] out) {
-        if (Kernel.width3(w, len)) {
+        if (SidePredictor.width3(w, len)) {
             taps3(x, s, js, len, wt[wi], wt[wi + 1], wt[wi + 2], out);
             return;
         }
@@ -395,7 +394,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
 
     /** The transpose of {@link #taps}: adds into the float plane {@code gx} at {@code s + m * js}. */
     private static void tapsBackward(double[] g, int len, double[] wt, int wi, int w, float[] gx, int s, int js) {
-        if (Kernel.width3(w, len)) {
+        if (SidePredictor.width3(w, len)) {
             tapsBackward3(g, len, wt[wi], wt[wi + 1], wt[wi + 2], gx, s, js);
             return;
         }
@@ -423,7 +422,7 @@ final class FloatDepthwisePasses implements PaddingPasses {
 
     /** The weight gradient of {@link #taps}: {@code dW[di + u] += sum_j g[j] * x[s + clamp(j + u - w/2) * js]}. */
     private static void tapsWeightGrad(float[] x, int s, int js, int len, double[] g, int w, double[] dW, int di) {
-        if (Kernel.width3(w, len)) {
+        if (SidePredictor.width3(w, len)) {
             tapsWeightGrad3(x, s, js, len, g, dW, di);
             return;
         }

@@ -2,8 +2,6 @@ package io.github.learnpad.layers;
 
 import io.github.learnpad.layers.ArrayAccess.Destination;
 import io.github.learnpad.layers.PaddingModule.LocalLoss;
-import io.github.learnpad.layers.PaddingModule.Side;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -21,7 +19,7 @@ import java.util.Map;
  * <ol>
  *   <li>one sweep over the input's planes writes the output's interior and copies each padded side's first lines
  *       (k, or k+1 with the local loss, in the side's canonical order) into heap arrays {@code (C, e, N, L)};</li>
- *   <li>the rings are predicted on the heap, side by side and ring by ring ({@link MixingKernel}): a ring's band
+ *   <li>the rings are predicted on the heap, side by side and ring by ring ({@link MixingPredictor}): a ring's band
  *       {@code B (C·k, N·L)} (row {@code c·k + d}, column {@code n·L + j}) is put together from the edges, the rings
  *       already predicted and, for the columns, the predicted rows' ends; one GEMM {@code Q = Ws × B} with the
  *       weights stacked by tap gives each tap's product, and the prediction adds the taps' rows shifted (clamped at
@@ -34,18 +32,17 @@ import java.util.Map;
  * one sweep reads the rings' gradients from the upstream gradient, the sides are undone on the heap (last side first,
  * outer ring first; a band's gradient {@code Ws^T × G'} goes to the rings it read or to accumulators of the input's
  * edges), and one sweep adds the edges' gradients into the upstream gradient, whose interior is then the input
- * gradient. The heap arrays of a pass come from a per-thread pool ({@link MixingKernel.Scratch}).
+ * gradient. The heap arrays of a pass come from a per-thread pool ({@link MixingPredictor.Scratch}).
  *
- * <p>Why not {@link OpsPasses} on the CPU: there the windows, their adjoints and the strided band copies are about a
- * hundred small ND4J ops per step, whose dispatch and strided walks cost more than the GEMMs (docs/benchmarks.md,
- * "Channel mixing"). Products are summed in float by the GEMM, the taps' shifted sums in float, the loss in double:
+ * <p>Why not {@link OpsPasses} on the CPU: there the windows, their adjoints and the strided band copies are many
+ * small ND4J ops per step, whose dispatch costs more than the GEMMs (docs/benchmarks.md). Products are summed in float by the GEMM, the taps' shifted sums in float, the loss in double:
  * results differ from the general passes' (double) in the last float bits. The loss's sums are split by channel
  * partitions added in order, so they do not depend on the thread count; the GEMMs' sums are OpenBLAS's (not checked
  * across thread counts here).
  */
 final class FloatMixingPasses implements PaddingPasses {
-    static final FloatMixingPasses INSTANCE = new FloatMixingPasses(MixingKernel.NATIVE_REARRANGE);
-    /** See {@link MixingKernel#NATIVE_REARRANGE}; tests move it to run both ways on the same data. */
+    static final FloatMixingPasses INSTANCE = new FloatMixingPasses(MixingPredictor.NATIVE_REARRANGE);
+    /** See {@link MixingPredictor#NATIVE_REARRANGE}; tests move it to run both ways on the same data. */
     private final long nativeRearrangeFrom;
 
     FloatMixingPasses(long nativeRearrangeFrom) {
@@ -54,8 +51,8 @@ final class FloatMixingPasses implements PaddingPasses {
 
     /** Channel mixing on FLOAT data, NCHW (any memory layout of the arrays). */
     @Override
-    public boolean supports(PaddingModule conf, DataType dt, CNN2DFormat layout) {
-        return conf.isChannelMixing() && dt == DataType.FLOAT && layout == CNN2DFormat.NCHW;
+    public boolean supports(PaddingModule conf, DataType dt) {
+        return conf.isChannelMixing() && dt == DataType.FLOAT;
     }
 
     @Override
@@ -64,14 +61,14 @@ final class FloatMixingPasses implements PaddingPasses {
     }
 
     @Override
-    public LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out, String layerName,
+    public LocalLossResult forward(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray out, String layerName,
                                    boolean training) {
         boolean withLoss = training && conf.getLocalLoss() != LocalLoss.NONE;
         Shape sh = new Shape(conf, x);
         StridedAccess xs = StridedAccess.planes(x);
         PlaneOrder order = new PlaneOrder(x, xs);
         Destination dst = new Destination(out, DataType.FLOAT, true);
-        MixingKernel.Scratch.get().reset();
+        MixingPredictor.Scratch.get().reset();
         float[][] edges = readEdges(conf, sh, xs, order, withLoss, dst.access);
         float[][][] rings = new float[Side.values().length][][];
         float[][] lossPredictions = withLoss ? new float[Side.values().length][] : null;
@@ -84,17 +81,17 @@ final class FloatMixingPasses implements PaddingPasses {
     }
 
     @Override
-    public double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
+    public double localLoss(PaddingModule conf, PredictorWeights weights, INDArray x, Map<String, INDArray> grads) {
         Shape sh = new Shape(conf, x);
         StridedAccess xs = StridedAccess.planes(x);
-        MixingKernel.Scratch.get().reset();
+        MixingPredictor.Scratch.get().reset();
         return localLoss(conf, weights, sh, readEdges(conf, sh, xs, new PlaneOrder(x, xs), true, null),
                 new float[Side.values().length][], grads).loss;
     }
 
     /** Works in {@code eps} when it is FLOAT (any memory layout). */
     @Override
-    public INDArray backwardInPlace(PaddingModule conf, Weights weights, INDArray x, INDArray eps, String layerName) {
+    public INDArray backwardInPlace(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray eps, String layerName) {
         long h = x.size(2), w = x.size(3);
         if (conf.isBorderGradient()) {
             if (eps.dataType() != DataType.FLOAT) {
@@ -106,7 +103,7 @@ final class FloatMixingPasses implements PaddingPasses {
     }
 
     @Override
-    public void backward(PaddingModule conf, Weights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
+    public void backward(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
         dx.assign(backwardInPlace(conf, weights, x, eps.castTo(DataType.FLOAT).dup('c'), layerName));
     }
 
@@ -171,7 +168,7 @@ final class FloatMixingPasses implements PaddingPasses {
         Side[] sides = conf.paddedSides();
         for (Side s : sides) {
             lines[s.ordinal()] = edgeLines(sh, s, withLoss);
-            edges[s.ordinal()] = MixingKernel.Scratch.get().take(sh.c * lines[s.ordinal()] * sh.n * sh.lineLength(s));
+            edges[s.ordinal()] = MixingPredictor.Scratch.get().take(sh.c * lines[s.ordinal()] * sh.n * sh.lineLength(s));
         }
         Partitions.run(Partitions.count(order.planes), part -> {
             HeapBlock block = HeapBlock.scratch(0, DataType.FLOAT, 1, sh.h, sh.w);
@@ -278,7 +275,7 @@ final class FloatMixingPasses implements PaddingPasses {
      * the pair's prediction of the outermost input line {@code (C, N, L)} is computed in the same matrix product as
      * ring 1 (same weights: one GEMM over both bands' columns) and stored at the side's ordinal.
      */
-    private void predictRings(PaddingModule conf, Weights weights, Shape sh, Side s, float[][] edges,
+    private void predictRings(PaddingModule conf, PredictorWeights weights, Shape sh, Side s, float[][] edges,
                                           float[][][] rings, float[][] lossPredictions, String layerName) {
         int amount = conf.amount(s), len = sh.ringLength(s), nl = sh.n * len, k = sh.k;
         float[] edge = edges[s.ordinal()];
@@ -287,10 +284,10 @@ final class FloatMixingPasses implements PaddingPasses {
         rings[s.ordinal()] = out;
         boolean small = sh.axis(s) < k;
         if (small) {
-            Step.warnSmall(layerName, s, sh.axis(s), k);
+            SidePlan.warnSmall(layerName, s, sh.axis(s), k);
         }
-        MixingKernel kn = small ? null : new MixingKernel(conf, weights, s, nativeRearrangeFrom);
-        MixingKernel.Scratch sc = MixingKernel.Scratch.get();
+        MixingPredictor kn = small ? null : new MixingPredictor(conf, weights, s, nativeRearrangeFrom);
+        MixingPredictor.Scratch sc = MixingPredictor.Scratch.get();
         for (int ring = 1; ring <= amount; ring++) {
             float[] p = sc.take(sh.c * nl);
             out[ring] = p;
@@ -347,7 +344,7 @@ final class FloatMixingPasses implements PaddingPasses {
      * The local loss from the edges (read with k+1 lines) and its gradient, kept in {@code into} (arrays with the
      * parameters' keys and shapes, overwritten) or, if null, in fresh arrays outside any workspace.
      */
-    private LocalLossResult localLoss(PaddingModule conf, Weights weights, Shape sh, float[][] edges,
+    private LocalLossResult localLoss(PaddingModule conf, PredictorWeights weights, Shape sh, float[][] edges,
                                       float[][] predictions, Map<String, INDArray> into) {
         int k = sh.k;
         Side[] sides = conf.paddedSides();
@@ -357,7 +354,7 @@ final class FloatMixingPasses implements PaddingPasses {
         }
         Map<String, INDArray> grads = new LinkedHashMap<>();
         double total = 0;
-        MixingKernel.Scratch sc = MixingKernel.Scratch.get();
+        MixingPredictor.Scratch sc = MixingPredictor.Scratch.get();
         boolean mse = conf.getLocalLoss() == LocalLoss.MSE;
         for (Side s : sides) {
             INDArray pw = weights.params.get(s.weightKey()), pb = weights.params.get(s.biasKey());
@@ -366,7 +363,7 @@ final class FloatMixingPasses implements PaddingPasses {
                 grads.put(s.biasKey(), LocalLossResult.gradientTarget(into, s.biasKey(), pb).assign(0));
                 continue;
             }
-            MixingKernel kn = new MixingKernel(conf, weights, s, nativeRearrangeFrom);
+            MixingPredictor kn = new MixingPredictor(conf, weights, s, nativeRearrangeFrom);
             int len = sh.lineLength(s), nl = sh.n * len, e = k + 1, count = sh.c * nl;
             float[] edge = edges[s.ordinal()];
             float[] band = sc.band(sh.c * k * nl);
@@ -458,11 +455,11 @@ final class FloatMixingPasses implements PaddingPasses {
      * The main-loss backward pass in {@code eps} (FLOAT, contiguous planes): reads the rings' gradients, undoes the
      * sides on the heap, and adds the input edges' gradients into {@code eps}'s interior.
      */
-    private void addBorderGradient(PaddingModule conf, Weights weights, Shape sh, INDArray eps) {
+    private void addBorderGradient(PaddingModule conf, PredictorWeights weights, Shape sh, INDArray eps) {
         StridedAccess es = StridedAccess.of(eps);
         PlaneOrder order = new PlaneOrder(eps, es);
         Side[] sides = conf.paddedSides();
-        MixingKernel.Scratch sc = MixingKernel.Scratch.get().reset();
+        MixingPredictor.Scratch sc = MixingPredictor.Scratch.get().reset();
         float[][][] g = readRingGradients(conf, sh, es, order);
         // The gradients of the input lines each side read: k lines, or 1 where the side is replicate padded.
         float[][] dEdges = new float[Side.values().length][];
@@ -477,7 +474,7 @@ final class FloatMixingPasses implements PaddingPasses {
             Side s = sides[si];
             int len = sh.ringLength(s), nl = sh.n * len, e = lines[s.ordinal()];
             boolean small = sh.axis(s) < sh.k;
-            MixingKernel kn = small ? null : new MixingKernel(conf, weights, s, nativeRearrangeFrom);
+            MixingPredictor kn = small ? null : new MixingPredictor(conf, weights, s, nativeRearrangeFrom);
             float[][] gs = g[s.ordinal()];
             for (int ring = conf.amount(s); ring >= 1; ring--) {
                 // The ring's gradient is complete: the outer rings and the later sides have sent theirs.
@@ -506,7 +503,7 @@ final class FloatMixingPasses implements PaddingPasses {
             int amount = conf.amount(s);
             g[s.ordinal()] = new float[amount + 1][];
             for (int ring = 1; ring <= amount; ring++) {
-                g[s.ordinal()][ring] = MixingKernel.Scratch.get().take(sh.c * sh.n * sh.ringLength(s));
+                g[s.ordinal()][ring] = MixingPredictor.Scratch.get().take(sh.c * sh.n * sh.ringLength(s));
             }
         }
         FloatBuffer f = es.floats();

@@ -1,18 +1,16 @@
 package io.github.learnpad.layers;
 
-import io.github.learnpad.layers.PaddingModule.Side;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import io.github.learnpad.layers.PaddingModule.LocalLoss;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 
 import io.github.learnpad.layers.ArrayAccess.Destination;
 import static io.github.learnpad.layers.ArrayAccess.computeType;
 import static io.github.learnpad.layers.ArrayAccess.interior;
 import static io.github.learnpad.layers.ArrayAccess.packed;
-import static io.github.learnpad.layers.Step.gather;
-import static io.github.learnpad.layers.Step.scatter;
-import static io.github.learnpad.layers.Step.plan;
+import static io.github.learnpad.layers.SidePlan.gather;
+import static io.github.learnpad.layers.SidePlan.scatter;
+import static io.github.learnpad.layers.SidePlan.plan;
 import static io.github.learnpad.layers.Correlation.predictRow;
 import static io.github.learnpad.layers.Correlation.predictRowBackward;
 
@@ -21,9 +19,8 @@ import java.util.Map;
 
 /**
  * The general passes as a {@link PaddingPasses}: any configuration and data type, NCHW, in plain Java loops over
- * canonical double strips ({@link Step}, {@link Correlation}): the fallback, and the reference the other
- * implementations are tested against. Package-private, like all of the Padding Module's internals: {@link BorderPredictor}
- * states the maths and is the front door.
+ * canonical double strips ({@link SidePlan}, {@link Correlation}): the fallback, and the reference the other
+ * implementations are tested against. It {@link PaddingPasses#supports supports} any configuration and data type.
  */
 final class GeneralPasses implements PaddingPasses {
     static final GeneralPasses INSTANCE = new GeneralPasses();
@@ -32,28 +29,23 @@ final class GeneralPasses implements PaddingPasses {
     }
 
     @Override
-    public boolean supports(PaddingModule conf, DataType dt, CNN2DFormat layout) {
-        return layout == CNN2DFormat.NCHW;
-    }
-
-    @Override
-    public LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out, String layerName,
+    public LocalLossResult forward(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray out, String layerName,
                                    boolean training) {
         return forwardGeneral(conf, weights, x, out, layerName, training);
     }
 
     @Override
-    public double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
+    public double localLoss(PaddingModule conf, PredictorWeights weights, INDArray x, Map<String, INDArray> grads) {
         return localLossGeneral(conf, weights, x, grads);
     }
 
     @Override
-    public INDArray backwardInPlace(PaddingModule conf, Weights weights, INDArray x, INDArray eps, String layerName) {
+    public INDArray backwardInPlace(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray eps, String layerName) {
         return hasBorderGradient(conf) ? null : eps.get(interior(conf, x.size(2), x.size(3)));
     }
 
     @Override
-    public void backward(PaddingModule conf, Weights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
+    public void backward(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
         if (hasBorderGradient(conf)) {
             backwardGeneral(conf, weights, x, eps, dx, layerName);
         } else {
@@ -67,15 +59,15 @@ final class GeneralPasses implements PaddingPasses {
     }
 
     /** The general forward pass (any configuration and data type); {@link #forward} uses it unless a faster one applies. */
-    static LocalLossResult forwardGeneral(PaddingModule conf, Weights weights, INDArray x, INDArray out,
+    static LocalLossResult forwardGeneral(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray out,
                                           String layerName, boolean training) {
         long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
         int t = conf.getTop(), l = conf.getLeft();
         DataType dt = computeType(x);
         StridedAccess xs = packed(x, dt);
         Destination dst = new Destination(out, dt);
-        Units units = new Units(conf, n, c);
-        Step[] steps = plan(conf, weights, h, w, units, layerName);
+        MinibatchWalk units = new MinibatchWalk(conf, n, c);
+        SidePlan[] steps = plan(conf, weights, h, w, units, layerName);
         LossPass loss = training && conf.getLocalLoss() != LocalLoss.NONE ? new LossPass(conf, weights, x.shape(), units) : null;
         int parts = Partitions.count(units.count);
         LossPass[] partLoss = new LossPass[parts];
@@ -93,7 +85,7 @@ final class GeneralPasses implements PaddingPasses {
                 xs.load(units.sample(u), units.channel(u), xb);
                 ob.copyWindow(xb, 0, 0, t, l, (int) h, (int) w);
                 for (int si = 0; si < steps.length; si++) {
-                    Step st = steps[si];
+                    SidePlan st = steps[si];
                     double[] r = strips[si];
                     gather(ob, st, st.p, st.rows, r);
                     for (int ring = 1; ring <= st.p; ring++) {
@@ -113,7 +105,7 @@ final class GeneralPasses implements PaddingPasses {
     }
 
     /** The general backward pass, border gradients on (any configuration and data type). */
-    static void backwardGeneral(PaddingModule conf, Weights weights, INDArray x, INDArray eps,
+    static void backwardGeneral(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray eps,
                                 INDArray dx, String layerName) {
         long n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
         DataType dt = computeType(dx);
@@ -121,9 +113,9 @@ final class GeneralPasses implements PaddingPasses {
         int t = pad.top(), l = pad.left(), tb = pad.top(), bb = pad.bottom();
         StridedAccess es = packed(eps, dt);
         Destination dst = new Destination(dx, dt);
-        Units units = new Units(conf, n, c);
+        MinibatchWalk units = new MinibatchWalk(conf, n, c);
         int per = units.per;
-        Step[] steps = plan(conf, weights, h, w, units, layerName);
+        SidePlan[] steps = plan(conf, weights, h, w, units, layerName);
         int parts = Partitions.count(units.count);
         Partitions.run(parts, part -> {
             HeapBlock eb = HeapBlock.scratch(1, dt, per, (int) eps.size(2), (int) eps.size(3));
@@ -149,7 +141,7 @@ final class GeneralPasses implements PaddingPasses {
                     }
                 }
                 for (int si = steps.length - 1; si >= 0; si--) {
-                    Step st = steps[si];
+                    SidePlan st = steps[si];
                     int rows = st.rows;
                     double[] gr = strips[si];
                     Arrays.fill(gr, 0);
@@ -203,10 +195,10 @@ final class GeneralPasses implements PaddingPasses {
     }
 
     /** The general local loss (any configuration and data type). */
-    static double localLossGeneral(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
+    static double localLossGeneral(PaddingModule conf, PredictorWeights weights, INDArray x, Map<String, INDArray> grads) {
         DataType dt = computeType(x);
         StridedAccess xs = packed(x, dt);
-        Units units = new Units(conf, x.size(0), x.size(1));
+        MinibatchWalk units = new MinibatchWalk(conf, x.size(0), x.size(1));
         LossPass loss = new LossPass(conf, weights, x.shape(), units);
         int parts = Partitions.count(units.count);
         LossPass[] partLoss = new LossPass[parts];

@@ -1,10 +1,9 @@
 package io.github.learnpad.layers;
 
-import io.github.learnpad.layers.PaddingModule.Side;
 import io.github.learnpad.layers.PaddingModule.LocalLoss;
 
-import static io.github.learnpad.layers.Step.gather;
-import static io.github.learnpad.layers.Step.pairStep;
+import static io.github.learnpad.layers.SidePlan.gather;
+import static io.github.learnpad.layers.SidePlan.pairStep;
 import static io.github.learnpad.layers.Correlation.predictRow;
 import static io.github.learnpad.layers.Correlation.predictRowWeightGrad;
 
@@ -19,10 +18,10 @@ final class LossPass {
     private final LocalLoss type;
     private final Side[] padded;
     private final int per;
-    /** Per padded side: its kernels, by {@link Units#kernel}. */
-    private final Kernel[][] kernels;
+    /** Per padded side: its kernels, by {@link MinibatchWalk#kernel}. */
+    private final SidePredictor[][] kernels;
     /** Per padded side: its pair geometry, or null if the axis is shorter than k+1 (no training pair). */
-    private final Step[] pairs;
+    private final SidePlan[] pairs;
     /** Per padded side: the number of predicted values in the minibatch (the mean's denominator). */
     private final double[] count;
     /** Per side: the sums of the weights' and biases' gradients, laid out like the parameters. */
@@ -34,12 +33,12 @@ final class LossPass {
     private final double[] pred;
     private final double[] g;
 
-    LossPass(PaddingModule conf, Weights weights, long[] shape, Units units) {
+    LossPass(PaddingModule conf, PredictorWeights weights, long[] shape, MinibatchWalk units) {
         type = conf.getLocalLoss();
         padded = conf.paddedSides();
         per = units.per;
-        kernels = new Kernel[padded.length][];
-        pairs = new Step[padded.length];
+        kernels = new SidePredictor[padded.length][];
+        pairs = new SidePlan[padded.length];
         count = new double[padded.length];
         long h = shape[2], w = shape[3];
         for (int si = 0; si < padded.length; si++) {
@@ -56,7 +55,7 @@ final class LossPass {
         band = new double[padded.length][];
         int maxLen = 0;
         for (int si = 0; si < padded.length; si++) {
-            Kernel[] ks = kernels[si];
+            SidePredictor[] ks = kernels[si];
             dW[si] = new double[ks.length * ks[0].weight.length];
             dB[si] = new double[ks.length * ks[0].bias.length];
             if (pairs[si] != null) {
@@ -94,7 +93,7 @@ final class LossPass {
     }
 
     /** Padded side si's pair geometry, or null if it has no training pair. */
-    Step pair(int si) {
+    SidePlan pair(int si) {
         return pairs[si];
     }
 
@@ -125,11 +124,11 @@ final class LossPass {
     /** Adds the pairs of the unit in {@code xb}, whose kernels are at index {@code ki}. */
     void add(HeapBlock xb, int ki) {
         for (int si = 0; si < padded.length; si++) {
-            Step st = pairs[si];
+            SidePlan st = pairs[si];
             if (st == null) {
                 continue;
             }
-            Kernel kn = st.kernels[ki];
+            SidePredictor kn = st.kernels[ki];
             int rows = st.rows, len = st.len;
             double[] a = band[si];
             gather(xb, st, 0, rows, a);

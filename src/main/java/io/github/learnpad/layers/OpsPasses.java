@@ -1,8 +1,6 @@
 package io.github.learnpad.layers;
 
 import io.github.learnpad.layers.PaddingModule.LocalLoss;
-import io.github.learnpad.layers.PaddingModule.Side;
-import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -30,49 +28,43 @@ import java.util.Map;
  *       {@code G' (C·w, N·L)}, then accumulates {@code W' × G'} (W rearranged to {@code (C·k, C·w)}) into a packed
  *       copy of the upstream gradient's band inside the GEMM ({@code beta = 1}), and copies the band back.</li>
  * </ul>
- * ND4J's element-wise arithmetic on strided views (a band of a map) measured several times slower than on packed
- * arrays, its copies of views fast: hence the packed copies (docs/benchmarks.md). The band is read in the map's own
+ * ND4J's element-wise arithmetic is slow on strided views (a band of a map) and its copies of views fast: hence the
+ * packed copies (docs/benchmarks.md). The band is read in the map's own
  * order: for the bottom and right sides (whose canonical depth runs against the map's index) the weights are reversed along
  * the depth instead of the data.
  *
  * <p>Chosen by {@link PaddingPasses#choose} when the ND4J backend is not the CPU one, and on the CPU for channel
- * mixing on DOUBLE data (FLOAT channel mixing runs {@link FloatMixingPasses}, faster on the CPU: docs/benchmarks.md);
+ * mixing on DOUBLE data (FLOAT channel mixing runs {@link FloatMixingPasses}, faster on the CPU);
  * {@link PaddingModule.Implementation#ND4J_OPS} selects it for any configuration. Not yet run on a GPU here:
  * tested on the CPU backend against the Java passes ({@code OpsPassesTest}). Arithmetic runs in the data's type
  * (float GEMMs sum in float, the Java passes in double), so float results differ from the Java passes' in the last
  * bits.
  */
-final class OpsPasses implements PaddingPasses {
+final class OpsPasses implements PaddingPasses { // supports any configuration, data type and memory layout
     static final OpsPasses INSTANCE = new OpsPasses();
 
     private OpsPasses() {
     }
 
-    /** Any configuration, data type and memory layout of NCHW arrays. */
     @Override
-    public boolean supports(PaddingModule conf, DataType dt, CNN2DFormat layout) {
-        return layout == CNN2DFormat.NCHW;
-    }
-
-    @Override
-    public LocalLossResult forward(PaddingModule conf, Weights weights, INDArray x, INDArray out, String layerName,
+    public LocalLossResult forward(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray out, String layerName,
                                    boolean training) {
         return pad(conf, weights.params, x, out, layerName, training, training ? weights.gradientBuffer() : null);
     }
 
     @Override
-    public double localLoss(PaddingModule conf, Weights weights, INDArray x, Map<String, INDArray> grads) {
+    public double localLoss(PaddingModule conf, PredictorWeights weights, INDArray x, Map<String, INDArray> grads) {
         return localLoss(conf, weights.params, x, grads).loss;
     }
 
     /** Works in {@code eps} whatever its layout. */
     @Override
-    public INDArray backwardInPlace(PaddingModule conf, Weights weights, INDArray x, INDArray eps, String layerName) {
+    public INDArray backwardInPlace(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray eps, String layerName) {
         return addBorderGradient(conf, weights.params, x.size(2), x.size(3), eps);
     }
 
     @Override
-    public void backward(PaddingModule conf, Weights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
+    public void backward(PaddingModule conf, PredictorWeights weights, INDArray x, INDArray eps, INDArray dx, String layerName) {
         dx.assign(addBorderGradient(conf, weights.params, x.size(2), x.size(3), eps.dup()));
     }
 
@@ -143,9 +135,8 @@ final class OpsPasses implements PaddingPasses {
 
     /**
      * {@code a} (weights or their gradient, {@code (C, C, k, w)} or {@code (C, k, w)}) reversed along the depth, as a
-     * packed (c order) array: k copies of depth slices. Not libnd4j's {@code Reverse} op, which on this short inner
-     * axis is hundreds of times slower than the GEMM that reads the result and made channel mixing unusable in VGG16
-     * (docs/benchmarks.md, "VGG16 (CIFAR variant) with channel-mixing Padding Modules"); copies are exact.
+     * packed (c order) array: k copies of depth slices. Not libnd4j's {@code Reverse} op: on this short inner
+     * axis it costs far more than the GEMM that reads the result (docs/benchmarks.md); copies are exact.
      */
     static INDArray reverseDepth(INDArray a, boolean mixing) {
         int axis = mixing ? 2 : 1;
@@ -217,9 +208,8 @@ final class OpsPasses implements PaddingPasses {
     }
 
     /**
-     * A packed (c order) copy of {@code a}. ND4J's element-wise arithmetic on strided views (such as a band of a map)
-     * measured several times slower than on packed arrays (docs/benchmarks.md), while its copies of views are fast:
-     * the passes copy what they read into packed arrays, compute there, and copy results back.
+     * A packed (c order) copy of {@code a}. ND4J's element-wise arithmetic is slow on strided views (such as a band of a map)
+     * and its copies of views fast (docs/benchmarks.md): the passes copy what they read into packed arrays, compute there, and copy results back.
      */
     private static INDArray packed(INDArray a) {
         return Nd4j.createUninitialized(a.dataType(), a.shape(), 'c').assign(a);
@@ -313,7 +303,7 @@ final class OpsPasses implements PaddingPasses {
             long a0 = s.isRow() ? conf.getLeft() : 0, a1 = s.isRow() ? conf.getLeft() + w : ho;
             boolean small = axis < conf.getContextDepth();
             if (small) {
-                Step.warnSmall(layerName, s, axis, conf.getContextDepth());
+                SidePlan.warnSmall(layerName, s, axis, conf.getContextDepth());
             }
             SideKernel kn = small ? null : new SideKernel(conf, params, s, dt);
             for (int ring = 1; ring <= conf.amount(s); ring++) {

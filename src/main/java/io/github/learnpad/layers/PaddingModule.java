@@ -1,6 +1,5 @@
 package io.github.learnpad.layers;
 
-import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.api.layers.LayerConstraint;
 import org.deeplearning4j.nn.conf.CNN2DFormat;
 import org.deeplearning4j.nn.conf.GradientNormalization;
@@ -10,8 +9,6 @@ import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.samediff.SDLayerParams;
 import org.deeplearning4j.nn.conf.layers.samediff.SameDiffLayer;
 import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
-import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.optimize.api.TrainingListener;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
@@ -21,9 +18,9 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.regularization.Regularization;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,8 +40,8 @@ import java.util.Objects;
  *
  * <p>During training the layer forms its own training pairs from its input (the outermost row/column of each side
  * is the target, the k rows/columns inside it the predictor input) and updates the predictor with its own local
- * loss and its own updater. The network's loss never changes the predictor's weights. The maths, with tensor shapes,
- * is in {@link BorderPredictor} and {@code docs/padding-module.md}.
+ * loss and its own updater. The network's loss never changes the predictor's weights; {@link LocalLosses} reports the
+ * local loss. The maths, with tensor shapes, is in {@link BorderPredictor} and {@code docs/padding-module.md}.
  *
  * <pre>{@code
  * new PaddingModule.Builder().padding(1).build();                        // 1 on every side
@@ -57,29 +54,6 @@ import java.util.Objects;
  * H x W (the stock SameDiff runtime fixes H x W at the first minibatch).
  */
 public class PaddingModule extends SameDiffLayer {
-
-    /** The four sides, in the order the module pads them. */
-    public enum Side {
-        TOP, BOTTOM, LEFT, RIGHT;
-
-        /** Parameter-name prefix ("top", "bottom", ...). DL4J forbids '_' in parameter names. */
-        public String key() {
-            return name().toLowerCase();
-        }
-
-        public String weightKey() {
-            return key() + "W";
-        }
-
-        public String biasKey() {
-            return key() + "B";
-        }
-
-        /** True for the sides whose border runs along the width (top, bottom). */
-        public boolean isRow() {
-            return this == TOP || this == BOTTOM;
-        }
-    }
 
     /** The predictor's local (self-supervised) loss. */
     public enum LocalLoss {
@@ -102,33 +76,39 @@ public class PaddingModule extends SameDiffLayer {
         ZEROS
     }
 
-    /** Which runtime computes the layer. */
+    /**
+     * Which implementation of the same maths computes the layer. All four give the same outputs and gradients up to
+     * rounding: they add in different orders and precisions, so their last bits differ. The choice is therefore part
+     * of the configuration and saved with the model: a model computes with the arithmetic it was configured with,
+     * never with one picked from the machine's environment (see the package documentation, "Implementation").
+     */
     public enum Implementation {
         /**
-         * Forward and backward with explicit gradients, any input size (default): on the CPU backend hand-written
-         * Java passes (for FLOAT channel mixing, Java data movement around ND4J's matrix products; for DOUBLE
-         * channel mixing, {@link #ND4J_OPS}); on other backends {@link #ND4J_OPS}.
+         * The default: explicit forward and backward passes, any input size. Which passes run follows from the
+         * configuration, the data type and the backend alone: on the CPU backend, Java passes for the depthwise
+         * predictor and for FLOAT channel mixing (Java data movement around ND4J's matrix products) and
+         * {@link #ND4J_OPS} for DOUBLE channel mixing; on any other backend, {@link #ND4J_OPS}.
          */
         FAST,
         /**
-         * The same explicit passes built from ND4J ops only (no Java loops over elements, no host copies): what FAST
-         * runs on non-CPU backends and for DOUBLE channel mixing. Selectable for any configuration, e.g. as a
-         * reference that is much faster than SAMEDIFF (docs/benchmarks.md compares it with FAST's channel-mixing
-         * passes on the CPU). Not yet run on a GPU (tested on the CPU backend).
+         * The same explicit passes built from ND4J ops only (no Java loop over elements, no copy to the host, so the
+         * data stays on its device), for any configuration. Not yet run on a GPU (tested on the CPU backend).
          */
         ND4J_OPS,
         /**
-         * The hand-written Java passes whatever the configuration (channel mixing too, in scalar loops): what FAST ran
-         * for every configuration before the ND4J-ops passes; for comparisons, and for CPUs where the Java passes win.
+         * The hand-written Java passes for every configuration, channel mixing included (in scalar loops, without
+         * matrix products).
          */
         JAVA,
         /**
-         * The SameDiff graph of {@link PaddingModuleGraph}, differentiated by SameDiff: the reference. Slow, and the
-         * input height and width are fixed by the first minibatch (a DL4J SameDiff runtime limitation).
+         * The SameDiff graph of {@link PaddingModuleGraph}, differentiated by SameDiff: the reference the others are
+         * tested against. Slow, and the input height and width are fixed by the first minibatch (a DL4J SameDiff
+         * runtime limitation).
          */
         SAMEDIFF
     }
 
+    // The configuration and its defaults, written here only: the Builder fills an instance of this class.
     private int top;
     private int bottom;
     private int left;
@@ -152,20 +132,21 @@ public class PaddingModule extends SameDiffLayer {
     protected PaddingModule(Builder b) {
         super(b);
         noGradientNormalization();
-        this.top = b.top;
-        this.bottom = b.bottom;
-        this.left = b.left;
-        this.right = b.right;
-        this.contextDepth = b.contextDepth;
-        this.kernelWidth = b.kernelWidth;
-        this.channelMixing = b.channelMixing;
-        this.localLoss = b.localLoss;
-        this.borderGradient = b.borderGradient;
-        this.predictorInit = b.predictorInit;
-        this.predictorUpdater = b.predictorUpdater;
-        this.implementation = b.implementation;
-        this.nChannels = b.nChannels;
-        this.dataFormat = b.dataFormat;
+        PaddingModule v = b.values;
+        top = v.top;
+        bottom = v.bottom;
+        left = v.left;
+        right = v.right;
+        contextDepth = v.contextDepth;
+        kernelWidth = v.kernelWidth;
+        channelMixing = v.channelMixing;
+        localLoss = v.localLoss;
+        borderGradient = v.borderGradient;
+        predictorInit = v.predictorInit;
+        predictorUpdater = v.predictorUpdater;
+        implementation = v.implementation;
+        nChannels = v.nChannels;
+        dataFormat = v.dataFormat;
         validate();
     }
 
@@ -219,49 +200,11 @@ public class PaddingModule extends SameDiffLayer {
     }
 
     // ---------------------------------------------------------------------------------------------------------------
-    // Static helpers
-
-    /**
-     * The last local loss of a runtime Padding Module layer (as found in {@code net.getLayers()}), averaged over its
-     * padded sides; {@code NaN} before any training pass, or when the local loss is {@link LocalLoss#NONE}.
-     *
-     * @throws IllegalArgumentException if the layer is not a Padding Module
-     */
-    public static double lastLocalLoss(org.deeplearning4j.nn.api.Layer layer) {
-        if (layer instanceof PaddingModuleLayer) {
-            return ((PaddingModuleLayer) layer).getLastLocalLoss();
-        }
-        throw new IllegalArgumentException("Not a Padding Module layer: "
-                + (layer == null ? "null" : layer.getClass().getName()));
-    }
-
-    /** The last local loss of every Padding Module in a network, by layer name (or index), in network order. */
-    public static Map<String, Double> lastLocalLosses(Model net) {
-        org.deeplearning4j.nn.api.Layer[] layers;
-        if (net instanceof MultiLayerNetwork) {
-            layers = ((MultiLayerNetwork) net).getLayers();
-        } else if (net instanceof ComputationGraph) {
-            layers = ((ComputationGraph) net).getLayers();
-        } else {
-            throw new IllegalArgumentException("Expected a MultiLayerNetwork or ComputationGraph, got "
-                    + (net == null ? "null" : net.getClass().getName()));
-        }
-        Map<String, Double> out = new LinkedHashMap<>();
-        for (org.deeplearning4j.nn.api.Layer l : layers) {
-            if (l instanceof PaddingModuleLayer) {
-                String name = l.conf().getLayer().getLayerName();
-                out.put(name != null ? name : String.valueOf(l.getIndex()), ((PaddingModuleLayer) l).getLastLocalLoss());
-            }
-        }
-        return out;
-    }
-
-    // ---------------------------------------------------------------------------------------------------------------
     // DL4J layer configuration
 
     /** The sides with padding > 0: only these have predictor parameters. */
     public Side[] paddedSides() {
-        return java.util.Arrays.stream(Side.values()).filter(s -> amount(s) > 0).toArray(Side[]::new);
+        return Arrays.stream(Side.values()).filter(s -> amount(s) > 0).toArray(Side[]::new);
     }
 
     /** The padding amount of one side. */
@@ -542,22 +485,21 @@ public class PaddingModule extends SameDiffLayer {
     public long getNChannels() { return nChannels; }
     public void setNChannels(long nChannels) { this.nChannels = checkChannels(nChannels); }
 
+    /** The configuration's values, for {@link #equals} and {@link #hashCode}. */
+    private Object[] values() {
+        return new Object[]{top, bottom, left, right, contextDepth, kernelWidth, channelMixing, localLoss, borderGradient,
+                predictorInit, predictorUpdater, implementation, nChannels, dataFormat};
+    }
+
     @Override
     public boolean equals(Object o) {
-        if (this == o) return true;
-        if (!(o instanceof PaddingModule) || !super.equals(o)) return false;
-        PaddingModule p = (PaddingModule) o;
-        return top == p.top && bottom == p.bottom && left == p.left && right == p.right
-                && contextDepth == p.contextDepth && kernelWidth == p.kernelWidth && channelMixing == p.channelMixing
-                && borderGradient == p.borderGradient && nChannels == p.nChannels && localLoss == p.localLoss
-                && predictorInit == p.predictorInit && implementation == p.implementation
-                && dataFormat == p.dataFormat && Objects.equals(predictorUpdater, p.predictorUpdater);
+        return this == o || o instanceof PaddingModule && super.equals(o)
+                && Arrays.equals(values(), ((PaddingModule) o).values());
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), top, bottom, left, right, contextDepth, kernelWidth, channelMixing,
-                borderGradient, nChannels, localLoss, predictorInit, implementation, predictorUpdater, dataFormat);
+        return 31 * super.hashCode() + Arrays.hashCode(values());
     }
 
     @Override
@@ -567,7 +509,7 @@ public class PaddingModule extends SameDiffLayer {
 
     @Override
     public String toString() {
-        return "PaddingModule(padding=" + java.util.Arrays.toString(getPadding()).replace(" ", "") + ", k=" + contextDepth
+        return "PaddingModule(padding=" + Arrays.toString(getPadding()).replace(" ", "") + ", k=" + contextDepth
                 + ", w=" + kernelWidth + (channelMixing ? ", channelMixing" : ", depthwise") + ", loss=" + localLoss
                 + ", init=" + predictorInit + ", updater=" + predictorUpdater + ", " + implementation
                 + (dataFormat == CNN2DFormat.NHWC ? ", NHWC" : "") + ")";
@@ -577,20 +519,8 @@ public class PaddingModule extends SameDiffLayer {
 
     /** Builder for {@link PaddingModule}. */
     public static class Builder extends SameDiffLayer.Builder<Builder> {
-        private int top;
-        private int bottom;
-        private int left;
-        private int right;
-        private int contextDepth = 2;
-        private int kernelWidth = 3;
-        private boolean channelMixing = false;
-        private LocalLoss localLoss = LocalLoss.MSE;
-        private boolean borderGradient = true;
-        private PredictorInit predictorInit = PredictorInit.REPLICATE;
-        private IUpdater predictorUpdater = new Adam(1e-3);
-        private Implementation implementation = Implementation.FAST;
-        private long nChannels;
-        private CNN2DFormat dataFormat = CNN2DFormat.NCHW;
+        /** The values being built, starting from the configuration's defaults; checked by {@link #build()}. */
+        private final PaddingModule values = new PaddingModule();
 
         /** The same padding {@code p >= 0} on all four sides. */
         public Builder padding(int p) {
@@ -599,34 +529,34 @@ public class PaddingModule extends SameDiffLayer {
 
         /** Padding per side, each {@code >= 0}. */
         public Builder padding(int top, int bottom, int left, int right) {
-            this.top = top;
-            this.bottom = bottom;
-            this.left = left;
-            this.right = right;
+            values.top = top;
+            values.bottom = bottom;
+            values.left = left;
+            values.right = right;
             return this;
         }
 
         /** k: how many rows/columns inside a side the predictor sees (default 2: enough to extrapolate a slope). */
         public Builder contextDepth(int k) {
-            this.contextDepth = k;
+            values.contextDepth = k;
             return this;
         }
 
         /** w: the predictor's window along the border, odd (default 3). */
         public Builder kernelWidth(int w) {
-            this.kernelWidth = w;
+            values.kernelWidth = w;
             return this;
         }
 
         /** Predict every channel from all channels (C x C weights per side) instead of from itself (default false). */
         public Builder channelMixing(boolean mixing) {
-            this.channelMixing = mixing;
+            values.channelMixing = mixing;
             return this;
         }
 
         /** The local loss: MSE (default), L1, or NONE (predictor frozen). */
         public Builder localLoss(LocalLoss loss) {
-            this.localLoss = loss;
+            values.localLoss = loss;
             return this;
         }
 
@@ -635,25 +565,25 @@ public class PaddingModule extends SameDiffLayer {
          * It always flows through the interior; the predictor's weights never receive it.
          */
         public Builder borderGradient(boolean on) {
-            this.borderGradient = on;
+            values.borderGradient = on;
             return this;
         }
 
         /** Initial predictor: REPLICATE (default) or ZEROS. */
         public Builder predictorInit(PredictorInit init) {
-            this.predictorInit = init;
+            values.predictorInit = init;
             return this;
         }
 
         /** The predictor's own updater (default Adam, learning rate 1e-3). */
         public Builder predictorUpdater(IUpdater updater) {
-            this.predictorUpdater = updater;
+            values.predictorUpdater = updater;
             return this;
         }
 
         /** FAST (default), ND4J_OPS, JAVA or the SAMEDIFF reference. */
         public Builder implementation(Implementation impl) {
-            this.implementation = impl;
+            values.implementation = impl;
             return this;
         }
 
@@ -662,13 +592,13 @@ public class PaddingModule extends SameDiffLayer {
          * format is used (as for DL4J's layers); this is for a module used without one.
          */
         public Builder dataFormat(CNN2DFormat format) {
-            this.dataFormat = format;
+            values.dataFormat = format;
             return this;
         }
 
         /** Number of input channels; normally set from the network's InputType. */
         public Builder nChannels(long c) {
-            this.nChannels = c;
+            values.nChannels = c;
             return this;
         }
 

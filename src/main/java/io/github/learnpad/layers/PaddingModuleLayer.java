@@ -19,12 +19,16 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import static io.github.learnpad.layers.ArrayAccess.computeType;
+
 /**
  * Runtime layer of {@link PaddingModule}.
  *
  * <p>With {@link PaddingModule.Implementation#FAST} (default), {@link PaddingModule.Implementation#ND4J_OPS} or
  * {@link PaddingModule.Implementation#JAVA} forward and backward are explicit passes, any H x W and minibatch size,
- * no graph: the implementation {@link PaddingPasses#choose} picks, through {@link BorderPredictor}'s entry points.
+ * no graph. As with DL4J's layer helpers, the layer picks its implementation of the passes once
+ * ({@link PaddingPasses#choose}, at the first pass on each data type) and keeps it for every later forward and
+ * backward pass.
  * With {@link PaddingModule.Implementation#SAMEDIFF} it runs the SameDiff graph of {@link PaddingModuleGraph} through
  * DL4J's SameDiff runtime ({@link SameDiffReference}).
  *
@@ -42,10 +46,12 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
      * loss), for the backward pass on the same input.
      */
     private INDArray pendingInput;
-    private Weights pendingWeights;
+    private PredictorWeights pendingWeights;
     private LocalLossResult pendingLocalLoss;
-    /** See {@link Weights#gradientBuffer()}: allocated at the first training forward, outside any workspace. */
+    /** See {@link PredictorWeights#gradientBuffer()}: allocated at the first training forward, outside any workspace. */
     private Map<String, INDArray> localGradientBuffer;
+    /** The passes chosen for FLOAT (index 0) and DOUBLE (index 1) data, each at its first use, then kept. */
+    private final PaddingPasses[] passes = new PaddingPasses[2];
 
     public PaddingModuleLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -57,6 +63,23 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
      */
     public double getLastLocalLoss() {
         return lastLocalLoss;
+    }
+
+    /**
+     * The passes this layer runs on data of compute type dt: chosen at the first call, the same instance after (a
+     * configuration changed after the layer's first pass keeps the passes chosen then, as DL4J's helpers do).
+     */
+    PaddingPasses passes(DataType dt) {
+        int i = dt == DataType.DOUBLE ? 1 : 0;
+        if (passes[i] == null) {
+            passes[i] = choosePasses(dt);
+        }
+        return passes[i];
+    }
+
+    /** The one choice, made once per data type by {@link #passes} (a test's subclass counts it). */
+    PaddingPasses choosePasses(DataType dt) {
+        return PaddingPasses.choose(module(), dt);
     }
 
     private PaddingModule module() {
@@ -94,13 +117,14 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
             return super.activate(training, workspaceMgr);
         }
         INDArray x = nchw(input);
+        PaddingPasses passes = passes(computeType(x));
         long n = x.size(0), c = x.size(1);
         long ho = m.amounts().paddedHeight(x.size(2)), wo = m.amounts().paddedWidth(x.size(3));
         INDArray out;
         if (nhwc()) {
             // NHWC: the passes see (N, C, H, W) views of the NHWC arrays (they pack such views as they read and write).
             out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(), n, ho, wo, c);
-        } else if (BorderPredictor.keepsChannelMajor(m, x)) {
+        } else if (passes.keepsChannelMajor(x)) {
             // Output in the input's (C, N, H, W) layout, as DL4J's convolutions give theirs: each pass walks memory
             // in order, for the input and the output alike.
             out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, input.dataType(),
@@ -112,10 +136,9 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
             hintWaitPolicy();
         }
         clearPending();
-        Weights weights = Weights.read(m, paramTable, this::localGradientBuffer);
+        PredictorWeights weights = PredictorWeights.read(m, paramTable, this::localGradientBuffer);
         try {
-            LocalLossResult loss =
-                    BorderPredictor.forward(m, weights, x, nchw(out), displayName(), training);
+            LocalLossResult loss = passes.forward(m, weights, x, nchw(out), displayName(), training);
             if (training) {
                 pendingInput = input;
                 pendingWeights = weights;
@@ -149,9 +172,10 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
         if (m.getImplementation() == PaddingModule.Implementation.SAMEDIFF) {
             dx = workspaceMgr.dup(ArrayType.ACTIVATION_GRAD, sameDiffBackprop(epsilon));
         } else {
+            PaddingPasses passes = passes(computeType(x));
             // Backprop goes through the forward pass's weights (what the output was computed with) when it has them.
             boolean sameInput = pendingInput == input;
-            Weights weights = sameInput ? pendingWeights : Weights.read(m, paramTable);
+            PredictorWeights weights = sameInput ? pendingWeights : PredictorWeights.read(m, paramTable);
             if (m.getLocalLoss() == PaddingModule.LocalLoss.NONE) {
                 gradTable.values().forEach(a -> a.assign(0));
                 lastLocalLoss = Double.NaN;
@@ -159,7 +183,7 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
                 pendingLocalLoss.writeTo(gradTable);
             } else {
                 try {
-                    lastLocalLoss = BorderPredictor.localLoss(m, weights, x, gradTable);
+                    lastLocalLoss = passes.localLoss(m, weights, x, gradTable);
                 } catch (IllegalArgumentException e) {
                     throw named(e);
                 }
@@ -167,15 +191,13 @@ public class PaddingModuleLayer extends org.deeplearning4j.nn.layers.samediff.Sa
             clearPending();
             // Like ZeroPaddingLayer, hand back a view of epsilon's interior: the border's gradient is added onto its
             // sources in epsilon itself (DL4J layers may write into the epsilon they receive). Else a fresh array.
-            dx = BorderPredictor.backwardInPlace(m, weights, x, nchw(epsilon), displayName());
-            if (dx != null) {
-                dx = workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, inFormat(dx));
-            } else {
-                dx = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape());
-                BorderPredictor.backward(m, weights, x, nchw(epsilon), nchw(dx), displayName());
-            }
+            INDArray[] fresh = new INDArray[1];
+            INDArray d = passes.inputGradient(m, weights, x, nchw(epsilon), () -> nchw(fresh[0] =
+                    workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, input.dataType(), input.shape())),
+                    displayName());
+            dx = fresh[0] != null ? fresh[0] : workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, inFormat(d));
         }
-        for (PaddingModule.Side s : m.paddedSides()) {
+        for (Side s : m.paddedSides()) {
             g.gradientForVariable().put(s.weightKey(), gradTable.get(s.weightKey()));
             g.gradientForVariable().put(s.biasKey(), gradTable.get(s.biasKey()));
         }

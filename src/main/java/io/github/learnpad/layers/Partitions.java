@@ -22,9 +22,8 @@ final class Partitions {
     static final int MAX = 8;
     private static final ConcurrentHashMap<Integer, ExecutorService> POOLS = new ConcurrentHashMap<>();
     /**
-     * Passes over fewer elements than this (default 2^20, 4 MB of floats) run on the calling thread alone: on the
-     * study's network (maps of 34 x 34 down to 4 x 4 at batch 64) handing partitions to a helper thread and waiting
-     * for it cost more than it saved (docs/benchmarks.md). The partitions, and so the results, are the same either
+     * Passes over fewer elements than this (default 2^20, 4 MB of floats) run on the calling thread alone: for small
+     * maps, handing partitions to a helper thread and waiting for it costs more than it saves (docs/benchmarks.md). The partitions, and so the results, are the same either
      * way. System property {@code learnpad.padding.minParallelElements}.
      */
     static final long DEFAULT_MIN_PARALLEL_ELEMENTS = 1L << 20;

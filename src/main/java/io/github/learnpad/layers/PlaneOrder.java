@@ -5,10 +5,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The order a pass walks the (n, c) planes in: the order they lie in memory, sample-major for packed NCHW arrays
- * and channel-major for the (C, N, H, W) layout DL4J's convolutions produce. Walking across memory (a jump of a
- * whole sample or channel between consecutive planes) measured the load of a step's planes slower
- * (docs/benchmarks.md). Partitions are ranges of this order; the local loss's sums are added per partition, in partition order, so results do not
- * depend on the thread count (their last bits may depend on the layout).
+ * and channel-major for the (C, N, H, W) layout DL4J's convolutions produce: jumping across memory between planes
+ * loads them slower (docs/benchmarks.md). Partitions are ranges of this order; the local loss's sums are added per
+ * partition, in partition order, so results do not depend on the thread count (their last bits may depend on the
+ * layout).
  */
 final class PlaneOrder {
     final int n;

@@ -1,6 +1,5 @@
 package io.github.learnpad.layers;
 
-import io.github.learnpad.layers.PaddingModule.Side;
 import org.nd4j.linalg.indexing.INDArrayIndex;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 

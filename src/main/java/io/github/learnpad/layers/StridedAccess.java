@@ -11,9 +11,8 @@ import java.nio.FloatBuffer;
 /**
  * Element access to a rank-4 FLOAT or DOUBLE INDArray straight through its NIO buffer and strides, any view or
  * ordering. Hand-written because the Padding Module touches a few thin border strips per pass, and an ND4J op on
- * such a strided strip costs far more in dispatch than the few hundred thousand reads it needs (measured: see
- * docs/benchmarks.md). On a GPU backend the array is synced to the host first and tagged as host-written after
- * {@link #commit()}.
+ * such a strided strip costs far more in dispatch than the reads it needs (docs/benchmarks.md). On a GPU backend the
+ * array is synced to the host first and tagged as host-written after {@link #commit()}.
  */
 final class StridedAccess {
     private final INDArray array;

@@ -69,8 +69,8 @@ class FloatDepthwisePassesTest {
         long[] outShape = {n, c, h + t + b, wd + l + r};
         INDArray fast = Nd4j.create(DataType.FLOAT, outShape);
         INDArray general = Nd4j.create(DataType.FLOAT, outShape);
-        LocalLossResult fastLoss = BorderPredictor.forward(cf, Weights.read(cf, params), x, fast, "t", true);
-        LocalLossResult generalLoss = GeneralPasses.forwardGeneral(cf, Weights.read(cf, params), x, general, "t", true);
+        LocalLossResult fastLoss = BorderPredictor.forward(cf, PredictorWeights.read(cf, params), x, fast, "t", true);
+        LocalLossResult generalLoss = GeneralPasses.forwardGeneral(cf, PredictorWeights.read(cf, params), x, general, "t", true);
         assertClose(general, fast, 2e-5, "output");
         assertEquals(Double.isNaN(generalLoss.loss), Double.isNaN(fastLoss.loss));
         if (!Double.isNaN(generalLoss.loss)) {
@@ -96,11 +96,11 @@ class FloatDepthwisePassesTest {
         INDArray dxGeneral = Nd4j.create(DataType.FLOAT, x.shape());
         INDArray epsBefore = eps.dup();
         BorderPredictor.backward(cf, params, x, eps, dxFast, "t");
-        GeneralPasses.backwardGeneral(cf, Weights.read(cf, params), x, eps, dxGeneral, "t");
+        GeneralPasses.backwardGeneral(cf, PredictorWeights.read(cf, params), x, eps, dxGeneral, "t");
         assertClose(dxGeneral, dxFast, 2e-5, "input gradient");
         assertIdentical(epsBefore, eps, "backward leaves eps alone");
         // What the layer uses: the same gradient, computed in eps itself and returned as the view of its interior.
-        INDArray dxInPlace = BorderPredictor.backwardInPlace(cf, Weights.read(cf, params), x, eps, "t");
+        INDArray dxInPlace = BorderPredictor.backwardInPlace(cf, PredictorWeights.read(cf, params), x, eps, "t");
         assertNotNull(dxInPlace);
         assertIdentical(dxFast, dxInPlace, "in place == copy, bit for bit");
         dxInPlace.assign(7);
@@ -139,7 +139,7 @@ class FloatDepthwisePassesTest {
         INDArray epsBig = random(rnd, 2, 3, 12, 18);
         INDArray epsView = epsBig.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.all(),
                 org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 2, 16));
-        Weights wt = Weights.read(m.conf(), m.paramTable());
+        PredictorWeights wt = PredictorWeights.read(m.conf(), m.paramTable());
         assertNull(BorderPredictor.backwardInPlace(m.conf(), wt, view, epsView, "t"));
         assertNull(BorderPredictor.backwardInPlace(m.conf(), wt, view, epsView.castTo(DataType.DOUBLE), "t"));
         INDArray fromView = Nd4j.create(DataType.FLOAT, view.shape());

@@ -46,7 +46,7 @@ class FloatMixingPassesTest {
         m.paramTable().values().forEach(p -> p.assign(random(rnd, p.shape()).mul(0.5)));
         Map<String, INDArray> params = m.paramTable();
         PaddingModule cf = m.conf();
-        Weights weights = Weights.read(cf, params);
+        PredictorWeights weights = PredictorWeights.read(cf, params);
         INDArray x = random(rnd, n, c, h, wd);
         long[] outShape = {n, c, h + t + b, wd + l + r};
         INDArray expected = Nd4j.create(DataType.FLOAT, outShape);
@@ -65,7 +65,7 @@ class FloatMixingPassesTest {
             // A stale buffer must not matter: the gradient overwrites it.
             Map<String, INDArray> buffer = zerosLike(params);
             buffer.values().forEach(a -> a.assign(9));
-            LocalLossResult got = FloatMixingPasses.INSTANCE.forward(cf, Weights.read(cf, params, () -> buffer), xi,
+            LocalLossResult got = FloatMixingPasses.INSTANCE.forward(cf, PredictorWeights.read(cf, params, () -> buffer), xi,
                     out, "t", true);
             assertClose(expected, out, TOL, layout + ": output");
             if (loss == LocalLoss.NONE) {
@@ -100,7 +100,7 @@ class FloatMixingPassesTest {
 
     /**
      * Large predictors have their weights and weight gradient rearranged by ND4J ops instead of Java loops
-     * ({@link MixingKernel#NATIVE_REARRANGE}): copies either way, so everything must be identical. Run both ways on
+     * ({@link MixingPredictor#NATIVE_REARRANGE}): copies either way, so everything must be identical. Run both ways on
      * the same data by moving the threshold.
      */
     @ParameterizedTest
@@ -125,7 +125,7 @@ class FloatMixingPassesTest {
     private static Object[] run(FloatMixingPasses passes, StandalonePaddingModule m, INDArray x, INDArray eps) {
         PaddingModule cf = m.conf();
         Map<String, INDArray> buffer = zerosLike(m.paramTable());
-        Weights weights = Weights.read(cf, m.paramTable(), () -> buffer);
+        PredictorWeights weights = PredictorWeights.read(cf, m.paramTable(), () -> buffer);
         INDArray out = Nd4j.create(DataType.FLOAT, eps.shape());
         LocalLossResult loss = passes.forward(cf, weights, x, out, "t", true);
         INDArray dx = passes.backwardInPlace(cf, weights, x, eps.dup(), "t").dup();
@@ -156,7 +156,7 @@ class FloatMixingPassesTest {
         StandalonePaddingModule m = new StandalonePaddingModule(conf, 2, DataType.FLOAT);
         INDArray x = random(new Random(2), 2, 2, 5, 6);
         Map<String, INDArray> g = zerosLike(m.paramTable());
-        Weights weights = Weights.read(m.conf(), m.paramTable());
+        PredictorWeights weights = PredictorWeights.read(m.conf(), m.paramTable());
         assertFalse(Double.isNaN(FloatMixingPasses.INSTANCE.localLoss(m.conf(), weights, x, g)), "finite input: a loss");
         x.putScalar(new long[]{1, 0, 4, 3}, Double.NaN);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

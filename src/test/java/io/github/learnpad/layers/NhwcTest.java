@@ -108,7 +108,7 @@ class NhwcTest {
             assertIdentical(ga.getFirst().getGradientFor(k), gb.getFirst().getGradientFor(k), name + ": gradient " + k);
         }
         if (la instanceof PaddingModuleLayer) {
-            assertEquals(PaddingModule.lastLocalLoss(la), PaddingModule.lastLocalLoss(lb), 0.0, name + ": local loss");
+            assertEquals(LocalLosses.last(la), LocalLosses.last(lb), 0.0, name + ": local loss");
         }
     }
 

@@ -59,7 +59,7 @@ class OpsPassesTest {
         m.paramTable().values().forEach(p -> p.assign(random(rnd, p.shape()).mul(0.5)));
         Map<String, INDArray> params = m.paramTable();
         PaddingModule cf = m.conf();
-        Weights weights = Weights.read(cf, params);
+        PredictorWeights weights = PredictorWeights.read(cf, params);
 
         INDArray x = random(rnd, n, c, h, wd).castTo(dt);
         long[] outShape = {n, c, h + t + b, wd + l + r};

@@ -125,12 +125,12 @@ class PaddingModuleContractTest {
             PaddingModule pm = new PaddingModule.Builder().padding(2, 1, 1, 2).implementation(impl).build();
             MultiLayerNetwork net = trained(pm, DataType.DOUBLE, b -> b);
             nets[i] = net;
-            assertFalse(Double.isNaN(PaddingModule.lastLocalLoss(net.getLayer(0))), impl.toString());
+            assertFalse(Double.isNaN(LocalLosses.last(net.getLayer(0))), impl.toString());
         }
         INDArray fast = nets[0].params(), sd = nets[1].params();
         double diff = fast.sub(sd).amaxNumber().doubleValue();
         assertTrue(diff < 1e-8, "FAST vs SAMEDIFF parameters after 5 fit() steps: " + diff);
-        assertEquals(PaddingModule.lastLocalLoss(nets[0].getLayer(0)), PaddingModule.lastLocalLoss(nets[1].getLayer(0)),
+        assertEquals(LocalLosses.last(nets[0].getLayer(0)), LocalLosses.last(nets[1].getLayer(0)),
                 1e-10);
     }
 

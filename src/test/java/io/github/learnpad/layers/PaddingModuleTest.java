@@ -3,7 +3,6 @@ package io.github.learnpad.layers;
 import io.github.learnpad.layers.PaddingModule.Implementation;
 import io.github.learnpad.layers.PaddingModule.LocalLoss;
 import io.github.learnpad.layers.PaddingModule.PredictorInit;
-import io.github.learnpad.layers.PaddingModule.Side;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -311,7 +310,7 @@ class PaddingModuleTest {
             Pair<Gradient, INDArray> g = backward(net, x, eps);
             Map<String, INDArray> pg = new HashMap<>();
             g.getFirst().gradientForVariable().forEach((k, v) -> pg.put(k, v.dup()));
-            results.put(impl, new Object[]{y, g.getSecond().dup(), pg, PaddingModule.lastLocalLoss(net.getLayer(0))});
+            results.put(impl, new Object[]{y, g.getSecond().dup(), pg, LocalLosses.last(net.getLayer(0))});
         }
         Object[] s = results.get(Implementation.SAMEDIFF);
         for (Implementation impl : Implementation.values()) {

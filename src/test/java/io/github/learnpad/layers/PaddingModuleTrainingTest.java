@@ -2,7 +2,6 @@ package io.github.learnpad.layers;
 
 import io.github.learnpad.Exact;
 import io.github.learnpad.layers.PaddingModule.LocalLoss;
-import io.github.learnpad.layers.PaddingModule.Side;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -78,7 +77,7 @@ class PaddingModuleTrainingTest {
         }
         assertIdentical(before, predictorParams(net), "predictor must stay bit-for-bit at its initial values");
         assertNotEquals(convBefore, net.getLayer(1).params(), "the rest of the network must have trained");
-        assertTrue(Double.isNaN(PaddingModule.lastLocalLoss(net.getLayer(0))));
+        assertTrue(Double.isNaN(LocalLosses.last(net.getLayer(0))));
     }
 
     /**
@@ -98,7 +97,7 @@ class PaddingModuleTrainingTest {
             finals[run] = predictorParams(net);
             convs[run] = net.getLayer(1).params().dup();
             assertFalse(Exact.identical(before, finals[run]), "the local loss must train the predictor");
-            assertFalse(Double.isNaN(PaddingModule.lastLocalLoss(net.getLayer(0))));
+            assertFalse(Double.isNaN(LocalLosses.last(net.getLayer(0))));
         }
         assertFalse(Exact.identical(convs[0], convs[1]), "different labels must train the rest of the network differently");
         assertIdentical(finals[0], finals[1], "predictor weights whatever the labels");
@@ -260,7 +259,7 @@ class PaddingModuleTrainingTest {
         g.init();
         DataSet d = data(1, 4, 2, 6, 6, false);
         g.fit(d);
-        Map<String, Double> losses = PaddingModule.lastLocalLosses(g);
+        Map<String, Double> losses = LocalLosses.of(g);
         assertEquals(1, losses.size());
         assertTrue(losses.get("pad") > 0);
         File f = new File(dir, "g.zip");
@@ -283,7 +282,7 @@ class PaddingModuleTrainingTest {
         int[][] sizes = {{8, 8, 4}, {13, 9, 3}, {5, 17, 7}, {3, 3, 1}};
         for (int[] s : sizes) {
             net.fit(data(s[0], s[2], 2, s[0], s[1], false));
-            assertFalse(Double.isNaN(PaddingModule.lastLocalLoss(net.getLayer(0))), "size " + s[0] + "x" + s[1]);
+            assertFalse(Double.isNaN(LocalLosses.last(net.getLayer(0))), "size " + s[0] + "x" + s[1]);
             INDArray y = net.getLayer(0).activate(data(2, 1, 2, s[1], s[0], false).getFeatures(), false,
                     org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces());
             assertArrayEquals(new long[]{1, 2, s[1] + 3, s[0] + 3}, y.shape());
@@ -307,7 +306,7 @@ class PaddingModuleTrainingTest {
         // W = 5 >= k + 1: the column predictors still train; H < k + 1: top/bottom give no training pair.
         INDArray topBefore = net.getLayer(0).getParam(Side.TOP.weightKey()).dup();
         PaddingModuleTest.backward(net, x, Nd4j.ones(DataType.FLOAT, y.shape()));
-        assertFalse(Double.isNaN(PaddingModule.lastLocalLoss(net.getLayer(0))));
+        assertFalse(Double.isNaN(LocalLosses.last(net.getLayer(0))));
         INDArray topGrad = net.getLayer(0).getGradientsViewArray().reshape(-1)
                 .get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, topBefore.length()));
         assertEquals(0.0, topGrad.amaxNumber().doubleValue(), 0.0, "no training pair: no gradient for top");

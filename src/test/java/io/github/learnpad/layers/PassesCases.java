@@ -82,8 +82,8 @@ final class PassesCases {
         double moved = cand.getLayer(0).params().sub(net(module, candidate).getLayer(0).params())
                 .amaxNumber().doubleValue();
         assertTrue(moved > 1e-4, "the predictor trained (moved " + moved + ")");
-        assertEquals(PaddingModule.lastLocalLoss(ref.getLayer(0)), PaddingModule.lastLocalLoss(cand.getLayer(0)),
-                1e-5 * Math.abs(PaddingModule.lastLocalLoss(ref.getLayer(0))));
+        assertEquals(LocalLosses.last(ref.getLayer(0)), LocalLosses.last(cand.getLayer(0)),
+                1e-5 * Math.abs(LocalLosses.last(ref.getLayer(0))));
     }
 
     /** The network of {@link #assertTrainsAlike}. */

@@ -1,7 +1,9 @@
 package io.github.learnpad.models;
 
 import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.layers.LocalLosses;
 import io.github.learnpad.layers.PaddingModule;
+import io.github.learnpad.layers.Side;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -127,7 +129,7 @@ class NetworkConversionTest {
 
         // c0, c1 get a padding layer in front (c2 is unpadded); with LEARNED zp becomes a Padding Module too.
         assertEquals(orig.getnLayers() + 2, conv.getnLayers());
-        assertEquals(mode == PaddingMode.LEARNED ? 3 : 0, PaddingModule.lastLocalLosses(conv).size());
+        assertEquals(mode == PaddingMode.LEARNED ? 3 : 0, LocalLosses.of(conv).size());
         // Every original parameter, batch-norm mean and variance included, copied exactly.
         int[] newIndex = {1, 2, 3, 5, 6, 7, 8};
         for (int i = 0; i < orig.getnLayers(); i++) {
@@ -192,7 +194,7 @@ class NetworkConversionTest {
             assertTrue(Double.isFinite(conv.score()), "loss " + conv.score());
         }
         assertTrue(pm.params().amaxNumber().doubleValue() > 0, "fine-tuning did not move the predictor");
-        PaddingModule.lastLocalLosses(conv).values().forEach(l -> assertTrue(Double.isFinite(l), "local loss " + l));
+        LocalLosses.of(conv).values().forEach(l -> assertTrue(Double.isFinite(l), "local loss " + l));
         // ... and the network now pads with something else than zeros.
         assertTrue(relativeDifference(orig.output(input(3, 99)), conv.output(input(3, 99))) > 0);
     }
@@ -202,7 +204,7 @@ class NetworkConversionTest {
         MultiLayerNetwork orig = trainedMultiLayer();
         MultiLayerNetwork conv = NetworkConverter.to(PaddingMode.LEARNED)
                 .with(new PaddingRewriter.Options().predictorInit(PaddingModule.PredictorInit.REPLICATE)).convert(orig);
-        INDArray top = conv.getLayer(0).getParam(PaddingModule.Side.TOP.weightKey());
+        INDArray top = conv.getLayer(0).getParam(Side.TOP.weightKey());
         assertEquals(1.0, top.getDouble(0, 0, 1), "centre tap of the nearest row");
         assertEquals(PaddingModule.PredictorInit.REPLICATE,
                 ((PaddingModule) conv.getLayer(0).conf().getLayer()).getPredictorInit());

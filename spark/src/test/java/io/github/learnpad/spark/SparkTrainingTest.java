@@ -1,6 +1,6 @@
 package io.github.learnpad.spark;
 
-import io.github.learnpad.layers.PaddingModule;
+import io.github.learnpad.layers.LocalLosses;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -204,6 +204,6 @@ class SparkTrainingTest {
         assertTrue(identical(expected, loaded.outputSingle(x)));
         assertTrue(identical(expected, rebuilt.outputSingle(x)));
         loaded.fit(data(true, 4).get(0));
-        assertTrue(Double.isFinite(PaddingModule.lastLocalLosses(loaded).get("pad1")));
+        assertTrue(Double.isFinite(LocalLosses.of(loaded).get("pad1")));
     }
 }

@@ -2,7 +2,7 @@ package io.github.learnpad.realism;
 
 import io.github.learnpad.layers.BorderPredictor;
 import io.github.learnpad.layers.PaddingModule;
-import io.github.learnpad.layers.PaddingModule.Side;
+import io.github.learnpad.layers.Side;
 import io.github.learnpad.layers.PaddingModuleLayer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.Model;

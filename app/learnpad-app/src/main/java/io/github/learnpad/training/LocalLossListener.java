@@ -1,6 +1,6 @@
 package io.github.learnpad.training;
 
-import io.github.learnpad.layers.PaddingModule;
+import io.github.learnpad.layers.LocalLosses;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
 
@@ -13,7 +13,7 @@ import java.util.function.Consumer;
 
 /**
  * A DL4J training listener that records, at every iteration, the network's minibatch score and each Padding Module's
- * last local loss ({@link PaddingModule#lastLocalLosses}). {@link #startEpoch()} clears the per-epoch sums.
+ * last local loss ({@link LocalLosses#of}). {@link #startEpoch()} clears the per-epoch sums.
  * Thread-safe: with the command line's {@code ParallelTraining} (learnpad-app) every worker calls it, with its own copy of the network.
  */
 public final class LocalLossListener extends BaseTrainingListener {
@@ -39,7 +39,7 @@ public final class LocalLossListener extends BaseTrainingListener {
 
     @Override
     public synchronized void iterationDone(Model model, int iteration, int epoch) {
-        Iteration it = new Iteration(iteration, model.score(), new LinkedHashMap<>(PaddingModule.lastLocalLosses(model)));
+        Iteration it = new Iteration(iteration, model.score(), new LinkedHashMap<>(LocalLosses.of(model)));
         epochIterations.add(it);
         if (onIteration != null) {
             onIteration.accept(it);

@@ -1,6 +1,6 @@
 package io.github.learnpad.ui;
 
-import io.github.learnpad.layers.PaddingModule;
+import io.github.learnpad.layers.LocalLosses;
 import org.deeplearning4j.core.storage.StatsStorageRouter;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.optimize.api.BaseTrainingListener;
@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * Puts a {@link LocalLossRecord} (each Padding Module's last local loss, and the score) into a stats storage at the
  * iterations where DL4J's {@code StatsListener} with the same frequency reports. Reads only: {@link
- * PaddingModule#lastLocalLosses} and {@code model.score()}.
+ * LocalLosses#of} and {@code model.score()}.
  */
 public final class LocalLossRecorder extends BaseTrainingListener {
     /** The worker ID of the records (one network per run). */
@@ -39,7 +39,7 @@ public final class LocalLossRecorder extends BaseTrainingListener {
         if (frequency > 1 && (iteration == 0 || iteration % frequency != 0)) {
             return;
         }
-        Map<String, Double> losses = PaddingModule.lastLocalLosses(model);
+        Map<String, Double> losses = LocalLosses.of(model);
         if (losses.isEmpty()) {
             return; // no Padding Module: nothing DL4J's own pages do not show
         }

@@ -1,6 +1,7 @@
 package io.github.learnpad.realism;
 
 import io.github.learnpad.layers.PaddingModule;
+import io.github.learnpad.layers.Side;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -159,7 +160,7 @@ class FeatureMapRealismTest {
         PaddingModule conf = new PaddingModule.Builder().padding(1, 0, 0, 0).nChannels(1).build();
         io.github.learnpad.layers.StandalonePaddingModule m = new io.github.learnpad.layers.StandalonePaddingModule(conf, 1);
         FeatureMapRealism.Errors e = FeatureMapRealism.errors(m.conf(), m.paramTable(), x);
-        assertEquals(List.of(PaddingModule.Side.TOP), e.sides);
+        assertEquals(List.of(Side.TOP), e.sides);
         // target row 0 = 0: replicate guesses 1, reflect 3, circular (row 3) 6, zero 0.
         assertEquals(1.0, e.mse[FeatureMapRealism.MODES.indexOf("replicate")][0], 1e-12);
         assertEquals(9.0, e.mse[FeatureMapRealism.MODES.indexOf("reflect")][0], 1e-12);

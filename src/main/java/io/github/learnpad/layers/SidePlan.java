@@ -1,14 +1,17 @@
 package io.github.learnpad.layers;
 
-import io.github.learnpad.layers.PaddingModule.Side;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
 import java.util.Map;
 
-/** One side's padding step: its kernels, and the region of the map whose border it extends. */
-final class Step {
+/**
+ * The plan of one padded side: its predictors (one per unit of the {@link MinibatchWalk}), its number of rings and the
+ * canonical strip of the padded map whose border it extends (where the strip starts, its length, the index steps
+ * along and across it); also the plan of a whole pass, the local loss's pair strip, and strip gather/scatter.
+ */
+final class SidePlan {
     private static final Logger log = LoggerFactory.getLogger(BorderPredictor.class);
     private static volatile boolean warnedSmall = false;
 
@@ -16,14 +19,14 @@ final class Step {
     final int p;
     /** Canonical rows of the strip: q < p are the rings (q = p - ring), q >= p the context (d = q - p). */
     final int rows;
-    /** The kernels, by {@link Units#kernel}. */
-    final Kernel[] kernels;
+    /** The kernels, by {@link MinibatchWalk#kernel}. */
+    final SidePredictor[] kernels;
     /** Length of the border (W for top/bottom, the row-extended height for left/right). */
     final int len;
     /** The region being extended, in map coordinates: rows [rowFrom, rowTo), columns [colFrom, colTo). */
     final long rowFrom, rowTo, colFrom, colTo;
 
-    Step(Side side, int p, int rows, Kernel[] kernels, long rowFrom, long rowTo, long colFrom, long colTo) {
+    SidePlan(Side side, int p, int rows, SidePredictor[] kernels, long rowFrom, long rowTo, long colFrom, long colTo) {
         this.side = side;
         this.p = p;
         this.rows = rows;
@@ -73,9 +76,9 @@ final class Step {
     }
 
     /** The padding steps in order (top, bottom, left, right), with the kernels each uses (fallback included). */
-    static Step[] plan(PaddingModule conf, Weights weights, long h, long w, Units units, String layerName) {
+    static SidePlan[] plan(PaddingModule conf, PredictorWeights weights, long h, long w, MinibatchWalk units, String layerName) {
         int t = conf.getTop(), l = conf.getLeft();
-        Step[] steps = new Step[4];
+        SidePlan[] steps = new SidePlan[4];
         int i = 0;
         for (Side s : Side.values()) {
             int p = conf.amount(s);
@@ -83,24 +86,24 @@ final class Step {
                 continue;
             }
             long axis = s.isRow() ? h : w;
-            Kernel[] ks;
+            SidePredictor[] ks;
             if (axis < conf.getContextDepth()) {
                 warnSmall(layerName, s, axis, conf.getContextDepth());
-                ks = Kernel.replicate(units.c).forUnits(units.per);
+                ks = SidePredictor.replicate(units.c).forUnits(units.per);
             } else {
                 ks = weights.of(s);
             }
             int rows = p + ks[0].k;
             // Rows extend the input region; columns extend the row-extended map (so they predict the corners).
-            steps[i++] = s.isRow() ? new Step(s, p, rows, ks, t, t + h, l, l + w)
-                    : new Step(s, p, rows, ks, 0, conf.amounts().paddedHeight(h), l, l + w);
+            steps[i++] = s.isRow() ? new SidePlan(s, p, rows, ks, t, t + h, l, l + w)
+                    : new SidePlan(s, p, rows, ks, 0, conf.amounts().paddedHeight(h), l, l + w);
         }
         return Arrays.copyOf(steps, i);
     }
 
     /** Side s's local-loss pair over the input itself: canonical q = distance from the border, q = 0 the target. */
-    static Step pairStep(Side s, Kernel[] kernels, long h, long w) {
-        return new Step(s, 0, kernels[0].k + 1, kernels, 0, h, 0, w);
+    static SidePlan pairStep(Side s, SidePredictor[] kernels, long h, long w) {
+        return new SidePlan(s, 0, kernels[0].k + 1, kernels, 0, h, 0, w);
     }
 
     static void warnSmall(String layer, Side s, long axis, int k) {
@@ -113,16 +116,16 @@ final class Step {
     }
 
     /** Reads canonical rows [from, to) of step st from block {@code a} into {@code r (a.c, st.rows, len)}. */
-    static void gather(HeapBlock a, Step st, int from, int to, double[] r) {
+    static void gather(HeapBlock a, SidePlan st, int from, int to, double[] r) {
         transfer(a, st, from, to, r, false);
     }
 
     /** Writes canonical rows [from, to) of {@code r (a.c, st.rows, len)} into step st's positions of block {@code a}. */
-    static void scatter(HeapBlock a, Step st, int from, int to, double[] r) {
+    static void scatter(HeapBlock a, SidePlan st, int from, int to, double[] r) {
         transfer(a, st, from, to, r, true);
     }
 
-    static void transfer(HeapBlock a, Step st, int from, int to, double[] r, boolean write) {
+    static void transfer(HeapBlock a, SidePlan st, int from, int to, double[] r, boolean write) {
         int along = st.side.isRow() ? 1 : a.w;
         for (int ch = 0; ch < a.c; ch++) {
             for (int q = from; q < to; q++) {

@@ -1,6 +1,5 @@
 package io.github.learnpad.layers;
 
-import io.github.learnpad.layers.PaddingModule.Side;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import static io.github.learnpad.layers.ArrayAccess.readFlat;
@@ -8,8 +7,8 @@ import static io.github.learnpad.layers.ArrayAccess.readFlat;
 import java.util.Arrays;
 import java.util.Map;
 
-/** One side's predictor: weights, bias and geometry, weights flattened in c order. */
-final class Kernel {
+/** One padded side's linear predictor as the Java passes read it: weights, bias and geometry, weights flattened in c order. */
+final class SidePredictor {
     final int channels;
     final int k;
     final int w;
@@ -17,7 +16,7 @@ final class Kernel {
     final double[] weight;
     final double[] bias;
 
-    Kernel(int channels, int k, int w, boolean mixing, double[] weight, double[] bias) {
+    SidePredictor(int channels, int k, int w, boolean mixing, double[] weight, double[] bias) {
         this.channels = channels;
         this.k = k;
         this.w = w;
@@ -55,29 +54,29 @@ final class Kernel {
     }
 
     /** The replicate-padding kernel (k = 1, w = 1, weight 1): the fallback for too-small maps. */
-    static Kernel replicate(int channels) {
+    static SidePredictor replicate(int channels) {
         double[] wt = new double[channels];
         java.util.Arrays.fill(wt, 1.0);
-        return new Kernel(channels, 1, 1, false, wt, new double[channels]);
+        return new SidePredictor(channels, 1, 1, false, wt, new double[channels]);
     }
 
-    static Kernel of(PaddingModule conf, Map<String, INDArray> params, Side s) {
-        return new Kernel((int) conf.getNChannels(), conf.getContextDepth(), conf.getKernelWidth(),
+    static SidePredictor of(PaddingModule conf, Map<String, INDArray> params, Side s) {
+        return new SidePredictor((int) conf.getNChannels(), conf.getContextDepth(), conf.getKernelWidth(),
                 conf.isChannelMixing(), readFlat(params.get(s.weightKey())), readFlat(params.get(s.biasKey())));
     }
 
     /**
-     * The kernels that units of {@code per} channels use, indexed by {@link Units#kernel}: this one when a unit
+     * The kernels that units of {@code per} channels use, indexed by {@link MinibatchWalk#kernel}: this one when a unit
      * holds every channel, else (depthwise, one channel per unit) a single-channel slice per channel.
      */
-    Kernel[] forUnits(int per) {
+    SidePredictor[] forUnits(int per) {
         if (per == channels) {
-            return new Kernel[]{this};
+            return new SidePredictor[]{this};
         }
         int kw = k * w;
-        Kernel[] slices = new Kernel[channels];
+        SidePredictor[] slices = new SidePredictor[channels];
         for (int c = 0; c < channels; c++) {
-            slices[c] = new Kernel(1, k, w, false, Arrays.copyOfRange(weight, c * kw, (c + 1) * kw),
+            slices[c] = new SidePredictor(1, k, w, false, Arrays.copyOfRange(weight, c * kw, (c + 1) * kw),
                     new double[]{bias[c]});
         }
         return slices;

@@ -1,6 +1,5 @@
 package io.github.learnpad.layers;
 
-import io.github.learnpad.layers.PaddingModule.Side;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,14 +11,13 @@ import java.util.Map;
 /**
  * One side's channel-mixing predictor as {@link FloatMixingPasses} reads it: its weights as matrices for ND4J's GEMM,
  * and the products around the GEMMs (the taps' clamped shifts and their adjoint) in Java over heap arrays. Per
- * training step the weights are read once ({@link Weights#derived}); the native matrices live in the current
+ * training step the weights are read once ({@link PredictorWeights#derived}); the native matrices live in the current
  * workspace, for one pass.
  */
-final class MixingKernel {
+final class MixingPredictor {
     /**
-     * From this many weights per side on, the weights and their gradient are rearranged by ND4J ops, natively: with
-     * C = 512 a side has 1.5 M weights, and their round trips through the heap cost more than the side's GEMMs
-     * (docs/benchmarks.md). Below it, by Java loops: an ND4J op's fixed cost dominates there. Copies either way, so
+     * From this many weights per side on, the weights and their gradient are rearranged by ND4J ops, natively: for
+     * wide layers their round trips through the heap cost more than the side's GEMMs (docs/benchmarks.md). Below it, by Java loops: an ND4J op's fixed cost dominates there. Copies either way, so
      * the results are the same.
      */
     static final long NATIVE_REARRANGE = 1 << 18;
@@ -27,7 +25,7 @@ final class MixingKernel {
     final int k;
     final int w;
     final float[] bias;
-    private final Weights weights;
+    private final PredictorWeights weights;
     private final Side side;
     /** The weights in parameter order {@code (C, C, k, w)}, FLOAT. */
     private final INDArray weight;
@@ -42,7 +40,7 @@ final class MixingKernel {
      * Side s's predictor, its weights rearranged natively from {@code nativeFrom} weights on (see
      * {@link #NATIVE_REARRANGE}).
      */
-    MixingKernel(PaddingModule conf, Weights weights, Side s, long nativeFrom) {
+    MixingPredictor(PaddingModule conf, PredictorWeights weights, Side s, long nativeFrom) {
         c = (int) conf.getNChannels();
         k = conf.getContextDepth();
         w = conf.getKernelWidth();
@@ -91,7 +89,7 @@ final class MixingKernel {
      */
     void predict(float[] q, int cols, int at, int len, int n, float[] p) {
         int nl = n * len, half = w / 2;
-        boolean three = Kernel.width3(w, len);
+        boolean three = SidePredictor.width3(w, len);
         for (int o = 0; o < c; o++) {
             float b = bias[o];
             for (int s = 0; s < n; s++) {

@@ -1,6 +1,5 @@
 package io.github.learnpad.layers;
 
-import io.github.learnpad.layers.PaddingModule.Side;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.HashMap;
@@ -8,12 +7,12 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * The predictors' parameters as one pass reads them: each padded side's kernels, indexed by {@link Units#kernel}.
+ * The predictors' parameters as one pass reads them: each padded side's kernels, indexed by {@link MinibatchWalk#kernel}.
  * Read once per training step (the forward pass's copy serves the local loss and the backward pass too: reading
  * the parameter arrays costs more than a pass over a small layer's borders, and backprop must use the weights
  * the forward pass used anyway).
  */
-final class Weights {
+final class PredictorWeights {
     /** The parameter arrays (live views), for the passes that read them with ND4J ops. */
     final Map<String, INDArray> params;
     /**
@@ -26,24 +25,24 @@ final class Weights {
     private final Supplier<Map<String, INDArray>> gradientBuffer;
     private final PaddingModule conf;
     /** Host copies for the Java passes, read at their first use (the ND4J-ops passes never need them). */
-    private Kernel[][] bySide;
+    private SidePredictor[][] bySide;
     /** What other passes derive from the parameters once per step, by key (see {@link #derived}). */
     private final Map<String, Object> derived = new HashMap<>();
 
-    private Weights(PaddingModule conf, Map<String, INDArray> params, Supplier<Map<String, INDArray>> gradientBuffer) {
+    private PredictorWeights(PaddingModule conf, Map<String, INDArray> params, Supplier<Map<String, INDArray>> gradientBuffer) {
         this.conf = conf;
         this.params = params;
         this.gradientBuffer = gradientBuffer;
     }
 
-    static Weights read(PaddingModule conf, Map<String, INDArray> params) {
-        return new Weights(conf, params, null);
+    static PredictorWeights read(PaddingModule conf, Map<String, INDArray> params) {
+        return new PredictorWeights(conf, params, null);
     }
 
     /** {@link #read} with a {@link #gradientBuffer()}. */
-    static Weights read(PaddingModule conf, Map<String, INDArray> params,
+    static PredictorWeights read(PaddingModule conf, Map<String, INDArray> params,
                         Supplier<Map<String, INDArray>> gradientBuffer) {
-        return new Weights(conf, params, gradientBuffer);
+        return new PredictorWeights(conf, params, gradientBuffer);
     }
 
     /** The buffer for the local loss's gradient (see the field), or null if the caller has none. */
@@ -61,12 +60,12 @@ final class Weights {
     }
 
     /** Side s's kernels (s must be padded). */
-    synchronized Kernel[] of(Side s) {
+    synchronized SidePredictor[] of(Side s) {
         if (bySide == null) {
-            bySide = new Kernel[Side.values().length][];
+            bySide = new SidePredictor[Side.values().length][];
             int per = conf.isChannelMixing() ? (int) conf.getNChannels() : 1;
             for (Side p : conf.paddedSides()) {
-                bySide[p.ordinal()] = Kernel.of(conf, params, p).forUnits(per);
+                bySide[p.ordinal()] = SidePredictor.of(conf, params, p).forUnits(per);
             }
         }
         return bySide[s.ordinal()];
