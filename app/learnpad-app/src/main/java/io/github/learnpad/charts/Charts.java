@@ -92,7 +92,8 @@ public final class Charts {
             String title, String yTitle, Path png) throws IOException {
         XYChart chart = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle("epoch")
                 .yAxisTitle(yTitle).build();
-        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        // Outside the plot: inside, it covers the last epochs of rising (accuracy) or falling (loss) curves alike.
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
         chart.getStyler().setXAxisDecimalPattern("0");
         int series = 0;
         for (Map.Entry<String, List<List<EpochMetrics>>> e : runs.entrySet()) {
