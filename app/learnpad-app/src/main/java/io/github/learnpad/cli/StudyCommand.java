@@ -126,6 +126,18 @@ final class StudyCommand implements Callable<Integer> {
         return (home == null ? rel : Path.of(home).resolve(rel)).toString();
     }
 
+    /** What a study command line resolves to: the compare command it runs, and that command's line. */
+    record Resolved(CompareCommand compare, String line) {
+    }
+
+    /** The compare command of a preset with overrides. */
+    static Resolved resolve(Preset p, List<String> overrides) {
+        List<String> args = merge(presetArgs(p), overrides);
+        CompareCommand compare = new CompareCommand();
+        new CommandLine(compare).setOverwrittenOptionsAllowed(true).parseArgs(args.toArray(new String[0]));
+        return new Resolved(compare, "learnpad compare " + String.join(" ", args));
+    }
+
     @Override
     public Integer call() throws Exception {
         List<String> args = merge(presetArgs(preset), overrides);
