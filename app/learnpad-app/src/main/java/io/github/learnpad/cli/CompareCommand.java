@@ -146,7 +146,7 @@ final class CompareCommand implements Callable<Integer> {
         if (!data.train.sources().isEmpty()) {
             // The checksums identify the data, not where this machine keeps it: records made from another copy of
             // the same files stay comparable, records of other files do not.
-            budget.put("dataset", io.github.learnpad.data.DatasetSpec.parse(options.dataset).name());
+            budget.put("dataset", io.github.learnpad.data.DatasetSpec.parse(options.data.dataset).name());
             budget.put("datasetSources", data.train.sources());
         }
         System.err.println(String.format(Locale.ROOT, "learnpad: comparing %s over seeds %s: %s on %d %s images, "

@@ -62,8 +62,8 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainingOptions o = new TrainingOptions();
         o.model = Architecture.SMALL;
-        o.dataset = dataset();
-        o.dataDir = dataDir;
+        o.data.dataset = dataset();
+        o.data.dataDir = dataDir;
         o.imageSize = 0;
         o.channels = io.github.learnpad.data.ChannelPolicy.KEEP;
         o.epochs = EPOCHS;

@@ -49,7 +49,7 @@ final class RunData {
     }
 
     private static TrainTest load(TrainingOptions o, int imageSize) throws IOException {
-        return DataAccess.load(o.dataset, o.dataDir, o.download, imageSize, o.channels, o.subset, o.testSubset,
+        return o.data.load(imageSize, o.channels, o.subset, o.testSubset,
                 o.dataSeed);
     }
 

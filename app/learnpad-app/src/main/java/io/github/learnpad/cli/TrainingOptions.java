@@ -1,7 +1,6 @@
 package io.github.learnpad.cli;
 
 import io.github.learnpad.data.ChannelPolicy;
-import io.github.learnpad.data.DatasetSpec;
 import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.layers.PaddingVariant;
 import io.github.learnpad.models.Architecture;
@@ -13,9 +12,9 @@ import io.github.learnpad.training.Threads;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.learning.config.Adam;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -35,16 +34,8 @@ public final class TrainingOptions {
                     + "from VGG16. Default: ${DEFAULT-VALUE}.")
     double widthMultiplier = 1;
 
-    @Option(names = "--dataset", defaultValue = "fashion-mnist",
-            description = DatasetSpec.VALID_FORMS + ". Default: ${DEFAULT-VALUE}.")
-    String dataset;
-
-    @Option(names = "--data-dir", description = "Where the dataset files are (default: the usual places, e.g. "
-            + "/usr/share/datasets/fashion-mnist of the Debian package dataset-fashion-mnist).")
-    Path dataDir;
-
-    @Option(names = "--download", description = "Download the dataset into --data-dir if it is missing.")
-    boolean download;
+    @Mixin
+    DatasetOptions data = new DatasetOptions();
 
     @Option(names = "--image-size", defaultValue = "0",
             description = "Resize images to SIZE x SIZE (0: the native size, or the smallest size the model takes if "
@@ -209,7 +200,7 @@ public final class TrainingOptions {
         if (widthMultiplier != 1) {
             m.put("widthMultiplier", widthMultiplier);
         }
-        m.put("dataset", dataset);
+        m.put("dataset", data.dataset);
         m.put("lr", lr);
         m.put("lrSchedule", lrSchedule.id());
         if (lrSchedule != LearningRateSchedule.CONSTANT) {

@@ -136,8 +136,8 @@ class NewcomerCliTest {
     static TrainingOptions tinyDemo(int epochs) {
         TrainingOptions o = new TrainingOptions();
         o.model = Architecture.SMALL;
-        o.dataset = "fashion-mnist";
-        o.dataDir = data;
+        o.data.dataset = "fashion-mnist";
+        o.data.dataDir = data;
         o.channels = io.github.learnpad.data.ChannelPolicy.KEEP;
         o.epochs = epochs;
         o.batch = 16;
