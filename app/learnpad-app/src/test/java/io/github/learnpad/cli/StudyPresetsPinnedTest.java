@@ -43,10 +43,10 @@ class StudyPresetsPinnedTest {
         StringBuilder sb = new StringBuilder();
         for (List<String> c : CASES) {
             StudyCommand.Preset p = new StudyCommand.PresetConverter().convert(c.get(0));
-            StudyCommand.Resolved r = StudyCommand.resolve(p, c.subList(1, c.size()));
+            ComparisonSpec spec = StudyCommand.resolve(p, c.subList(1, c.size()));
             sb.append("== ").append(String.join(" ", c)).append('\n');
-            sb.append("print: ").append(r.line()).append('\n');
-            sb.append(effective(r.compare())).append('\n');
+            sb.append("print: ").append(spec.commandLine()).append('\n');
+            sb.append(effective(spec.toCommand())).append('\n');
         }
         assertEquals(expected, sb.toString());
     }
