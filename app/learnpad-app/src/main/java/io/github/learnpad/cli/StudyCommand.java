@@ -1,6 +1,7 @@
 package io.github.learnpad.cli;
 
 import io.github.learnpad.data.ChannelPolicy;
+import io.github.learnpad.data.DatasetSpec;
 import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.layers.PaddingVariant;
 import io.github.learnpad.models.Architecture;
@@ -11,6 +12,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,6 +80,13 @@ final class StudyCommand implements Callable<Integer> {
                     "learned:replicate@8", "learned-mixing:replicate@8").map(PrimaryComparison::parse).toList())
             .build();
 
+    /**
+     * Where the photos preset reads its tiles: a folder under the user's LearnPad data directory
+     * ({@link io.github.learnpad.data.DataLocations#learnpadData()}), where the other datasets are downloaded to.
+     * Written with '~' so that {@code --print} shows the same line for every user ({@code folder:} expands it).
+     */
+    static final String PHOTO_TILES = "~/.learnpad/data/phototiles";
+
     /** Training images of the second edition's presets (a seeded subset of Fashion-MNIST's 60,000). */
     static final int SUBSET2 = 20000;
     /** Epochs of the second edition's budget B (the pilot also runs 2B). */
@@ -95,7 +104,7 @@ final class StudyCommand implements Callable<Integer> {
             case PHOTOS:
                 // No --augment: its random crops are reflect-padded, which would put one of the compared
                 // paddings into the training images.
-                return COMMON.toBuilder().dataset("folder:/tmp/phototiles").channels(ChannelPolicy.RGB).epochs(20)
+                return COMMON.toBuilder().dataset("folder:" + PHOTO_TILES).channels(ChannelPolicy.RGB).epochs(20)
                         .out(Path.of("runs/study-photos")).build();
             case FASHION_PLATEAU:
                 return edition2(COMMON2, "fashion-mnist", ChannelPolicy.GREY, "study2-fashion");
@@ -148,7 +157,30 @@ final class StudyCommand implements Callable<Integer> {
             System.out.println(spec.commandLine());
             return 0;
         }
-        return (report ? reportOnly(spec) : spec).toCommand().call();
+        if (report) {
+            return reportOnly(spec).toCommand().call();
+        }
+        checkPhotoTiles(spec);
+        return spec.toCommand().call();
+    }
+
+    /**
+     * Refuses the photos preset when its tiles are not made yet, saying how to make them: they are not a dataset
+     * LearnPad can download.
+     */
+    void checkPhotoTiles(ComparisonSpec spec) {
+        String dataset = "folder:" + PHOTO_TILES;
+        if (preset != Preset.PHOTOS || !dataset.equals(spec.get("--dataset"))) {
+            return;
+        }
+        Path tiles = DatasetSpec.parse(dataset).folder();
+        if (!Files.isDirectory(tiles)) {
+            throw new IllegalArgumentException("the photos preset reads its photo tiles from " + tiles + " ("
+                    + PHOTO_TILES + "), which does not exist; make them there first (docs/results.md, \"Dataset 2\"): "
+                    + "java -cp \"app/learnpad-app/target/learnpad-app.jar:app/learnpad-app/target/lib/*\" "
+                    + "io.github.learnpad.realism.PhotoTiles PHOTO_DIR " + PHOTO_TILES + " 64 512, or give the "
+                    + "folder of tiles you made with --dataset folder:DIR");
+        }
     }
 
     /**

@@ -16,7 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * The study presets' effective {@code compare} options, pinned: the second edition's study runs with these presets,
  * and its run records' budget and options must not move. {@code study-presets.pinned.txt} was written by the code
  * before the presets became typed values (StudyCommand building argument strings and re-parsing them): for each
- * case, the printed compare line, every compare option's effective value and the budget ({@code describe()}).
+ * case, the printed compare line, every compare option's effective value and the budget ({@code describe()}). One
+ * edit since: the first edition's photos preset reads its tiles from {@code ~/.learnpad/data/phototiles}, no longer
+ * {@code /tmp/phototiles} (its three occurrences in the file).
  */
 class StudyPresetsPinnedTest {
     /** A preset and overrides, as typed after {@code study --preset}. */
