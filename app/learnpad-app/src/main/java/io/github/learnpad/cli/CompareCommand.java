@@ -145,7 +145,7 @@ final class CompareCommand implements Callable<Integer> {
     ComparisonResult compare(io.github.learnpad.training.RunListeners stats) throws Exception {
         Path dir = outDir();
         RunData data = RunData.load(options);
-        Map<String, Object> budget = options.describe();
+        Map<String, Object> budget = data.describe();
         if (!data.train.sources().isEmpty()) {
             // The checksums identify the data, not where this machine keeps it: records made from another copy of
             // the same files stay comparable, records of other files do not.
@@ -158,8 +158,7 @@ final class CompareCommand implements Callable<Integer> {
                 data.train.size(), data.train.name(), options.epochs, options.batch, options.lr
                         + (options.lrSchedule == LearningRateSchedule.CONSTANT ? ""
                         : " (" + options.lrSchedule.id() + " to " + options.lr * options.lrEnd + ")"), data.test.size()));
-        Comparison.NetworkFactory network = (p, seed) -> options.network(p, data.train.numClasses(),
-                data.train.channels(), data.train.height(), data.train.width(), seed);
+        Comparison.NetworkFactory network = data::network;
         Comparison.Builder b = Comparison.builder().variants(paddings).baselines(baselines).seeds(seeds)
                 .network(network).batches(data::batches).batchSize(options.batch).train(data.train).test(data.test)
                 .epochs(options.epochs).outDir(dir).resume(resume).progress(options.progress.on(System.err))

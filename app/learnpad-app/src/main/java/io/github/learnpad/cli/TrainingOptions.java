@@ -184,6 +184,11 @@ public final class TrainingOptions {
         }
     }
 
+    /** The dataset at {@code imageSize} (0: native) with these options' channels, subsets and data seed. */
+    io.github.learnpad.data.TrainTest load(int imageSize) throws java.io.IOException {
+        return data.load(imageSize, channels, subset, testSubset, dataSeed);
+    }
+
     /** Adam with --lr, or with the --lr-schedule over --epochs (a constant rate stays a plain number). */
     Adam updater() {
         return lrSchedule == LearningRateSchedule.CONSTANT ? new Adam(lr)
@@ -192,6 +197,11 @@ public final class TrainingOptions {
 
     /** The options as recorded in run.json / results.json. */
     Map<String, Object> describe() {
+        return describe(imageSize);
+    }
+
+    /** As above, with the image size the data was loaded at (see {@link RunData#describe()}). */
+    Map<String, Object> describe(int imageSize) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", model.id());
         if (model.hasVariants()) {

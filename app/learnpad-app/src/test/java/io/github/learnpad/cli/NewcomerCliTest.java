@@ -98,7 +98,7 @@ class NewcomerCliTest {
                 + "(choose another with --image-size)\n", err.toString(StandardCharsets.UTF_8));
         assertEquals(32, d.train.height());
         assertEquals(32, d.test.width());
-        assertEquals(32, o.describe().get("imageSize"), "run.json records the size used");
+        assertEquals(32, d.describe().get("imageSize"), "run.json records the size used");
         org.deeplearning4j.nn.graph.ComputationGraph net = o.network(PaddingMode.ZERO, d.train.numClasses(),
                 d.train.channels(), d.train.height(), d.train.width(), 1);
         assertArrayEquals(new long[]{4, 10}, net.outputSingle(d.train.features()).shape());
