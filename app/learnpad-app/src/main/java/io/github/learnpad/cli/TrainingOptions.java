@@ -138,31 +138,25 @@ public final class TrainingOptions {
         return b.build().conf();
     }
 
-    /** The largest image side {@link #smallestAcceptedSize} tries. */
+    /** The largest image side {@link #smallestAcceptedSize} looks at. */
     static final int MAX_IMAGE_SIZE = 1024;
 
     /**
      * Why the model (with --variant, or the variant the size implies) does not take {@code height x width} images,
-     * or null if it does. Only builds the configuration (milliseconds), no parameters.
+     * or null if it does: {@link Architecture#whyNot}, arithmetic, no configuration built.
      */
     String whyNot(int height, int width) {
-        try {
-            conf(PaddingVariant.of(PaddingMode.ZERO), 2, 1, height, width, 1);
-            return null;
-        } catch (IllegalStateException | IllegalArgumentException | org.deeplearning4j.exception.DL4JException e) {
-            return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        }
+        return model.whyNot(variant, 1, height, width);
     }
 
     /** The smallest side {@code s >= max(height, width)} such that the model takes s x s images. */
     int smallestAcceptedSize(int height, int width) {
-        for (int s = Math.max(Math.max(height, width), 1); s <= MAX_IMAGE_SIZE; s++) {
-            if (whyNot(s, s) == null) {
-                return s;
-            }
+        int s = model.smallestSquareSize(variant, 1, Math.max(height, width), MAX_IMAGE_SIZE);
+        if (s < 0) {
+            throw new IllegalArgumentException(model.name().toLowerCase(Locale.ROOT) + " takes no image size between "
+                    + Math.max(height, width) + " and " + MAX_IMAGE_SIZE + ": " + whyNot(height, width));
         }
-        throw new IllegalArgumentException(model.name().toLowerCase(Locale.ROOT) + " takes no image size between "
-                + Math.max(height, width) + " and " + MAX_IMAGE_SIZE + ": " + whyNot(height, width));
+        return s;
     }
 
     /** Refuses an explicit --image-size the model does not take, naming the option and a size that works. */
