@@ -10,6 +10,7 @@ import io.github.learnpad.layers.PaddingVariant;
 import io.github.learnpad.models.Architecture;
 import io.github.learnpad.training.ComparisonResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -48,8 +49,8 @@ final class DemoCommand implements Callable<Integer> {
             + "(default: the usual places, see docs/data.md; without them, the sample inside LearnPad).")
     Path dataDir;
 
-    @Option(names = "--threads", defaultValue = "0", description = "ND4J threads (0: one per core).")
-    int threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--progress", defaultValue = "auto", converter = Converters.ProgressConverter.class,
             description = "auto, bar, lines or none.")
@@ -64,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
         List<PaddingVariant> paddings = List.of(PaddingVariant.of(PaddingMode.ZERO), PaddingVariant.LEARNED);
         ComparisonSpec spec = ComparisonSpec.builder().model(Architecture.SMALL).dataset(dataset()).dataDir(dataDir)
                 .imageSize(0).channels(ChannelPolicy.KEEP).epochs(EPOCHS).batch(64).lr(0.002).subset(TRAIN)
-                .testSubset(TEST).threads(threads).progress(progress).dataSeed(FashionMnistSample.SEED)
+                .testSubset(TEST).threads(threads.count).progress(progress).dataSeed(FashionMnistSample.SEED)
                 .paddings(paddings).seeds(SEEDS).out(out).galleryPad(GALLERY_PAD).build();
         TrainingOptions o = spec.toCommand().options;
         o.validate();

@@ -11,7 +11,6 @@ import io.github.learnpad.realism.FeatureMapRealism;
 import io.github.learnpad.realism.RealismReport;
 import io.github.learnpad.training.AtomicFiles;
 import io.github.learnpad.training.Json;
-import io.github.learnpad.training.Threads;
 import org.deeplearning4j.nn.api.Model;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -42,8 +41,8 @@ final class RealismCommand implements Callable<Integer> {
     @Mixin
     DatasetOptions data = new DatasetOptions();
 
-    @Option(names = "--threads", defaultValue = "0", description = "ND4J threads (0: one per core).")
-    int threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--image-size", defaultValue = "0",
             description = "Resize images to SIZE x SIZE (0: native size). With --model: the size the model was trained on.")
@@ -93,10 +92,7 @@ final class RealismCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainingOptions.require(trainImages >= 1 && testImages >= 1, "--train-images and --test-images must be >= 1");
         TrainingOptions.require(epochs >= 0 && batch >= 1, "--epochs must be >= 0 and --batch >= 1");
-        TrainingOptions.require(threads >= 0, "--threads must be >= 0, got " + threads);
-        if (threads > 0) {
-            Threads.limit(threads);
-        }
+        threads.apply();
         PrintStream o = System.out;
         TrainTest tt = data.load(imageSize, ChannelPolicy.KEEP, trainImages, testImages, seed);
         Files.createDirectories(out);

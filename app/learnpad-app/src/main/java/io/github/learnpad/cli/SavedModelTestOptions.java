@@ -3,7 +3,6 @@ package io.github.learnpad.cli;
 import io.github.learnpad.data.ChannelPolicy;
 import io.github.learnpad.data.ImageDataset;
 import io.github.learnpad.training.RunMetadata;
-import io.github.learnpad.training.Threads;
 import org.deeplearning4j.nn.api.Model;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,8 +33,8 @@ final class SavedModelTestOptions {
     @Option(names = "--batch", defaultValue = "256", description = "Evaluation batch size. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--threads", defaultValue = "0", description = "ND4J threads (0: one per core).")
-    int threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--image-size", defaultValue = "0", description = "Resize test images to SIZE x SIZE (default: "
             + "the size in run.json next to the model, else the dataset's own).")
@@ -44,9 +43,7 @@ final class SavedModelTestOptions {
     /** Checks the values and applies --threads. */
     void validate() {
         TrainingOptions.require(batch >= 1, "--batch must be >= 1, got " + batch);
-        if (threads > 0) {
-            Threads.limit(threads);
-        }
+        threads.apply();
     }
 
     /**

@@ -8,7 +8,6 @@ import io.github.learnpad.models.ModelBuilder;
 import io.github.learnpad.models.Variant;
 import io.github.learnpad.models.Vgg16;
 import io.github.learnpad.train.LearningRateSchedule;
-import io.github.learnpad.training.Threads;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.learning.config.Adam;
@@ -75,9 +74,8 @@ public final class TrainingOptions {
     @Option(names = "--augment", description = "Random crops (reflect-padded) and horizontal flips while training.")
     boolean augment;
 
-    @Option(names = "--threads", defaultValue = "0",
-            description = "ND4J threads (0: one per core). On a busy machine 1 can be much faster.")
-    int threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--progress", defaultValue = "auto", converter = Converters.ProgressConverter.class,
             description = "auto (a bar on a terminal, else one line per epoch), bar, lines or none.")
@@ -100,10 +98,7 @@ public final class TrainingOptions {
                 + " needs --epochs >= 2 to decay; use --lr-schedule constant for a single epoch");
         require(subset >= 0 && testSubset >= 0, "--subset and --test-subset must be >= 0");
         require(imageSize >= 0, "--image-size must be >= 0, got " + imageSize);
-        require(threads >= 0, "--threads must be >= 0, got " + threads);
-        if (threads > 0) {
-            Threads.limit(threads);
-        }
+        threads.apply();
     }
 
     static void require(boolean ok, String message) {
