@@ -125,7 +125,13 @@ public final class ComparisonSpec {
         CompareCommand c = new CompareCommand();
         CommandLine cl = new CommandLine(c);
         cl.parseArgs(); // applies every option's default
-        options.forEach((name, value) -> cl.getCommandSpec().findOption(name).setValue(value));
+        options.forEach((name, value) -> {
+            OptionSpec o = cl.getCommandSpec().findOption(name);
+            if (o == null) {
+                throw new IllegalArgumentException("compare has no option " + name + "; see learnpad help compare");
+            }
+            o.setValue(value);
+        });
         return c;
     }
 
