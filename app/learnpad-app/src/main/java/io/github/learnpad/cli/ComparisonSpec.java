@@ -85,14 +85,21 @@ public final class ComparisonSpec {
         return b.build();
     }
 
-    /** The given options as {@code compare} arguments, in order (a flag set to false, the default, is left out). */
+    /**
+     * The given options as {@code compare} arguments, in order. A flag set to false, the default, is left out; an
+     * option whose value is optional (e.g. {@code --ui[=PORT]}) is written {@code --ui=PORT}, so that the value cannot
+     * be read as anything else.
+     */
     public List<String> args() {
+        CommandLine.Model.CommandSpec compare = new CommandLine(new CompareCommand()).getCommandSpec();
         List<String> a = new ArrayList<>();
         options.forEach((name, value) -> {
             if (value instanceof Boolean) {
                 if ((Boolean) value) {
                     a.add(name);
                 }
+            } else if (compare.findOption(name) != null && compare.findOption(name).arity().min() == 0) {
+                a.add(name + "=" + text(value));
             } else {
                 a.add(name);
                 a.add(text(value));

@@ -38,6 +38,8 @@ class ComparisonSpecTest {
         assertEquals(spec, ComparisonSpec.parse(args));
         ComparisonSpec withFlags = ComparisonSpec.parse(List.of("--download", "--augment", "--lr=1e-3"));
         assertEquals(List.of("--download", "--augment", "--lr", "0.001"), withFlags.args());
+        assertEquals(List.of("--ui=9001"), ComparisonSpec.parse(List.of("--ui", "9001")).args(),
+                "an optional value is attached to its option");
     }
 
     @Test
