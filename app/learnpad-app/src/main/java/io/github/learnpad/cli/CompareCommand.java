@@ -95,18 +95,21 @@ final class CompareCommand implements Callable<Integer> {
             return 0;
         }
         options.validate();
-        Path dir = out != null ? out : Path.of("runs/compare");
         live.validate();
         try (LiveViewOptions.LiveView view = live.start(System.out, System.err)) {
-            ComparisonResult r = run(options, paddings, baselines, seeds, dir, resume, galleryPad, shiftEval,
-                    primaries, results, allowMixedFingerprints, view == null ? null : view.recording);
+            ComparisonResult r = compare(view == null ? null : view.recording);
             System.out.println(r.markdown());
-            System.out.println("Charts and tables in " + dir);
+            System.out.println("Charts and tables in " + outDir());
             if (view != null) {
-                view.finished(System.out, dir.toString());
+                view.finished(System.out, outDir().toString());
             }
         }
         return 0;
+    }
+
+    /** {@code --out}, else runs/compare. */
+    Path outDir() {
+        return out != null ? out : Path.of("runs/compare");
     }
 
     /** The report of the records in {@code dir}: results.md, results.json and charts written to {@code to}. */
@@ -127,26 +130,26 @@ final class CompareCommand implements Callable<Integer> {
         return r;
     }
 
-    static ComparisonResult run(TrainingOptions options, List<PaddingVariant> paddings, List<String> baselines,
-            List<Long> seeds, Path out, boolean resume, int galleryPad, List<Integer> shiftEval) throws Exception {
-        return run(options, paddings, baselines, seeds, out, resume, galleryPad, shiftEval, List.of(), null, false,
-                null);
+    /**
+     * Runs the comparison a spec describes (its options as {@code compare} would have them, not validated again:
+     * for callers that built the options themselves), without live statistics.
+     */
+    static ComparisonResult run(ComparisonSpec spec) throws Exception {
+        return spec.toCommand().compare(null);
     }
 
     /**
-     * As above, with named primary comparisons, each finished run recorded in {@code results} (null: not recorded),
-     * and each run's statistics recorded by {@code stats} (null: none).
+     * Trains every padding x seed of these options and writes the report; each finished run is recorded in
+     * {@code --results} (if given), and each run's statistics recorded by {@code stats} (null: none).
      */
-    static ComparisonResult run(TrainingOptions options, List<PaddingVariant> paddings, List<String> baselines,
-            List<Long> seeds, Path out, boolean resume, int galleryPad, List<Integer> shiftEval,
-            List<PrimaryComparison> primaries, Path results, boolean allowMixed,
-            io.github.learnpad.training.RunListeners stats) throws Exception {
+    ComparisonResult compare(io.github.learnpad.training.RunListeners stats) throws Exception {
+        Path dir = outDir();
         RunData data = RunData.load(options);
-        Map<String, Object> budget = options.describe();
+        Map<String, Object> budget = data.describe();
         if (!data.train.sources().isEmpty()) {
             // The checksums identify the data, not where this machine keeps it: records made from another copy of
             // the same files stay comparable, records of other files do not.
-            budget.put("dataset", io.github.learnpad.data.DatasetSpec.parse(options.dataset).name());
+            budget.put("dataset", io.github.learnpad.data.DatasetSpec.parse(options.data.dataset).name());
             budget.put("datasetSources", data.train.sources());
         }
         System.err.println(String.format(Locale.ROOT, "learnpad: comparing %s over seeds %s: %s on %d %s images, "
@@ -155,11 +158,10 @@ final class CompareCommand implements Callable<Integer> {
                 data.train.size(), data.train.name(), options.epochs, options.batch, options.lr
                         + (options.lrSchedule == LearningRateSchedule.CONSTANT ? ""
                         : " (" + options.lrSchedule.id() + " to " + options.lr * options.lrEnd + ")"), data.test.size()));
-        Comparison.NetworkFactory network = (p, seed) -> options.network(p, data.train.numClasses(),
-                data.train.channels(), data.train.height(), data.train.width(), seed);
+        Comparison.NetworkFactory network = data::network;
         Comparison.Builder b = Comparison.builder().variants(paddings).baselines(baselines).seeds(seeds)
                 .network(network).batches(data::batches).batchSize(options.batch).train(data.train).test(data.test)
-                .epochs(options.epochs).outDir(out).resume(resume).progress(options.progress.on(System.err))
+                .epochs(options.epochs).outDir(dir).resume(resume).progress(options.progress.on(System.err))
                 .reporter(Charts.REPORTER).budget(budget).primaries(primaries).runListeners(stats)
                 .gallery(Math.max(galleryPad, 1), galleryPad > 0 ? 4 : 0, 300).shiftEval(shiftEval);
         if (results != null) {
@@ -170,7 +172,7 @@ final class CompareCommand implements Callable<Integer> {
                     data.train.channels(), data.train.height(), data.train.width());
             System.err.println(String.format(Locale.ROOT, "learnpad: training code fingerprint %s (%d source files; "
                     + "probe run %.1f s)", fp.shortForm(), fp.sourceFiles(), (System.nanoTime() - t0) / 1e9));
-            b.records(new RunRecords(results), fp, Provenance.current(root), allowMixed);
+            b.records(new RunRecords(results), fp, Provenance.current(root), allowMixedFingerprints);
         }
         ComparisonResult r = b.build().run();
         if (results != null) {

@@ -1,5 +1,6 @@
 package io.github.learnpad.cli;
 
+import io.github.learnpad.data.ChannelPolicy;
 import io.github.learnpad.data.DataLocations;
 import io.github.learnpad.data.DatasetSpec;
 import io.github.learnpad.data.FashionMnistReader;
@@ -9,6 +10,7 @@ import io.github.learnpad.layers.PaddingVariant;
 import io.github.learnpad.models.Architecture;
 import io.github.learnpad.training.ComparisonResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -47,8 +49,8 @@ final class DemoCommand implements Callable<Integer> {
             + "(default: the usual places, see docs/data.md; without them, the sample inside LearnPad).")
     Path dataDir;
 
-    @Option(names = "--threads", defaultValue = "0", description = "ND4J threads (0: one per core).")
-    int threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--progress", defaultValue = "auto", converter = Converters.ProgressConverter.class,
             description = "auto, bar, lines or none.")
@@ -60,25 +62,16 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        TrainingOptions o = new TrainingOptions();
-        o.model = Architecture.SMALL;
-        o.dataset = dataset();
-        o.dataDir = dataDir;
-        o.imageSize = 0;
-        o.channels = io.github.learnpad.data.ChannelPolicy.KEEP;
-        o.epochs = EPOCHS;
-        o.batch = 64;
-        o.lr = 0.002;
-        o.subset = TRAIN;
-        o.testSubset = TEST;
-        o.threads = threads;
-        o.progress = progress;
-        o.dataSeed = FashionMnistSample.SEED;
-        o.validate();
         List<PaddingVariant> paddings = List.of(PaddingVariant.of(PaddingMode.ZERO), PaddingVariant.LEARNED);
+        ComparisonSpec spec = ComparisonSpec.builder().model(Architecture.SMALL).dataset(dataset()).dataDir(dataDir)
+                .imageSize(0).channels(ChannelPolicy.KEEP).epochs(EPOCHS).batch(64).lr(0.002).subset(TRAIN)
+                .testSubset(TEST).threads(threads.count).progress(progress).dataSeed(FashionMnistSample.SEED)
+                .paddings(paddings).seeds(SEEDS).out(out).galleryPad(GALLERY_PAD).build();
+        TrainingOptions o = spec.toCommand().options;
+        o.validate();
         boolean reuse = DemoRuns.prepare(out, settings(o, paddings), System.err);
         long t0 = System.nanoTime();
-        ComparisonResult r = CompareCommand.run(o, paddings, null, SEEDS, out, reuse, GALLERY_PAD, List.of());
+        ComparisonResult r = CompareCommand.run(spec.toBuilder().resume(reuse).build());
         double minutes = (System.nanoTime() - t0) / 60e9;
         System.out.println(r.markdown());
         System.out.println(String.format(Locale.ROOT, "Demo finished in %.1f minutes. Charts: %s (accuracy.png, "

@@ -42,7 +42,7 @@ final class EvalCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", zip.toString());
-        m.put("dataset", data.dataset);
+        m.put("dataset", data.dataset());
         m.put("testImages", r.count());
         m.put("accuracy", r.accuracy());
         m.put("loss", r.loss());
@@ -50,7 +50,7 @@ final class EvalCommand implements Callable<Integer> {
         Path json = out != null ? out : zip.toAbsolutePath().getParent().resolve("eval.json");
         AtomicFiles.writeString(json, Json.pretty(m) + "\n");
         System.out.println(String.format(Locale.ROOT, "accuracy %.4f, loss %.4f on %d test images of %s (%s)",
-                r.accuracy(), r.loss(), r.count(), data.dataset, json));
+                r.accuracy(), r.loss(), r.count(), data.dataset(), json));
         return 0;
     }
 }

@@ -2,7 +2,6 @@ package io.github.learnpad.cli;
 
 import io.github.learnpad.charts.RealismCharts;
 import io.github.learnpad.data.ChannelPolicy;
-import io.github.learnpad.data.DatasetSpec;
 import io.github.learnpad.data.TrainTest;
 import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.realism.BandResult;
@@ -12,9 +11,9 @@ import io.github.learnpad.realism.FeatureMapRealism;
 import io.github.learnpad.realism.RealismReport;
 import io.github.learnpad.training.AtomicFiles;
 import io.github.learnpad.training.Json;
-import io.github.learnpad.training.Threads;
 import org.deeplearning4j.nn.api.Model;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.PrintStream;
@@ -39,18 +38,11 @@ import java.util.concurrent.Callable;
                 + "each mode and compares with the real pixels (MSE, PSNR by side, corner and distance).",
                 "With --model: compares a trained network's Padding Modules with fixed paddings on its own feature maps."})
 final class RealismCommand implements Callable<Integer> {
-    @Option(names = "--dataset", defaultValue = "fashion-mnist",
-            description = DatasetSpec.VALID_FORMS + ". Default: ${DEFAULT-VALUE}.")
-    String dataset;
+    @Mixin
+    DatasetOptions data = new DatasetOptions();
 
-    @Option(names = "--data-dir", description = "Where the dataset files are (default: the usual places).")
-    Path dataDir;
-
-    @Option(names = "--download", description = "Download the dataset into --data-dir if it is missing.")
-    boolean download;
-
-    @Option(names = "--threads", defaultValue = "0", description = "ND4J threads (0: one per core).")
-    int threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--image-size", defaultValue = "0",
             description = "Resize images to SIZE x SIZE (0: native size). With --model: the size the model was trained on.")
@@ -100,13 +92,9 @@ final class RealismCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         TrainingOptions.require(trainImages >= 1 && testImages >= 1, "--train-images and --test-images must be >= 1");
         TrainingOptions.require(epochs >= 0 && batch >= 1, "--epochs must be >= 0 and --batch >= 1");
-        TrainingOptions.require(threads >= 0, "--threads must be >= 0, got " + threads);
-        if (threads > 0) {
-            Threads.limit(threads);
-        }
+        threads.apply();
         PrintStream o = System.out;
-        TrainTest tt = DataAccess.load(dataset, dataDir, download, imageSize, ChannelPolicy.KEEP, trainImages,
-                testImages, seed);
+        TrainTest tt = data.load(imageSize, ChannelPolicy.KEEP, trainImages, testImages, seed);
         Files.createDirectories(out);
         if (model != null) {
             return featureMaps(tt, o);

@@ -123,7 +123,7 @@ final class RobustnessCommand implements Callable<Integer> {
 
     private Map<String, Object> json(Map<String, ShiftReport> reports) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("dataset", data.dataset);
+        m.put("dataset", data.dataset());
         m.put("shifts", shifts);
         String ref = reports.keySet().iterator().next();
         List<Object> list = new ArrayList<>();

@@ -1,11 +1,10 @@
 package io.github.learnpad.cli;
 
 import io.github.learnpad.data.ChannelPolicy;
-import io.github.learnpad.data.DatasetSpec;
 import io.github.learnpad.data.ImageDataset;
 import io.github.learnpad.training.RunMetadata;
-import io.github.learnpad.training.Threads;
 import org.deeplearning4j.nn.api.Model;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -16,15 +15,13 @@ import java.nio.file.Path;
  * it, and loading a model with the test set it was trained for (image size and channels from its run.json).
  */
 final class SavedModelTestOptions {
-    @Option(names = "--dataset", defaultValue = "fashion-mnist",
-            description = DatasetSpec.VALID_FORMS + ". Default: ${DEFAULT-VALUE}.")
-    String dataset;
+    @Mixin
+    DatasetOptions data = new DatasetOptions();
 
-    @Option(names = "--data-dir", description = "Where the dataset files are.")
-    Path dataDir;
-
-    @Option(names = "--download", description = "Download the dataset into --data-dir if it is missing.")
-    boolean download;
+    /** The --dataset option's value, as the reports name the test set. */
+    String dataset() {
+        return data.dataset;
+    }
 
     @Option(names = "--test-subset", defaultValue = "0", description = "A seeded random subset of N test images.")
     int testSubset;
@@ -36,8 +33,8 @@ final class SavedModelTestOptions {
     @Option(names = "--batch", defaultValue = "256", description = "Evaluation batch size. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--threads", defaultValue = "0", description = "ND4J threads (0: one per core).")
-    int threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--image-size", defaultValue = "0", description = "Resize test images to SIZE x SIZE (default: "
             + "the size in run.json next to the model, else the dataset's own).")
@@ -46,9 +43,7 @@ final class SavedModelTestOptions {
     /** Checks the values and applies --threads. */
     void validate() {
         TrainingOptions.require(batch >= 1, "--batch must be >= 1, got " + batch);
-        if (threads > 0) {
-            Threads.limit(threads);
-        }
+        threads.apply();
     }
 
     /**
@@ -59,10 +54,10 @@ final class SavedModelTestOptions {
         int[] chw = RunMetadata.inputShape(zip.toAbsolutePath().getParent()).orElse(null);
         int size = imageSize > 0 ? imageSize : chw != null && chw[1] == chw[2] ? chw[1] : 0;
         ChannelPolicy policy = chw == null ? ChannelPolicy.KEEP : chw[0] == 1 ? ChannelPolicy.GREY : ChannelPolicy.RGB;
-        ImageDataset test = DataAccess.load(dataset, dataDir, download, size, policy, 1, testSubset, dataSeed).test();
+        ImageDataset test = data.load(size, policy, 1, testSubset, dataSeed).test();
         if (chw != null && (test.channels() != chw[0] || test.height() != chw[1] || test.width() != chw[2])) {
             throw new IllegalArgumentException("the model expects images (" + chw[0] + ", " + chw[1] + ", " + chw[2]
-                    + ") but " + dataset + " gives (" + test.channels() + ", " + test.height() + ", " + test.width()
+                    + ") but " + data.dataset + " gives (" + test.channels() + ", " + test.height() + ", " + test.width()
                     + ")");
         }
         checkClasses(net, test);
@@ -73,7 +68,7 @@ final class SavedModelTestOptions {
     void checkClasses(Model net, ImageDataset test) {
         long classes = SavedModels.classes(net);
         if (classes != test.numClasses()) {
-            throw new IllegalArgumentException("the model has " + classes + " classes, " + dataset + " has "
+            throw new IllegalArgumentException("the model has " + classes + " classes, " + data.dataset + " has "
                     + test.numClasses());
         }
     }

@@ -1,14 +1,24 @@
 package io.github.learnpad.cli;
 
+import io.github.learnpad.data.ChannelPolicy;
+import io.github.learnpad.data.DatasetSpec;
+import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.layers.PaddingVariant;
+import io.github.learnpad.models.Architecture;
+import io.github.learnpad.models.Variant;
+import io.github.learnpad.train.LearningRateSchedule;
+import io.github.learnpad.training.PrimaryComparison;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
 /**
  * {@code learnpad study}: the documented protocol of docs/results.md as {@code compare} presets, so that the exact
@@ -47,73 +57,81 @@ final class StudyCommand implements Callable<Integer> {
     @CommandLine.Unmatched
     List<String> overrides = new ArrayList<>();
 
-    /** Options common to both presets (see docs/results.md for why each was chosen). */
-    static final List<String> COMMON = List.of(
-            "--model", "vgg16", "--variant", "cifar", "--width-multiplier", "0.125", "--image-size", "32",
-            "--paddings", "zero,replicate,reflect,learned,learned-mixing", "--baseline", "zero",
-            "--seeds", "1,2,3,4,5", "--batch", "64", "--lr", "0.002", "--lr-schedule", "cosine", "--lr-end", "0.01",
-            "--shift-eval", "0,4,8", "--progress", "lines");
+    /** The first edition's five paddings, in the order of its tables. */
+    static final List<PaddingVariant> PADDINGS = List.of(PaddingVariant.of(PaddingMode.ZERO),
+            PaddingVariant.of(PaddingMode.REPLICATE), PaddingVariant.of(PaddingMode.REFLECT), PaddingVariant.LEARNED,
+            PaddingVariant.LEARNED_MIXING);
+
+    /** Options common to the first edition's presets (see docs/results.md for why each was chosen). */
+    static final ComparisonSpec COMMON = ComparisonSpec.builder()
+            .model(Architecture.VGG16).variant(Variant.CIFAR).widthMultiplier(0.125).imageSize(32)
+            .paddings(PADDINGS).baselines(List.of("zero"))
+            .seeds(List.of(1L, 2L, 3L, 4L, 5L)).batch(64).lr(0.002).lrSchedule(LearningRateSchedule.COSINE).lrEnd(0.01)
+            .shiftEval(List.of(0, 4, 8)).progress(Progress.LINES).build();
 
     /**
      * The second edition's common options: the first edition's, compared against zero and replicate, resumable, and
      * its primary comparisons (docs/results.md, "Second edition: protocol"): learned and learned-mixing against zero
      * and replicate, at shift 0 and at shift 8 with the dataset's own continuation (Holm over these 8).
      */
-    static final List<String> COMMON2 = List.of(
-            "--model", "vgg16", "--variant", "cifar", "--width-multiplier", "0.125", "--image-size", "32",
-            "--paddings", "zero,replicate,reflect,learned,learned-mixing", "--baseline", "zero,replicate",
-            "--seeds", "1,2,3,4,5", "--batch", "64", "--lr", "0.002", "--lr-schedule", "cosine", "--lr-end", "0.01",
-            "--shift-eval", "0,4,8", "--progress", "lines", "--gallery-pad", "0", "--resume",
-            "--primary", "learned:zero@0,learned-mixing:zero@0,learned:replicate@0,learned-mixing:replicate@0,"
-                    + "learned:zero@8,learned-mixing:zero@8,learned:replicate@8,learned-mixing:replicate@8");
+    static final ComparisonSpec COMMON2 = COMMON.toBuilder().baselines(List.of("zero", "replicate"))
+            .galleryPad(0).resume(true).primaries(Stream.of("learned:zero@0", "learned-mixing:zero@0",
+                    "learned:replicate@0", "learned-mixing:replicate@0", "learned:zero@8", "learned-mixing:zero@8",
+                    "learned:replicate@8", "learned-mixing:replicate@8").map(PrimaryComparison::parse).toList())
+            .build();
+
+    /**
+     * Where the photos preset reads its tiles: a folder under the user's LearnPad data directory
+     * ({@link io.github.learnpad.data.DataLocations#learnpadData()}), where the other datasets are downloaded to.
+     * Written with '~' so that {@code --print} shows the same line for every user ({@code folder:} expands it).
+     */
+    static final String PHOTO_TILES = "~/.learnpad/data/phototiles";
 
     /** Training images of the second edition's presets (a seeded subset of Fashion-MNIST's 60,000). */
-    static final String SUBSET2 = "20000";
+    static final int SUBSET2 = 20000;
     /** Epochs of the second edition's budget B (the pilot also runs 2B). */
-    static final String EPOCHS2 = "8";
+    static final int EPOCHS2 = 8;
 
-    /** The compare arguments of a preset (without overrides). */
-    static List<String> presetArgs(Preset p) {
-        List<String> a = new ArrayList<>(p.ordinal() < Preset.FASHION_PLATEAU.ordinal() ? COMMON : COMMON2);
+    /**
+     * A preset's options (without overrides). Their order is the order {@code --print} shows them in, kept as it
+     * was when the presets were argument strings.
+     */
+    static ComparisonSpec preset(Preset p) {
         switch (p) {
             case FASHION:
-                a.addAll(List.of("--dataset", "fashion-mnist", "--channels", "grey", "--subset", "10000",
-                        "--test-subset", "0", "--epochs", "6", "--out", "runs/study-fashion"));
-                break;
+                return COMMON.toBuilder().dataset("fashion-mnist").channels(ChannelPolicy.GREY).subset(10000)
+                        .testSubset(0).epochs(6).out(Path.of("runs/study-fashion")).build();
             case PHOTOS:
                 // No --augment: its random crops are reflect-padded, which would put one of the compared
                 // paddings into the training images.
-                a.addAll(List.of("--dataset", "folder:/tmp/phototiles", "--channels", "rgb", "--epochs", "20",
-                        "--out", "runs/study-photos"));
-                break;
+                return COMMON.toBuilder().dataset("folder:" + PHOTO_TILES).channels(ChannelPolicy.RGB).epochs(20)
+                        .out(Path.of("runs/study-photos")).build();
             case FASHION_PLATEAU:
-                a.addAll(List.of("--dataset", "fashion-mnist", "--channels", "grey", "--subset", SUBSET2,
-                        "--test-subset", "0", "--epochs", EPOCHS2, "--out", "runs/study2-fashion",
-                        "--results", results("study2-fashion")));
-                break;
+                return edition2(COMMON2, "fashion-mnist", ChannelPolicy.GREY, "study2-fashion");
             case FASHION_ON_PHOTOS:
-                a.addAll(List.of("--dataset", "fashion-on-photos", "--channels", "rgb", "--subset", SUBSET2,
-                        "--test-subset", "0", "--epochs", EPOCHS2, "--out", "runs/study2-fashion-on-photos",
-                        "--results", results("study2-fashion-on-photos")));
-                break;
+                return edition2(COMMON2, "fashion-on-photos", ChannelPolicy.RGB, "study2-fashion-on-photos");
             case PILOT_FASHION:
             case PILOT_FASHION_ON_PHOTOS: {
                 boolean photos = p == Preset.PILOT_FASHION_ON_PHOTOS;
-                String name = photos ? "pilot-fashion-on-photos" : "pilot-fashion";
-                // The pilot names no primary comparisons: it only calibrates the budget.
-                int k = a.indexOf("--primary");
-                a.subList(k, k + 2).clear();
-                a = new ArrayList<>(merge(a, List.of("--paddings", "zero,learned", "--baseline", "zero", "--seeds",
-                        "1,2")));
-                a.addAll(List.of("--dataset", photos ? "fashion-on-photos" : "fashion-mnist", "--channels",
-                        photos ? "rgb" : "grey", "--subset", SUBSET2, "--test-subset", "0", "--epochs", EPOCHS2,
-                        "--out", "runs/" + name + "-e" + EPOCHS2, "--results", results(name + "-e" + EPOCHS2)));
-                break;
+                // The pilot names no primary comparisons: it only calibrates the budget. Its paddings, baseline
+                // and seeds replace the common ones as overrides would (and so come after them on the line).
+                ComparisonSpec pilot = COMMON2.toBuilder().remove("--primary").build()
+                        .overriddenBy(ComparisonSpec.builder().paddings(List.of(PaddingVariant.of(PaddingMode.ZERO),
+                                PaddingVariant.LEARNED)).baselines(List.of("zero")).seeds(List.of(1L, 2L)).build());
+                return edition2(pilot, photos ? "fashion-on-photos" : "fashion-mnist",
+                        photos ? ChannelPolicy.RGB : ChannelPolicy.GREY,
+                        (photos ? "pilot-fashion-on-photos" : "pilot-fashion") + "-e" + EPOCHS2);
             }
             default:
                 throw new AssertionError(p);
         }
-        return a;
+    }
+
+    /** A second-edition preset: {@code common} on a dataset, into runs/NAME, recorded in docs/results/NAME. */
+    private static ComparisonSpec edition2(ComparisonSpec common, String dataset, ChannelPolicy channels,
+            String name) {
+        return common.toBuilder().dataset(dataset).channels(channels).subset(SUBSET2).testSubset(0).epochs(EPOCHS2)
+                .out(Path.of("runs", name)).results(Path.of(results(name))).build();
     }
 
     /**
@@ -126,59 +144,59 @@ final class StudyCommand implements Callable<Integer> {
         return (home == null ? rel : Path.of(home).resolve(rel)).toString();
     }
 
+    /** The compare command a preset with the options typed after it runs: the overrides replace or add options. */
+    static ComparisonSpec resolve(Preset p, List<String> overrides) {
+        return preset(p).overriddenBy(ComparisonSpec.parse(overrides));
+    }
+
     @Override
     public Integer call() throws Exception {
-        List<String> args = merge(presetArgs(preset), overrides);
-        System.err.println("learnpad: study preset " + name(preset) + ": learnpad compare "
-                + String.join(" ", args));
+        ComparisonSpec spec = resolve(preset, overrides);
+        System.err.println("learnpad: study preset " + name(preset) + ": " + spec.commandLine());
         if (print) {
-            System.out.println("learnpad compare " + String.join(" ", args));
+            System.out.println(spec.commandLine());
             return 0;
         }
         if (report) {
-            List<String> keep = new ArrayList<>();
-            for (int i = 0; i + 1 < args.size(); i++) {
-                String o = args.get(i);
-                if (o.equals("--results")) {
-                    keep.addAll(List.of("--from", args.get(i + 1)));
-                } else if (List.of("--paddings", "--baseline", "--primary").contains(o)) {
-                    keep.addAll(List.of(o, args.get(i + 1)));
-                }
-            }
-            if (!keep.contains("--from")) {
-                throw new IllegalArgumentException("preset " + name(preset)
-                        + " records no results (no --results): nothing to report from; give --results DIR");
-            }
-            args = keep;
+            return reportOnly(spec).toCommand().call();
         }
-        CompareCommand compare = new CompareCommand();
-        new CommandLine(compare).setOverwrittenOptionsAllowed(true).parseArgs(args.toArray(new String[0]));
-        return compare.call();
+        checkPhotoTiles(spec);
+        return spec.toCommand().call();
     }
 
     /**
-     * The preset's arguments without the options the overrides set, then the overrides: list options such as
-     * --seeds would otherwise accumulate. Every preset option takes one value (a flag such as --augment would need none).
+     * Refuses the photos preset when its tiles are not made yet, saying how to make them: they are not a dataset
+     * LearnPad can download.
      */
-    static List<String> merge(List<String> preset, List<String> overrides) {
-        java.util.Set<String> given = new java.util.HashSet<>();
-        for (String o : overrides) {
-            if (o.startsWith("--")) {
-                given.add(o.contains("=") ? o.substring(0, o.indexOf('=')) : o);
-            }
+    void checkPhotoTiles(ComparisonSpec spec) {
+        String dataset = "folder:" + PHOTO_TILES;
+        if (preset != Preset.PHOTOS || !dataset.equals(spec.get("--dataset"))) {
+            return;
         }
-        List<String> out = new ArrayList<>();
-        for (int i = 0; i < preset.size(); i++) {
-            String o = preset.get(i);
-            boolean flag = o.equals("--augment") || o.equals("--download") || o.equals("--resume");
-            if (given.contains(o)) {
-                i += flag ? 0 : 1;
-                continue;
-            }
-            out.add(o);
+        Path tiles = DatasetSpec.parse(dataset).folder();
+        if (!Files.isDirectory(tiles)) {
+            throw new IllegalArgumentException("the photos preset reads its photo tiles from " + tiles + " ("
+                    + PHOTO_TILES + "), which does not exist; make them there first (docs/results.md, \"Dataset 2\"): "
+                    + "java -cp \"app/learnpad-app/target/learnpad-app.jar:app/learnpad-app/target/lib/*\" "
+                    + "io.github.learnpad.realism.PhotoTiles PHOTO_DIR " + PHOTO_TILES + " 64 512, or give the "
+                    + "folder of tiles you made with --dataset folder:DIR");
         }
-        out.addAll(overrides);
-        return out;
+    }
+
+    /**
+     * {@code compare --from} the spec's {@code --results} directory with the options that shape a report
+     * (paddings, baselines, primary comparisons); as ever, the report is written next to the records.
+     */
+    ComparisonSpec reportOnly(ComparisonSpec spec) {
+        if (!spec.has("--results")) {
+            throw new IllegalArgumentException("preset " + name(preset)
+                    + " records no results (no --results): nothing to report from; give --results DIR");
+        }
+        ComparisonSpec.Builder b = ComparisonSpec.builder().from((Path) spec.get("--results"));
+        for (String o : List.of("--paddings", "--baseline", "--primary")) {
+            b.set(o, spec.get(o));
+        }
+        return b.build();
     }
 
     /** A preset's command-line name, e.g. fashion-on-photos. */

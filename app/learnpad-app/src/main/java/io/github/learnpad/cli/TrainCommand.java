@@ -2,6 +2,7 @@ package io.github.learnpad.cli;
 
 import io.github.learnpad.charts.Charts;
 import io.github.learnpad.layers.PaddingMode;
+import io.github.learnpad.layers.PaddingVariant;
 import io.github.learnpad.parallel.ParallelTraining;
 import io.github.learnpad.training.Trainer;
 import io.github.learnpad.training.TrainingResult;
@@ -99,10 +100,9 @@ final class TrainCommand implements Callable<Integer> {
             init.check(data.train);
             net = init.net;
         } else {
-            net = options.network(padding, data.train.numClasses(), data.train.channels(), data.train.height(),
-                    data.train.width(), seed);
+            net = data.network(PaddingVariant.of(padding), seed);
         }
-        Map<String, Object> info = new LinkedHashMap<>(options.describe());
+        Map<String, Object> info = new LinkedHashMap<>(data.describe());
         if (init != null) {
             info.put("model", model);
             info.remove("variant");

@@ -1,7 +1,6 @@
 package io.github.learnpad.cli;
 
 import io.github.learnpad.data.ChannelPolicy;
-import io.github.learnpad.data.DatasetSpec;
 import io.github.learnpad.layers.PaddingMode;
 import io.github.learnpad.layers.PaddingVariant;
 import io.github.learnpad.models.Architecture;
@@ -9,13 +8,12 @@ import io.github.learnpad.models.ModelBuilder;
 import io.github.learnpad.models.Variant;
 import io.github.learnpad.models.Vgg16;
 import io.github.learnpad.train.LearningRateSchedule;
-import io.github.learnpad.training.Threads;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.learning.config.Adam;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -35,16 +33,8 @@ public final class TrainingOptions {
                     + "from VGG16. Default: ${DEFAULT-VALUE}.")
     double widthMultiplier = 1;
 
-    @Option(names = "--dataset", defaultValue = "fashion-mnist",
-            description = DatasetSpec.VALID_FORMS + ". Default: ${DEFAULT-VALUE}.")
-    String dataset;
-
-    @Option(names = "--data-dir", description = "Where the dataset files are (default: the usual places, e.g. "
-            + "/usr/share/datasets/fashion-mnist of the Debian package dataset-fashion-mnist).")
-    Path dataDir;
-
-    @Option(names = "--download", description = "Download the dataset into --data-dir if it is missing.")
-    boolean download;
+    @Mixin
+    DatasetOptions data = new DatasetOptions();
 
     @Option(names = "--image-size", defaultValue = "0",
             description = "Resize images to SIZE x SIZE (0: the native size, or the smallest size the model takes if "
@@ -84,9 +74,8 @@ public final class TrainingOptions {
     @Option(names = "--augment", description = "Random crops (reflect-padded) and horizontal flips while training.")
     boolean augment;
 
-    @Option(names = "--threads", defaultValue = "0",
-            description = "ND4J threads (0: one per core). On a busy machine 1 can be much faster.")
-    int threads;
+    @Mixin
+    ThreadsOption threads = new ThreadsOption();
 
     @Option(names = "--progress", defaultValue = "auto", converter = Converters.ProgressConverter.class,
             description = "auto (a bar on a terminal, else one line per epoch), bar, lines or none.")
@@ -109,10 +98,7 @@ public final class TrainingOptions {
                 + " needs --epochs >= 2 to decay; use --lr-schedule constant for a single epoch");
         require(subset >= 0 && testSubset >= 0, "--subset and --test-subset must be >= 0");
         require(imageSize >= 0, "--image-size must be >= 0, got " + imageSize);
-        require(threads >= 0, "--threads must be >= 0, got " + threads);
-        if (threads > 0) {
-            Threads.limit(threads);
-        }
+        threads.apply();
     }
 
     static void require(boolean ok, String message) {
@@ -147,31 +133,25 @@ public final class TrainingOptions {
         return b.build().conf();
     }
 
-    /** The largest image side {@link #smallestAcceptedSize} tries. */
+    /** The largest image side {@link #smallestAcceptedSize} looks at. */
     static final int MAX_IMAGE_SIZE = 1024;
 
     /**
      * Why the model (with --variant, or the variant the size implies) does not take {@code height x width} images,
-     * or null if it does. Only builds the configuration (milliseconds), no parameters.
+     * or null if it does: {@link Architecture#whyNot}, arithmetic, no configuration built.
      */
     String whyNot(int height, int width) {
-        try {
-            conf(PaddingVariant.of(PaddingMode.ZERO), 2, 1, height, width, 1);
-            return null;
-        } catch (IllegalStateException | IllegalArgumentException | org.deeplearning4j.exception.DL4JException e) {
-            return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        }
+        return model.whyNot(variant, 1, height, width);
     }
 
     /** The smallest side {@code s >= max(height, width)} such that the model takes s x s images. */
     int smallestAcceptedSize(int height, int width) {
-        for (int s = Math.max(Math.max(height, width), 1); s <= MAX_IMAGE_SIZE; s++) {
-            if (whyNot(s, s) == null) {
-                return s;
-            }
+        int s = model.smallestSquareSize(variant, 1, Math.max(height, width), MAX_IMAGE_SIZE);
+        if (s < 0) {
+            throw new IllegalArgumentException(model.name().toLowerCase(Locale.ROOT) + " takes no image size between "
+                    + Math.max(height, width) + " and " + MAX_IMAGE_SIZE + ": " + whyNot(height, width));
         }
-        throw new IllegalArgumentException(model.name().toLowerCase(Locale.ROOT) + " takes no image size between "
-                + Math.max(height, width) + " and " + MAX_IMAGE_SIZE + ": " + whyNot(height, width));
+        return s;
     }
 
     /** Refuses an explicit --image-size the model does not take, naming the option and a size that works. */
@@ -193,6 +173,11 @@ public final class TrainingOptions {
         }
     }
 
+    /** The dataset at {@code imageSize} (0: native) with these options' channels, subsets and data seed. */
+    io.github.learnpad.data.TrainTest load(int imageSize) throws java.io.IOException {
+        return data.load(imageSize, channels, subset, testSubset, dataSeed);
+    }
+
     /** Adam with --lr, or with the --lr-schedule over --epochs (a constant rate stays a plain number). */
     Adam updater() {
         return lrSchedule == LearningRateSchedule.CONSTANT ? new Adam(lr)
@@ -201,6 +186,11 @@ public final class TrainingOptions {
 
     /** The options as recorded in run.json / results.json. */
     Map<String, Object> describe() {
+        return describe(imageSize);
+    }
+
+    /** As above, with the image size the data was loaded at (see {@link RunData#describe()}). */
+    Map<String, Object> describe(int imageSize) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("model", model.id());
         if (model.hasVariants()) {
@@ -209,7 +199,7 @@ public final class TrainingOptions {
         if (widthMultiplier != 1) {
             m.put("widthMultiplier", widthMultiplier);
         }
-        m.put("dataset", dataset);
+        m.put("dataset", data.dataset);
         m.put("lr", lr);
         m.put("lrSchedule", lrSchedule.id());
         if (lrSchedule != LearningRateSchedule.CONSTANT) {

@@ -98,7 +98,7 @@ class NewcomerCliTest {
                 + "(choose another with --image-size)\n", err.toString(StandardCharsets.UTF_8));
         assertEquals(32, d.train.height());
         assertEquals(32, d.test.width());
-        assertEquals(32, o.describe().get("imageSize"), "run.json records the size used");
+        assertEquals(32, d.describe().get("imageSize"), "run.json records the size used");
         org.deeplearning4j.nn.graph.ComputationGraph net = o.network(PaddingMode.ZERO, d.train.numClasses(),
                 d.train.channels(), d.train.height(), d.train.width(), 1);
         assertArrayEquals(new long[]{4, 10}, net.outputSingle(d.train.features()).shape());
@@ -136,8 +136,8 @@ class NewcomerCliTest {
     static TrainingOptions tinyDemo(int epochs) {
         TrainingOptions o = new TrainingOptions();
         o.model = Architecture.SMALL;
-        o.dataset = "fashion-mnist";
-        o.dataDir = data;
+        o.data.dataset = "fashion-mnist";
+        o.data.dataDir = data;
         o.channels = io.github.learnpad.data.ChannelPolicy.KEEP;
         o.epochs = epochs;
         o.batch = 16;
@@ -154,7 +154,8 @@ class NewcomerCliTest {
     static boolean demoStep(Path out, TrainingOptions o, PrintStream log) throws Exception {
         List<PaddingVariant> paddings = List.of(ZERO);
         boolean reuse = DemoRuns.prepare(out, DemoCommand.settings(o, paddings), log);
-        CompareCommand.run(o, paddings, null, List.of(1L), out, reuse, 0, List.of());
+        CompareCommand.run(ComparisonSpec.builder().training(o).paddings(paddings).seeds(List.of(1L)).out(out)
+                .resume(reuse).galleryPad(0).build());
         return reuse;
     }
 
@@ -170,7 +171,8 @@ class NewcomerCliTest {
 
         // What the demo did before: a fresh comparison into the same directory is refused (as fresh train runs are).
         IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> CompareCommand.run(tinyDemo(1), List.of(ZERO), null, List.of(1L), out, false, 0, List.of()));
+                () -> CompareCommand.run(ComparisonSpec.builder().training(tinyDemo(1)).paddings(List.of(ZERO))
+                        .seeds(List.of(1L)).out(out).galleryPad(0).build()));
         assertTrue(e.getMessage().contains("already holds checkpoints"), e.getMessage());
 
         // Typed again with the same settings: the finished run is reused, not trained again.
@@ -191,7 +193,9 @@ class NewcomerCliTest {
     void runsWithoutDemoJsonAreReusedOnlyIfTheyAreTheDemos() throws Exception {
         Path out = tmp.resolve("legacy");
         TrainingOptions o = tinyDemo(1);
-        CompareCommand.run(o, List.of(ZERO), null, List.of(1L), out, false, 0, List.of());   // a demo before demo.json
+        // a demo before demo.json
+        CompareCommand.run(ComparisonSpec.builder().training(o).paddings(List.of(ZERO)).seeds(List.of(1L)).out(out)
+                .galleryPad(0).build());
         PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
         Map<String, Object> other = DemoCommand.settings(tinyDemo(1), List.of(ZERO));
         other.put("lr", 0.5);
