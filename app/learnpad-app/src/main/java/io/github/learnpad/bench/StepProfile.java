@@ -2,6 +2,9 @@ package io.github.learnpad.bench;
 
 import io.github.learnpad.OneDnn;
 import io.github.learnpad.layers.PaddingVariant;
+import jdk.jfr.Event;
+import jdk.jfr.Label;
+import jdk.jfr.Name;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -18,6 +21,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -67,6 +71,146 @@ public final class StepProfile {
 
     /** Step times (ms) of a profiled run and the recording it wrote. */
     public record Recorded(double[] stepMs, double wallMs, Path jfr) {
+    }
+
+    /** Step times (ms) per setup of an interleaved run ({@link #recordInterleaved}) and the recording it wrote. */
+    public record RecordedSetups(Map<String, double[]> stepMs, double wallMs, Path jfr) {
+    }
+
+    /**
+     * One training step of one setup in an interleaved recording: {@link #summariseBySetup} gives each sample to the
+     * step whose time span holds it.
+     */
+    @Name("io.github.learnpad.TrainingStep")
+    @Label("LearnPad training step")
+    static final class StepEvent extends Event {
+        @Label("Setup")
+        String setup;
+    }
+
+    /**
+     * Records {@code steps} rounds of one training step of each network in {@code nets} in turn (as {@code bench
+     * peers} times them), after {@code warmup} unrecorded rounds, marking each step with a {@link StepEvent}. Profiles
+     * of separate runs cannot be compared component by component: the same network's step differs measurably
+     * between launches of the JVM (docs/benchmarks.md); within one run the setups share the JVM, the machine's state
+     * and its drifts.
+     */
+    public static RecordedSetups recordInterleaved(Map<String, ComputationGraph> nets, DataSet batch, int warmup,
+            int steps, int periodMs, Path jfr) throws IOException {
+        for (int i = 0; i < warmup; i++) {
+            nets.values().forEach(n -> n.fit(batch));
+        }
+        Map<String, double[]> ms = new LinkedHashMap<>();
+        nets.keySet().forEach(k -> ms.put(k, new double[steps]));
+        long t0;
+        try (Recording r = new Recording()) {
+            r.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(periodMs));
+            r.enable("jdk.NativeMethodSample").withPeriod(Duration.ofMillis(periodMs));
+            r.enable(StepEvent.class);
+            r.start();
+            t0 = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                for (Map.Entry<String, ComputationGraph> e : nets.entrySet()) {
+                    StepEvent ev = new StepEvent();
+                    ev.setup = e.getKey();
+                    long s = System.nanoTime();
+                    ev.begin();
+                    e.getValue().fit(batch);
+                    ev.end();
+                    ms.get(e.getKey())[i] = (System.nanoTime() - s) / 1e6;
+                    ev.commit();
+                }
+            }
+            r.stop();
+            r.dump(jfr);
+        }
+        return new RecordedSetups(ms, (System.nanoTime() - t0) / 1e6, jfr);
+    }
+
+    /**
+     * Buckets the samples of an interleaved recording per setup: each sample of the training thread
+     * ({@code mainThread}) goes to the setup whose {@link StepEvent} on that thread spans its time; samples of other
+     * Java threads go to the setup whose step was running then. Samples outside every step are left out.
+     */
+    public static Map<String, Summary> summariseBySetup(Path jfr, String mainThread) throws IOException {
+        List<RecordedEvent> samples = new ArrayList<>();
+        List<RecordedEvent> marks = new ArrayList<>();
+        for (RecordedEvent e : RecordingFile.readAllEvents(jfr)) {
+            String type = e.getEventType().getName();
+            if (type.equals("jdk.ExecutionSample") || type.equals("jdk.NativeMethodSample")) {
+                samples.add(e);
+            } else if (type.equals("io.github.learnpad.TrainingStep")) {
+                marks.add(e);
+            }
+        }
+        marks.sort(Comparator.comparing(RecordedEvent::getStartTime));
+        Instant[] starts = marks.stream().map(RecordedEvent::getStartTime).toArray(Instant[]::new);
+        Map<String, Map<String, Long>> main = new LinkedHashMap<>();
+        Map<String, Map<String, Long>> other = new LinkedHashMap<>();
+        Map<String, Map<String, Long>> top = new LinkedHashMap<>();
+        for (RecordedEvent m : marks) {
+            String k = m.getString("setup");
+            main.computeIfAbsent(k, x -> emptyCounts());
+            other.computeIfAbsent(k, x -> emptyCounts());
+            top.computeIfAbsent(k, x -> new LinkedHashMap<>());
+        }
+        for (RecordedEvent e : samples) {
+            Instant t = e.getStartTime();
+            int i = java.util.Arrays.binarySearch(starts, t);
+            i = i >= 0 ? i : -i - 2; // the last step that started at or before t
+            if (i < 0 || marks.get(i).getEndTime().isBefore(t)) {
+                continue;
+            }
+            String k = marks.get(i).getString("setup");
+            RecordedStackTrace st = e.getStackTrace();
+            List<RecordedFrame> frames = st == null ? List.of() : st.getFrames();
+            String c = classify(frames);
+            boolean onMain = mainThread.equals(threadName(e));
+            (onMain ? main : other).get(k).merge(c, 1L, Long::sum);
+            if (onMain && !frames.isEmpty()) {
+                top.get(k).merge(c + ": " + frameName(frames.get(0)) + caller(frames), 1L, Long::sum);
+            }
+        }
+        Map<String, Summary> out = new LinkedHashMap<>();
+        main.forEach((k, v) -> out.put(k, new Summary(v, other.get(k), top.get(k), mainThread)));
+        return out;
+    }
+
+    /**
+     * Milliseconds per step of each component for each setup (share of that setup's training-thread samples x its
+     * median step), with each setup's difference from the first.
+     */
+    public static String comparisonTable(Map<String, Summary> s, Map<String, Double> stepMs) {
+        List<String> keys = new ArrayList<>(s.keySet());
+        String first = keys.get(0);
+        StringBuilder b = new StringBuilder("| component (ms per step) |");
+        keys.forEach(k -> b.append(' ').append(k).append(" |"));
+        keys.subList(1, keys.size()).forEach(k -> b.append(' ').append(k).append(" - ").append(first).append(" |"));
+        b.append("\n|---|").append("---:|".repeat(2 * keys.size() - 1)).append('\n');
+        for (String c : COMPONENTS) {
+            if (keys.stream().allMatch(k -> s.get(k).main().get(c) == 0)) {
+                continue;
+            }
+            b.append("| ").append(c).append(" |");
+            keys.forEach(k -> b.append(String.format(Locale.ROOT, " %.1f |", ms(s.get(k), c, stepMs.get(k)))));
+            keys.subList(1, keys.size()).forEach(k -> b.append(String.format(Locale.ROOT, " %+.1f |",
+                    ms(s.get(k), c, stepMs.get(k)) - ms(s.get(first), c, stepMs.get(first)))));
+            b.append('\n');
+        }
+        b.append("| **median step** |");
+        keys.forEach(k -> b.append(String.format(Locale.ROOT, " **%.1f** |", stepMs.get(k))));
+        keys.subList(1, keys.size()).forEach(k -> b.append(String.format(Locale.ROOT, " **%+.1f** |",
+                stepMs.get(k) - stepMs.get(first))));
+        b.append("\n| training-thread samples |");
+        keys.forEach(k -> b.append(' ').append(s.get(k).mainTotal()).append(" |"));
+        keys.subList(1, keys.size()).forEach(k -> b.append(" |"));
+        b.append('\n');
+        return b.toString();
+    }
+
+    private static double ms(Summary s, String c, double stepMs) {
+        long total = s.mainTotal();
+        return total == 0 ? 0 : stepMs * s.main().get(c) / total;
     }
 
     /**
@@ -304,6 +448,36 @@ public final class StepProfile {
                 .limit(n).forEach(e -> b.append(String.format(Locale.ROOT, "%5.1f%%  %s%n", 100.0 * e.getValue() / total,
                         e.getKey())));
         return b.toString();
+    }
+
+    /**
+     * Convenience for the command line: builds the model once per padding, records them interleaved and prints one
+     * table with a column per padding and each one's difference from the first.
+     */
+    public static void profileModels(PeerBenchmark.Model model, List<PaddingVariant> paddings, int batch, int warmup,
+                                     int steps, int periodMs, Path jfr, PrintStream out) throws IOException {
+        boolean oneDnn = OneDnn.isActive();
+        Map<String, ComputationGraph> nets = new LinkedHashMap<>();
+        for (PaddingVariant p : paddings) {
+            nets.put(p.id(), model.build(p));
+        }
+        DataSet ds = randomBatch(batch, model.channels, model.size);
+        RecordedSetups r = recordInterleaved(nets, ds, warmup, steps, periodMs, jfr);
+        Map<String, Summary> s = summariseBySetup(jfr, Thread.currentThread().getName());
+        Map<String, Double> medians = new LinkedHashMap<>();
+        r.stepMs().forEach((k, v) -> medians.put(k, ModelPaddingBenchmark.median(v)));
+        long taken = s.values().stream().mapToLong(Summary::mainTotal).sum();
+        out.printf(Locale.ROOT, "%s, paddings %s interleaved (one step of each per round), batch %d, %s: %d rounds after "
+                        + "%d warm-up, %d samples of the training thread in steps (%d expected at one per %d ms); "
+                        + "recording %s%n%n", model.id(), String.join(", ", nets.keySet()), batch,
+                oneDnn ? "oneDNN helpers" : "built-in layers", steps, warmup, taken,
+                Math.round(r.wallMs() / periodMs), periodMs, jfr);
+        out.print(comparisonTable(s, medians));
+        for (Map.Entry<String, Summary> e : s.entrySet()) {
+            out.println();
+            out.println("Innermost frames of the training thread's samples, " + e.getKey() + " (top 12):");
+            out.print(topFrames(e.getValue(), 12));
+        }
     }
 
     /** Convenience for the command line: builds, records and prints. */

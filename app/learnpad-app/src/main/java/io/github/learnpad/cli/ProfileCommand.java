@@ -8,6 +8,8 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -28,8 +30,10 @@ final class ProfileCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--padding", defaultValue = "learned",
-            description = "Padding: zero, replicate, reflect, circular, learned, learned-mixing. Default: "
-                    + "${DEFAULT-VALUE}.")
+            description = "Padding: zero, replicate, reflect, circular, learned, learned-mixing. Several, comma-"
+                    + "separated (e.g. replicate,learned): one step of each per round in one run, and one table "
+                    + "with each padding's milliseconds per component and its difference from the first. "
+                    + "Default: ${DEFAULT-VALUE}.")
     String padding;
 
     @Option(names = "--batch", description = "Batch size (default: the model's, as in 'bench peers').")
@@ -71,11 +75,22 @@ final class ProfileCommand implements Callable<Integer> {
             throw new IllegalArgumentException("need --steps >= 1, --warmup >= 0, --period >= 1, --batch >= 1");
         }
         PeerBenchmark.Model m = PeerBenchmark.Model.parse(model);
-        PaddingVariant p = PaddingVariant.parse(padding);
+        List<PaddingVariant> ps = new ArrayList<>();
+        for (String id : padding.split(",")) {
+            PaddingVariant p = PaddingVariant.parse(id.trim());
+            if (ps.stream().anyMatch(q -> q.id().equals(p.id()))) {
+                throw new IllegalArgumentException("--padding " + padding + ": " + p.id() + " is named twice");
+            }
+            ps.add(p);
+        }
         Path file = out != null ? out : Files.createTempFile("learnpad-profile", ".jfr");
         try {
-            StepProfile.profileModel(m, p, batch != null ? batch : m.defaultBatch(), warmup, steps, period, file,
-                    System.out);
+            int b = batch != null ? batch : m.defaultBatch();
+            if (ps.size() == 1) {
+                StepProfile.profileModel(m, ps.get(0), b, warmup, steps, period, file, System.out);
+            } else {
+                StepProfile.profileModels(m, ps, b, warmup, steps, period, file, System.out);
+            }
         } finally {
             if (out == null) {
                 Files.deleteIfExists(file);
