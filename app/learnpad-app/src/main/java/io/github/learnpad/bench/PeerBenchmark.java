@@ -456,14 +456,18 @@ public final class PeerBenchmark {
                 cmd.add("--channels-last");
             }
             try {
-                Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+                torchEnvironment(pb.environment());
+                String policy = ompWaitPolicyNote(pb.environment());
+                Process p = pb.start();
                 String ready = p.inputReader(StandardCharsets.UTF_8).readLine();
                 if (ready == null || !ready.startsWith("ready torch ")) {
                     p.destroy();
                     progress.println("PyTorch did not start: " + String.join(" ", cmd));
                     return null;
                 }
-                return new TorchServer(p, "PyTorch " + ready.substring("ready torch ".length()));
+                return new TorchServer(p, "PyTorch " + ready.substring("ready torch ".length())
+                        + ", OpenMP wait policy: " + policy);
             } catch (IOException e) {
                 progress.println("PyTorch not run: " + e.getMessage());
                 return null;
@@ -498,6 +502,41 @@ public final class PeerBenchmark {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Set by the {@code learnpad} launcher (to 1) when it chose {@code OMP_WAIT_POLICY=PASSIVE} itself, because the
+     * caller had not set the variable.
+     */
+    public static final String OMP_DEFAULTED = "LEARNPAD_OMP_WAIT_POLICY_DEFAULTED";
+
+    /**
+     * The PyTorch peer's environment, derived in place from this JVM's (which {@code env} starts as): the launcher's
+     * {@code OMP_WAIT_POLICY=PASSIVE} is meant for ND4J's OpenMP threads, not PyTorch's, so if the launcher chose it
+     * ({@value #OMP_DEFAULTED} is 1) it is removed and PyTorch runs with its own default, as its users would; a
+     * policy the caller set is kept (it then applies to both, as the caller asked).
+     */
+    static void torchEnvironment(java.util.Map<String, String> env) {
+        if ("1".equals(env.get(OMP_DEFAULTED))) {
+            env.remove("OMP_WAIT_POLICY");
+        }
+    }
+
+    /** The OpenMP wait policy of a process with this environment, for the notes: its value or "PyTorch's default". */
+    static String ompWaitPolicyNote(java.util.Map<String, String> env) {
+        String p = env.get("OMP_WAIT_POLICY");
+        return p == null || p.isEmpty() ? "PyTorch's default" : p + " (set by the caller)";
+    }
+
+    /**
+     * DL4J's (this JVM's) {@code OMP_WAIT_POLICY} for the header line: "unset", the value, and who chose it.
+     */
+    public static String dl4jOmpWaitPolicy() {
+        String p = System.getenv("OMP_WAIT_POLICY");
+        if (p == null || p.isEmpty()) {
+            return "unset (OpenMP's default)";
+        }
+        return p + ("1".equals(System.getenv(OMP_DEFAULTED)) ? " (the launcher's default)" : " (set by the caller)");
     }
 
     /**
@@ -556,6 +595,9 @@ public final class PeerBenchmark {
                 }
             }
         }
+        // PyTorch's version and OpenMP wait policy, once: the same peer ran every model.
+        rows.stream().map(Row::torch).filter(Times::measured).map(Times::note).distinct()
+                .forEach(n -> s.append(n).append('\n'));
         return s.toString();
     }
 

@@ -1,9 +1,14 @@
 package io.github.learnpad.cli;
 
 import io.github.learnpad.bench.PeerBenchmark;
+import io.github.learnpad.bench.PeerLaunches;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -51,10 +56,33 @@ final class PeersCommand implements Callable<Integer> {
     @Option(names = "--no-torch", description = "Leave PyTorch out.")
     boolean noTorch;
 
+    @Option(names = PeerLaunches.LAUNCHES_OPTION, defaultValue = "1", description = "Run the benchmark this many "
+            + "times, one after the other, each in a fresh JVM (same JVM options), and pool the rounds: the step of the "
+            + "same network differs by up to 15-20%% between launches. Prints the tables over all rounds, then each "
+            + "launch's ratios as median (min-max). Default: ${DEFAULT-VALUE}.")
+    int launches;
+
+    /** Set by the parent of {@code --launches N} for each child: where it writes its raw results. */
+    @Option(names = PeerLaunches.RESULTS_OPTION, hidden = true,
+            description = "Write this launch's raw per-round results as JSON to this file (for --launches).")
+    Path launchResults;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
-    public Integer call() {
+    public Integer call() throws IOException, InterruptedException {
         if (steps < 1 || warmup < 0 || (batch != null && batch < 1)) {
             throw new IllegalArgumentException("need --steps >= 1, --warmup >= 0, --batch >= 1");
+        }
+        if (launches < 1) {
+            throw new IllegalArgumentException("--launches must be at least 1, not " + launches);
+        }
+        if (launches > 1 && formats) {
+            throw new IllegalArgumentException("--formats is not pooled over launches: give it with --launches 1");
+        }
+        if (launches > 1) {
+            return runLaunches();
         }
         List<PeerBenchmark.Model> ms = new ArrayList<>();
         for (String m : models) {
@@ -85,16 +113,13 @@ final class PeersCommand implements Callable<Integer> {
                 rows.add(PeerBenchmark.run(m, b, warmup, steps, py, script, System.err));
             }
         }
+        if (launchResults != null) {
+            PeerLaunches.write(new PeerLaunches.Launch(rows, study), launchResults);
+        }
         System.out.printf(Locale.ROOT, "%nTraining step, median of %d rounds after %d warm-up, %d cores, load average "
-                + "%s at start, %s at end%n%n", steps, warmup, Runtime.getRuntime().availableProcessors(), load,
-                loadAverage());
-        if (!rows.isEmpty()) {
-            System.out.print(PeerBenchmark.table(rows));
-        }
-        if (study != null) {
-            System.out.println();
-            System.out.print(PeerBenchmark.studyTable(study));
-        }
+                + "%s at start, %s at end, DL4J's OMP_WAIT_POLICY %s%n%n", steps, warmup,
+                Runtime.getRuntime().availableProcessors(), load, loadAverage(), PeerBenchmark.dl4jOmpWaitPolicy());
+        printTables(rows, study);
         if (formats) {
             int b = batch != null ? batch : PeerBenchmark.Model.VGG16.defaultBatch();
             List<PeerBenchmark.Times> f = PeerBenchmark.formats(b, warmup, steps, py, script, System.err);
@@ -105,6 +130,55 @@ final class PeersCommand implements Callable<Integer> {
                     f.size() > 2 && f.get(2).measured() ? String.format(Locale.ROOT,
                             "; PyTorch channels-last %.0f ms", f.get(2).median()) : "");
         }
+        return 0;
+    }
+
+    private static void printTables(List<PeerBenchmark.Row> rows, PeerBenchmark.StudyResult study) {
+        if (!rows.isEmpty()) {
+            System.out.print(PeerBenchmark.table(rows));
+        }
+        if (study != null) {
+            System.out.println();
+            System.out.print(PeerBenchmark.studyTable(study));
+        }
+    }
+
+    /**
+     * {@code --launches N}: this command N times in fresh JVMs, one after the other (a benchmark beside another would
+     * measure the contention), each writing its raw results to a temporary file; then the pooled tables and the
+     * across-launches table.
+     */
+    private int runLaunches() throws IOException, InterruptedException {
+        String load = loadAverage();
+        Path dir = Files.createTempDirectory("learnpad-launches");
+        List<PeerLaunches.Launch> results = new ArrayList<>();
+        try {
+            List<String> args = spec.root().commandLine().getParseResult().originalArgs();
+            for (int i = 1; i <= launches; i++) {
+                Path file = dir.resolve("launch-" + i + ".json");
+                List<String> cmd = PeerLaunches.childCommand(PeerLaunches.currentJava(),
+                        ManagementFactory.getRuntimeMXBean().getInputArguments(), System.getProperty("java.class.path"),
+                        LearnPadCli.class.getName(), args, file);
+                PeerLaunches.runChild(cmd, "launch " + i + "/" + launches + ": ", System.err);
+                results.add(PeerLaunches.read(file));
+            }
+        } finally {
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(dir);
+        }
+        PeerLaunches.Launch pooled = PeerLaunches.pool(results);
+        System.out.printf(Locale.ROOT, "%nTraining step, %d launches (fresh JVMs) of %d rounds each after %d warm-up, "
+                        + "pooled: median of %d rounds, %d cores, load average %s at start, %s at end, DL4J's "
+                        + "OMP_WAIT_POLICY %s%n%n", launches, steps, warmup, launches * steps,
+                Runtime.getRuntime().availableProcessors(), load, loadAverage(), PeerBenchmark.dl4jOmpWaitPolicy());
+        printTables(pooled.rows(), pooled.study());
+        System.out.printf(Locale.ROOT, "%nAcross launches: each launch's own figures, median of the %d launches "
+                + "(min-max)%n%n", launches);
+        System.out.print(PeerLaunches.acrossTable(results));
         return 0;
     }
 
