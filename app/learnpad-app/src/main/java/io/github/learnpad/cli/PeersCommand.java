@@ -19,6 +19,7 @@ import java.util.concurrent.Callable;
 /**
  * {@code learnpad bench peers}: training step of SmallCnn, VGG16 and ResNet50 (CIFAR) with DL4J's built-in layers,
  * with its oneDNN helpers and in PyTorch, measured in one run (see {@link PeerBenchmark}, docs/benchmarks.md).
+ * With {@code --launches N} it runs itself N times in fresh JVMs and pools the rounds ({@link PeerLaunches}).
  */
 @Command(name = "peers", mixinStandardHelpOptions = true,
         description = {"Training step of LearnPad's models: DL4J built-in vs DL4J + oneDNN (interleaved) vs PyTorch "
