@@ -22,10 +22,13 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Switches on DL4J's own oneDNN layer helpers for convolution and batch normalisation
@@ -121,7 +124,37 @@ public final class OneDnn {
         }
         boolean active = isActive();
         logOnce(active);
+        if (active) {
+            hintIsaCap();
+        }
         return active;
+    }
+
+    private static boolean isaHinted;
+
+    /**
+     * Once per JVM, on CPUs with AVX-512 and no cap set: ND4J's oneDNN (2.3) lets oneDNN choose the algorithm of a
+     * convolution's backward pass, and on AVX-512 it may choose Winograd, which is very slow for 3x3 layers with many
+     * channels on small maps (measured in docs/benchmarks.md, "oneDNN's Winograd backward convolutions"). The cap is an
+     * environment variable that oneDNN reads once, so a library can only name it.
+     */
+    private static void hintIsaCap() {
+        if (isaHinted || System.getenv("DNNL_MAX_CPU_ISA") != null || !cpuHasAvx512()) {
+            return;
+        }
+        isaHinted = true;
+        log.info("This CPU has AVX-512: oneDNN may run the backward pass of wide 3x3 convolutions (VGG16, ResNet50) "
+                + "as Winograd, which is slow there; DNNL_MAX_CPU_ISA=AVX2 in the JVM's environment avoids it, at a "
+                + "cost for small networks (docs/benchmarks.md)");
+    }
+
+    /** Whether /proc/cpuinfo lists {@code avx512f}; false where it cannot be read (not Linux). */
+    static boolean cpuHasAvx512() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+            return lines.anyMatch(l -> l.startsWith("flags") && l.contains(" avx512f"));
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
     }
 
     /**

@@ -520,6 +520,21 @@ public final class PeerBenchmark {
         if ("1".equals(env.get(OMP_DEFAULTED))) {
             env.remove("OMP_WAIT_POLICY");
         }
+        // A cap on oneDNN's instruction set is a DL4J tuning (it keeps ND4J's oneDNN 2.3 off its Winograd backward
+        // convolutions, docs/benchmarks.md); PyTorch's own oneDNN reads the same variables, so the peer never gets it.
+        ONEDNN_ISA_VARIABLES.forEach(env::remove);
+    }
+
+    /**
+     * The environment variables that cap oneDNN's instruction set: ND4J M2.1's oneDNN 2.3 reads the first, PyTorch
+     * 1.13's oneDNN 2.6 both.
+     */
+    public static final List<String> ONEDNN_ISA_VARIABLES = List.of("DNNL_MAX_CPU_ISA", "ONEDNN_MAX_CPU_ISA");
+
+    /** DL4J's (this JVM's) cap on oneDNN's instruction set, for the header line: its value or "none". */
+    public static String dl4jOneDnnIsa() {
+        String isa = System.getenv(ONEDNN_ISA_VARIABLES.get(0));
+        return isa == null || isa.isEmpty() ? "none" : isa;
     }
 
     /** The OpenMP wait policy of a process with this environment, for the notes: its value or "PyTorch's default". */

@@ -185,6 +185,11 @@ class PeerLaunchesTest {
         assertEquals("PASSIVE", chosen.get("OMP_WAIT_POLICY"));
         assertEquals("PASSIVE (set by the caller)", PeerBenchmark.ompWaitPolicyNote(chosen));
 
+        Map<String, String> capped = new HashMap<>(Map.of("DNNL_MAX_CPU_ISA", "AVX2", "ONEDNN_MAX_CPU_ISA", "AVX2",
+                "OMP_WAIT_POLICY", "PASSIVE"));
+        PeerBenchmark.torchEnvironment(capped);
+        assertEquals(Map.of("OMP_WAIT_POLICY", "PASSIVE"), capped, "DL4J's oneDNN ISA cap never reaches PyTorch");
+
         Map<String, String> none = new HashMap<>(Map.of("PATH", "/usr/bin"));
         PeerBenchmark.torchEnvironment(none);
         assertEquals("PyTorch's default", PeerBenchmark.ompWaitPolicyNote(none));
