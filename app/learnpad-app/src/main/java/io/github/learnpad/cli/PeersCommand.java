@@ -59,7 +59,7 @@ final class PeersCommand implements Callable<Integer> {
 
     @Option(names = PeerLaunches.LAUNCHES_OPTION, defaultValue = "1", description = "Run the benchmark this many "
             + "times, one after the other, each in a fresh JVM (same JVM options), and pool the rounds: the step of the "
-            + "same network differs by up to 15-20%% between launches. Prints the tables over all rounds, then each "
+            + "same network differs between launches (docs/benchmarks.md). Prints the tables over all rounds, then each "
             + "launch's ratios as median (min-max). Default: ${DEFAULT-VALUE}.")
     int launches;
 
