@@ -511,14 +511,24 @@ public final class PeerBenchmark {
     public static final String OMP_DEFAULTED = "LEARNPAD_OMP_WAIT_POLICY_DEFAULTED";
 
     /**
-     * The PyTorch peer's environment, derived in place from this JVM's (which {@code env} starts as): the launcher's
-     * {@code OMP_WAIT_POLICY=PASSIVE} is meant for ND4J's OpenMP threads, not PyTorch's, so if the launcher chose it
-     * ({@value #OMP_DEFAULTED} is 1) it is removed and PyTorch runs with its own default, as its users would; a
-     * policy the caller set is kept (it then applies to both, as the caller asked).
+     * Set by the {@code learnpad} launcher (to 1) when it chose {@code MALLOC_ARENA_MAX=1} itself, because the caller
+     * had not set the variable.
+     */
+    public static final String ARENAS_DEFAULTED = "LEARNPAD_MALLOC_ARENA_MAX_DEFAULTED";
+
+    /**
+     * The PyTorch peer's environment, derived in place from this JVM's (which {@code env} starts as). The launcher's
+     * {@code OMP_WAIT_POLICY=PASSIVE} and {@code MALLOC_ARENA_MAX=1} are DL4J tunings (ND4J's OpenMP threads, ND4J's
+     * and oneDNN's native allocations; docs/benchmarks.md), so where the launcher chose them (its marker is 1) they are
+     * removed and PyTorch runs with the defaults its users get; a value the caller set is kept (it then applies to
+     * both, as the caller asked).
      */
     static void torchEnvironment(java.util.Map<String, String> env) {
         if ("1".equals(env.get(OMP_DEFAULTED))) {
             env.remove("OMP_WAIT_POLICY");
+        }
+        if ("1".equals(env.get(ARENAS_DEFAULTED))) {
+            env.remove("MALLOC_ARENA_MAX");
         }
         // A cap on oneDNN's instruction set is a DL4J tuning (it keeps ND4J's oneDNN 2.3 off its Winograd backward
         // convolutions, docs/benchmarks.md); PyTorch's own oneDNN reads the same variables, so the peer never gets it.
@@ -543,15 +553,22 @@ public final class PeerBenchmark {
         return p == null || p.isEmpty() ? "PyTorch's default" : p + " (set by the caller)";
     }
 
-    /**
-     * DL4J's (this JVM's) {@code OMP_WAIT_POLICY} for the header line: "unset", the value, and who chose it.
-     */
+    /** DL4J's (this JVM's) {@code OMP_WAIT_POLICY} for the header line: "unset", the value, and who chose it. */
     public static String dl4jOmpWaitPolicy() {
-        String p = System.getenv("OMP_WAIT_POLICY");
+        return launcherSetting("OMP_WAIT_POLICY", OMP_DEFAULTED, "unset (OpenMP's default)");
+    }
+
+    /** DL4J's (this JVM's) {@code MALLOC_ARENA_MAX} for the header line: "unset", the value, and who chose it. */
+    public static String dl4jMallocArenas() {
+        return launcherSetting("MALLOC_ARENA_MAX", ARENAS_DEFAULTED, "unset (glibc's default)");
+    }
+
+    private static String launcherSetting(String variable, String marker, String unset) {
+        String p = System.getenv(variable);
         if (p == null || p.isEmpty()) {
-            return "unset (OpenMP's default)";
+            return unset;
         }
-        return p + ("1".equals(System.getenv(OMP_DEFAULTED)) ? " (the launcher's default)" : " (set by the caller)");
+        return p + ("1".equals(System.getenv(marker)) ? " (the launcher's default)" : " (set by the caller)");
     }
 
     /**

@@ -172,7 +172,7 @@ class PeerLaunchesTest {
     }
 
     @Test
-    void torchGetsItsOwnOpenMpDefaultUnlessTheCallerChoseAPolicy() {
+    void torchGetsItsOwnDefaultsUnlessTheCallerChoseThem() {
         Map<String, String> defaulted = new HashMap<>(Map.of("OMP_WAIT_POLICY", "PASSIVE",
                 PeerBenchmark.OMP_DEFAULTED, "1", "PATH", "/usr/bin"));
         PeerBenchmark.torchEnvironment(defaulted);
@@ -189,6 +189,16 @@ class PeerLaunchesTest {
                 "OMP_WAIT_POLICY", "PASSIVE"));
         PeerBenchmark.torchEnvironment(capped);
         assertEquals(Map.of("OMP_WAIT_POLICY", "PASSIVE"), capped, "DL4J's oneDNN ISA cap never reaches PyTorch");
+
+        Map<String, String> arenas = new HashMap<>(Map.of("MALLOC_ARENA_MAX", "1", PeerBenchmark.ARENAS_DEFAULTED, "1",
+                "OMP_WAIT_POLICY", "PASSIVE"));
+        PeerBenchmark.torchEnvironment(arenas);
+        assertFalse(arenas.containsKey("MALLOC_ARENA_MAX"), "the launcher's malloc arena default is DL4J's, not PyTorch's");
+        assertEquals("PASSIVE", arenas.get("OMP_WAIT_POLICY"), "each marker removes only its own variable");
+
+        Map<String, String> arenasChosen = new HashMap<>(Map.of("MALLOC_ARENA_MAX", "4"));
+        PeerBenchmark.torchEnvironment(arenasChosen);
+        assertEquals("4", arenasChosen.get("MALLOC_ARENA_MAX"));
 
         Map<String, String> none = new HashMap<>(Map.of("PATH", "/usr/bin"));
         PeerBenchmark.torchEnvironment(none);
