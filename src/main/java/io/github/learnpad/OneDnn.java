@@ -126,8 +126,42 @@ public final class OneDnn {
         logOnce(active);
         if (active) {
             hintIsaCap();
+            hintMallocArenas();
         }
         return active;
+    }
+
+    private static boolean arenasHinted;
+
+    /**
+     * Once per JVM, where the C library is glibc and {@code MALLOC_ARENA_MAX} is not set: with glibc's default arenas,
+     * some JVM launches took oneDNN's large scratch buffers from fresh pages on every call (measured in
+     * docs/benchmarks.md, "glibc's malloc arenas"). glibc reads the variable when the process starts, so a library can
+     * only name it.
+     */
+    private static void hintMallocArenas() {
+        if (arenasHinted || !shouldHintMallocArenas(System.getenv("MALLOC_ARENA_MAX"), usesGlibc())) {
+            return;
+        }
+        arenasHinted = true;
+        log.info("MALLOC_ARENA_MAX is not set: with glibc's default malloc arenas, oneDNN's scratch buffers can come "
+                + "from fresh pages on every call in some JVM launches (padded convolutions much slower, a growing "
+                + "resident set); MALLOC_ARENA_MAX=1 in the JVM's environment avoids it, with the same results "
+                + "(docs/benchmarks.md, \"glibc's malloc arenas\")");
+    }
+
+    /** Whether to name {@code MALLOC_ARENA_MAX}: glibc, and the variable unset or empty (glibc then uses its default). */
+    static boolean shouldHintMallocArenas(String mallocArenaMax, boolean glibc) {
+        return glibc && (mallocArenaMax == null || mallocArenaMax.isEmpty());
+    }
+
+    /** Whether this process runs on glibc: its {@code libc.so.6} is mapped (musl and other systems have none). */
+    static boolean usesGlibc() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/self/maps"))) {
+            return lines.anyMatch(l -> l.endsWith("/libc.so.6") || l.contains("/libc-2."));
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
     }
 
     private static boolean isaHinted;

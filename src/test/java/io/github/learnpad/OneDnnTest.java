@@ -179,4 +179,17 @@ class OneDnnTest {
             assertClose(saved.params(), loaded.params(), "parameters after one more step");
         }
     }
+
+    @Test
+    void namesMallocArenaMaxOnlyOnGlibcWithoutASetting() {
+        assertTrue(OneDnn.shouldHintMallocArenas(null, true));
+        assertTrue(OneDnn.shouldHintMallocArenas("", true), "an empty value leaves glibc's default");
+        assertFalse(OneDnn.shouldHintMallocArenas("1", true), "a value the user set is theirs");
+        assertFalse(OneDnn.shouldHintMallocArenas("8", true));
+        assertFalse(OneDnn.shouldHintMallocArenas(null, false), "not glibc: the variable means nothing");
+        // This project's machines are Debian (glibc): the detection must see it there.
+        if (java.nio.file.Files.exists(Path.of("/etc/debian_version"))) {
+            assertTrue(OneDnn.usesGlibc(), "glibc's libc.so.6 is mapped in this JVM");
+        }
+    }
 }
