@@ -287,8 +287,7 @@ public final class PeerBenchmark {
         }
         if (r.rssFirstMb() >= 0 && r.steps() > 1) {
             s.append(String.format(Locale.ROOT, "Resident memory (whole JVM, all setups): %d MB after the first timed "
-                    + "round, %d MB after the last (%+.2f MB per 100 steps of each DL4J setup)%n", r.rssFirstMb(),
-                    r.rssLastMb(), (r.rssLastMb() - r.rssFirstMb()) * 100.0 / (r.steps() - 1)));
+                    + "round, %d MB after the last. %s%n", r.rssFirstMb(), r.rssLastMb(), RESIDENT_CAVEAT));
         }
         if (torch.measured()) {
             s.append(torch.note()).append('\n');
@@ -503,6 +502,13 @@ public final class PeerBenchmark {
             }
         }
     }
+
+    /**
+     * What a short run's resident-set change is not: in a few rounds the JVM is still reaching its working size (heap
+     * regions touched for the first time, allocator arenas), so the change is no growth rate.
+     */
+    static final String RESIDENT_CAVEAT = "A short run's change includes the JVM reaching its working size, not a "
+            + "growth rate: the long-run measure is in docs/benchmarks.md, \"Where the resident memory goes\".";
 
     /**
      * Set by the {@code learnpad} launcher (to 1) when it chose {@code OMP_WAIT_POLICY=PASSIVE} itself, because the

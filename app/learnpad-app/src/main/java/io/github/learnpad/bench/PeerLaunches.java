@@ -358,13 +358,12 @@ public final class PeerLaunches {
             }
             double[] growth = launches.stream().mapToDouble(l -> {
                 StudyResult r = l.study();
-                return r == null || r.rssFirstMb() < 0 || r.steps() < 2 ? Double.NaN
-                        : (r.rssLastMb() - r.rssFirstMb()) * 100.0 / (r.steps() - 1);
+                return r == null || r.rssFirstMb() < 0 || r.steps() < 2 ? Double.NaN : r.rssLastMb() - r.rssFirstMb();
             }).toArray();
             Spread g = Spread.of(growth);
             if (!Double.isNaN(g.median())) {
-                s.append("Resident memory growth of the study's JVM (MB per 100 steps of each DL4J setup): ")
-                        .append(g.format("%+.2f")).append('\n');
+                s.append("Resident memory of the study's JVM, first to last timed round (MB): ")
+                        .append(g.format("%+.0f")).append(". ").append(PeerBenchmark.RESIDENT_CAVEAT).append('\n');
             }
         }
         return s.toString();
