@@ -150,7 +150,7 @@ public final class OneDnn {
                 + "(docs/benchmarks.md, \"glibc's malloc arenas\")");
     }
 
-    /** Whether to name {@code MALLOC_ARENA_MAX}: glibc, and the variable unset or empty (glibc then uses its default). */
+    /** Whether to name {@code MALLOC_ARENA_MAX}: glibc, and the variable unset or empty (glibc's default then). */
     static boolean shouldHintMallocArenas(String mallocArenaMax, boolean glibc) {
         return glibc && (mallocArenaMax == null || mallocArenaMax.isEmpty());
     }

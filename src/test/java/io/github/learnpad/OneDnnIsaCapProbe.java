@@ -33,8 +33,9 @@ import java.util.Random;
  * Child-JVM half of {@link OneDnnIsaCapTest}: builds a fixed FLOAT network whose convolutions are the shapes where
  * oneDNN 2.3 on an AVX-512 CPU runs the backward pass as Winograd (3x3, stride 1, padding 1, 256 channels on 4x4
  * maps, batch 16: the test checks the verbose log for {@code jit_wino}), computes one gradient on fixed data with
- * DL4J's oneDNN helpers on, and writes the score and the flattened gradient to a file. Which kernels oneDNN runs is decided by the environment the JVM starts with
- * ({@code DNNL_MAX_CPU_ISA}), which is why this runs as its own process.
+ * DL4J's oneDNN helpers on, and writes the score and the flattened gradient to a file. Which kernels oneDNN runs is
+ * decided by the environment the JVM starts with ({@code DNNL_MAX_CPU_ISA}), which is why this runs as its own
+ * process.
  *
  * <p>Usage: {@code OneDnnIsaCapProbe <output file>}. File format ({@link DataOutputStream}, big-endian): the score as
  * a double, the gradient's length as an int, then that many floats. Prints {@link OneDnn#describe} and the time of

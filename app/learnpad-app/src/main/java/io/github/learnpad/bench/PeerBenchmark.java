@@ -547,10 +547,22 @@ public final class PeerBenchmark {
      */
     public static final List<String> ONEDNN_ISA_VARIABLES = List.of("DNNL_MAX_CPU_ISA", "ONEDNN_MAX_CPU_ISA");
 
-    /** DL4J's (this JVM's) cap on oneDNN's instruction set, for the header line: its value or "none". */
-    public static String dl4jOneDnnIsa() {
-        String isa = System.getenv(ONEDNN_ISA_VARIABLES.get(0));
-        return isa == null || isa.isEmpty() ? "none" : isa;
+    /**
+     * The settings of DL4J's (this JVM's) environment that move its step times, for the header line: the OpenMP wait
+     * policy and glibc's arena count (each with who chose it: the launcher or the caller), and oneDNN's ISA cap.
+     */
+    public static String dl4jEnvironment() {
+        return dl4jEnvironment(System.getenv());
+    }
+
+    /** {@link #dl4jEnvironment()} for a process with environment {@code env}. */
+    static String dl4jEnvironment(java.util.Map<String, String> env) {
+        String isa = env.get(ONEDNN_ISA_VARIABLES.get(0));
+        return "DL4J's OMP_WAIT_POLICY "
+                + launcherSetting(env, "OMP_WAIT_POLICY", OMP_DEFAULTED, "unset (OpenMP's default)")
+                + ", MALLOC_ARENA_MAX "
+                + launcherSetting(env, "MALLOC_ARENA_MAX", ARENAS_DEFAULTED, "unset (glibc's default)")
+                + ", DNNL_MAX_CPU_ISA " + (isa == null || isa.isEmpty() ? "none" : isa);
     }
 
     /** The OpenMP wait policy of a process with this environment, for the notes: its value or "PyTorch's default". */
@@ -559,22 +571,14 @@ public final class PeerBenchmark {
         return p == null || p.isEmpty() ? "PyTorch's default" : p + " (set by the caller)";
     }
 
-    /** DL4J's (this JVM's) {@code OMP_WAIT_POLICY} for the header line: "unset", the value, and who chose it. */
-    public static String dl4jOmpWaitPolicy() {
-        return launcherSetting("OMP_WAIT_POLICY", OMP_DEFAULTED, "unset (OpenMP's default)");
-    }
-
-    /** DL4J's (this JVM's) {@code MALLOC_ARENA_MAX} for the header line: "unset", the value, and who chose it. */
-    public static String dl4jMallocArenas() {
-        return launcherSetting("MALLOC_ARENA_MAX", ARENAS_DEFAULTED, "unset (glibc's default)");
-    }
-
-    private static String launcherSetting(String variable, String marker, String unset) {
-        String p = System.getenv(variable);
+    /** A variable the launcher may default: "unset ...", or its value and who chose it. */
+    private static String launcherSetting(java.util.Map<String, String> env, String variable, String marker,
+                                          String unset) {
+        String p = env.get(variable);
         if (p == null || p.isEmpty()) {
             return unset;
         }
-        return p + ("1".equals(System.getenv(marker)) ? " (the launcher's default)" : " (set by the caller)");
+        return p + ("1".equals(env.get(marker)) ? " (the launcher's default)" : " (set by the caller)");
     }
 
     /**

@@ -22,8 +22,9 @@ import java.util.Map;
 
 /**
  * {@code bench peers --launches N}: the benchmark repeated in N fresh JVMs, one after the other, and pooled. The step
- * of the same network differs between JVM launches (measured in docs/benchmarks.md), so one launch cannot judge a goal; rounds within a launch stay paired, so same-round ratios remain
- * valid when the launches' rounds are concatenated.
+ * of the same network differs between JVM launches (measured in docs/benchmarks.md), so one launch cannot judge a
+ * goal; rounds within a launch stay paired, so same-round ratios remain valid when the launches' rounds are
+ * concatenated.
  *
  * <p>Everything here but {@link #runChild} is a pure function, for tests: the child's command line, the JSON of one
  * launch's raw results, the pooling, and the across-launches table.

@@ -58,9 +58,9 @@ final class PeersCommand implements Callable<Integer> {
     boolean noTorch;
 
     @Option(names = PeerLaunches.LAUNCHES_OPTION, defaultValue = "1", description = "Run the benchmark this many "
-            + "times, one after the other, each in a fresh JVM (same JVM options), and pool the rounds: the step of the "
-            + "same network differs between launches (docs/benchmarks.md). Prints the tables over all rounds, then each "
-            + "launch's ratios as median (min-max). Default: ${DEFAULT-VALUE}.")
+            + "times, one after the other, each in a fresh JVM (same JVM options), and pool the rounds: the step of "
+            + "the same network differs between launches (docs/benchmarks.md). Prints the tables over all rounds, then "
+            + "each launch's ratios as median (min-max). Default: ${DEFAULT-VALUE}.")
     int launches;
 
     /** Set by the parent of {@code --launches N} for each child: where it writes its raw results. */
@@ -118,9 +118,8 @@ final class PeersCommand implements Callable<Integer> {
             PeerLaunches.write(new PeerLaunches.Launch(rows, study), launchResults);
         }
         System.out.printf(Locale.ROOT, "%nTraining step, median of %d rounds after %d warm-up, %d cores, load average "
-                + "%s at start, %s at end, DL4J's OMP_WAIT_POLICY %s, MALLOC_ARENA_MAX %s, DNNL_MAX_CPU_ISA %s%n%n", steps,
-                warmup, Runtime.getRuntime().availableProcessors(), load, loadAverage(),
-                PeerBenchmark.dl4jOmpWaitPolicy(), PeerBenchmark.dl4jMallocArenas(), PeerBenchmark.dl4jOneDnnIsa());
+                + "%s at start, %s at end, %s%n%n", steps, warmup, Runtime.getRuntime().availableProcessors(), load,
+                loadAverage(), PeerBenchmark.dl4jEnvironment());
         printTables(rows, study);
         if (formats) {
             int b = batch != null ? batch : PeerBenchmark.Model.VGG16.defaultBatch();
@@ -174,10 +173,9 @@ final class PeersCommand implements Callable<Integer> {
         }
         PeerLaunches.Launch pooled = PeerLaunches.pool(results);
         System.out.printf(Locale.ROOT, "%nTraining step, %d launches (fresh JVMs) of %d rounds each after %d warm-up, "
-                        + "pooled: median of %d rounds, %d cores, load average %s at start, %s at end, DL4J's "
-                        + "OMP_WAIT_POLICY %s, MALLOC_ARENA_MAX %s, DNNL_MAX_CPU_ISA %s%n%n", launches, steps, warmup,
-                launches * steps, Runtime.getRuntime().availableProcessors(), load, loadAverage(),
-                PeerBenchmark.dl4jOmpWaitPolicy(), PeerBenchmark.dl4jMallocArenas(), PeerBenchmark.dl4jOneDnnIsa());
+                        + "pooled: median of %d rounds, %d cores, load average %s at start, %s at end, %s%n%n",
+                launches, steps, warmup, launches * steps, Runtime.getRuntime().availableProcessors(), load,
+                loadAverage(), PeerBenchmark.dl4jEnvironment());
         printTables(pooled.rows(), pooled.study());
         System.out.printf(Locale.ROOT, "%nAcross launches: each launch's own figures, median of the %d launches "
                 + "(min-max)%n%n", launches);

@@ -194,12 +194,20 @@ class PeerLaunchesTest {
         Map<String, String> arenas = new HashMap<>(Map.of("MALLOC_ARENA_MAX", "1", PeerBenchmark.ARENAS_DEFAULTED, "1",
                 "OMP_WAIT_POLICY", "PASSIVE"));
         PeerBenchmark.torchEnvironment(arenas);
-        assertFalse(arenas.containsKey("MALLOC_ARENA_MAX"), "the launcher's malloc arena default is DL4J's, not PyTorch's");
+        assertFalse(arenas.containsKey("MALLOC_ARENA_MAX"),
+                "the launcher's malloc arena default is DL4J's, not PyTorch's");
         assertEquals("PASSIVE", arenas.get("OMP_WAIT_POLICY"), "each marker removes only its own variable");
 
         Map<String, String> arenasChosen = new HashMap<>(Map.of("MALLOC_ARENA_MAX", "4"));
         PeerBenchmark.torchEnvironment(arenasChosen);
         assertEquals("4", arenasChosen.get("MALLOC_ARENA_MAX"));
+
+        assertEquals("DL4J's OMP_WAIT_POLICY PASSIVE (the launcher's default), MALLOC_ARENA_MAX 4 (set by the caller), "
+                + "DNNL_MAX_CPU_ISA AVX2", PeerBenchmark.dl4jEnvironment(Map.of("OMP_WAIT_POLICY", "PASSIVE",
+                PeerBenchmark.OMP_DEFAULTED, "1", "MALLOC_ARENA_MAX", "4", "DNNL_MAX_CPU_ISA", "AVX2")));
+        assertEquals("DL4J's OMP_WAIT_POLICY unset (OpenMP's default), MALLOC_ARENA_MAX 1 (the launcher's default), "
+                + "DNNL_MAX_CPU_ISA none", PeerBenchmark.dl4jEnvironment(Map.of("MALLOC_ARENA_MAX", "1",
+                PeerBenchmark.ARENAS_DEFAULTED, "1")));
 
         Map<String, String> none = new HashMap<>(Map.of("PATH", "/usr/bin"));
         PeerBenchmark.torchEnvironment(none);
