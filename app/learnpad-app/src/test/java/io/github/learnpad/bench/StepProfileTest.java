@@ -22,8 +22,8 @@ class StepProfileTest {
         PeerBenchmark.Model m = PeerBenchmark.Model.SMALLCNN;
         ComputationGraph net = m.build(PaddingVariant.LEARNED);
         Path jfr = dir.resolve("steps.jfr");
-        // The padding is 1-2% of SmallCnn's step: 24 steps at one sample per ms give it about a dozen samples
-        // (6 steps gave about 3, and once none, which failed a CI run).
+        // The padding is a small share of SmallCnn's step (docs/benchmarks.md): enough steps that it reliably gets
+        // samples at one per ms (6 steps once gave it none, which failed a CI run).
         StepProfile.Recorded r = StepProfile.record(net, StepProfile.randomBatch(16, m.channels, m.size), 1, 24, 1,
                 jfr);
         assertTrue(Files.size(jfr) > 0);
