@@ -16,7 +16,8 @@ public interface ShiftedRendering {
 
     /**
      * The whole set {@code (N, C, H, W)} FLOAT with the content moved {@code dx} pixels to the right (negative: left)
-     * and {@code dy} down (negative: up); the images' order and labels are unchanged.
+     * and {@code dy} down (negative: up); the images' order and labels are unchanged. A new array, owned by the
+     * caller, which may close it.
      */
     INDArray render(int dx, int dy);
 

@@ -108,6 +108,52 @@ class ShiftFillsTest {
     }
 
     @Test
+    void naturalEvaluationFreesEachRenderedSetAndScoresItExactly() {
+        // A tiny network; the rendered sets are recorded so that the test can check that each was closed after use.
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(
+                new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(1).list()
+                        .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nOut(2)
+                                .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
+                        .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(8, 8, 1)).build());
+        net.init();
+        INDArray x = Nd4j.rand(DataType.FLOAT, 6, 1, 8, 8).addi(0.5);
+        ShiftedRendering black = ShiftedRendering.constant("black", x, 0);
+        List<INDArray> rendered = new java.util.ArrayList<>();
+        List<INDArray> copies = new java.util.ArrayList<>();
+        ShiftedRendering recording = new ShiftedRendering() {
+            @Override
+            public String fill() {
+                return black.fill();
+            }
+
+            @Override
+            public INDArray render(int dx, int dy) {
+                INDArray out = black.render(dx, dy);
+                rendered.add(out);
+                copies.add(out.dup());
+                return out;
+            }
+        };
+        int[] labels = {0, 1, 0, 1, 1, 0};
+        ImageDataset test = new ImageDataset("t", x, labels, List.of("a", "b")).withNaturalShift(recording);
+        ShiftReport report = ShiftRobustness.evaluateNatural(net, test, List.of(0, 2), 4);
+        assertEquals(4, rendered.size());
+        for (INDArray a : rendered) {
+            assertTrue(a.wasClosed(), "a rendered test set was left open");
+        }
+        assertTrue(!x.wasClosed(), "the test set itself (shift 0) must stay open");
+        // the scores are those of the rendered images
+        Direction[] dirs = Direction.values();
+        for (int k = 0; k < 4; k++) {
+            INDArray argmax = net.output(copies.get(k)).argMax(1);
+            boolean[] c = report.correct(2, dirs[k]);
+            for (int i = 0; i < labels.length; i++) {
+                assertEquals(argmax.getInt(i) == labels[i], c[i], "shift 2 " + dirs[k] + " image " + i);
+            }
+        }
+    }
+
+    @Test
     void naturalEvaluationNeedsAContinuation() {
         ImageDataset plain = new ImageDataset("t", Nd4j.zeros(DataType.FLOAT, 2, 1, 8, 8), new int[]{0, 1},
                 List.of("a", "b"));
