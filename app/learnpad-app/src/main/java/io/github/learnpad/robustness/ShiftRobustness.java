@@ -96,10 +96,10 @@ public final class ShiftRobustness {
                     }
                 }
                 if (s != 0) {
-                    // A rendered test set is as large as the test set (123 MB for 10,000 colour 32x32 images) and
-                    // lives through many young collections, so the garbage collector promotes its small Java handle
-                    // and frees the native memory only at a rare old-generation collection: without this, a study's
-                    // JVM grew by about 1 GB per run on fashion-on-photos (docs/results.md).
+                    // A rendered test set is as large as the test set and lives through many young collections, so
+                    // the garbage collector promotes its small Java handle and frees the native memory only at a rare
+                    // old-generation collection: without this, a study's JVM grew with every run (measured in
+                    // docs/results.md, "fashion-on-photos results").
                     all.close();
                 }
             }

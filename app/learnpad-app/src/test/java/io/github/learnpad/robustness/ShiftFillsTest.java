@@ -3,12 +3,18 @@ package io.github.learnpad.robustness;
 import io.github.learnpad.data.ImageDataset;
 import io.github.learnpad.data.ShiftedRendering;
 import io.github.learnpad.robustness.BorderShift.Direction;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +22,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,16 +117,14 @@ class ShiftFillsTest {
     @Test
     void naturalEvaluationFreesEachRenderedSetAndScoresItExactly() {
         // A tiny network; the rendered sets are recorded so that the test can check that each was closed after use.
-        org.deeplearning4j.nn.multilayer.MultiLayerNetwork net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(
-                new org.deeplearning4j.nn.conf.NeuralNetConfiguration.Builder().seed(1).list()
-                        .layer(new org.deeplearning4j.nn.conf.layers.OutputLayer.Builder().nOut(2)
-                                .activation(org.nd4j.linalg.activations.Activation.SOFTMAX).build())
-                        .setInputType(org.deeplearning4j.nn.conf.inputs.InputType.convolutional(8, 8, 1)).build());
+        MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1).list()
+                .layer(new OutputLayer.Builder().nOut(2).activation(Activation.SOFTMAX).build())
+                .setInputType(InputType.convolutional(8, 8, 1)).build());
         net.init();
         INDArray x = Nd4j.rand(DataType.FLOAT, 6, 1, 8, 8).addi(0.5);
         ShiftedRendering black = ShiftedRendering.constant("black", x, 0);
-        List<INDArray> rendered = new java.util.ArrayList<>();
-        List<INDArray> copies = new java.util.ArrayList<>();
+        List<INDArray> rendered = new ArrayList<>();
+        List<INDArray> copies = new ArrayList<>();
         ShiftedRendering recording = new ShiftedRendering() {
             @Override
             public String fill() {
@@ -141,7 +146,7 @@ class ShiftFillsTest {
         for (INDArray a : rendered) {
             assertTrue(a.wasClosed(), "a rendered test set was left open");
         }
-        assertTrue(!x.wasClosed(), "the test set itself (shift 0) must stay open");
+        assertFalse(x.wasClosed(), "the test set itself (shift 0) must stay open");
         // the scores are those of the rendered images
         Direction[] dirs = Direction.values();
         for (int k = 0; k < 4; k++) {
